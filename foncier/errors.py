@@ -1,0 +1,43 @@
+"""One error hierarchy for the whole product.
+
+Each class carries the HTTP status it maps to; ``message`` is the French text shown to the
+user, ``detail`` what goes to the log.
+"""
+
+from __future__ import annotations
+
+
+class FoncierError(Exception):
+    """Base class: a failure the product explains to its user."""
+
+    status = 500
+    title = "Erreur interne"
+
+    def __init__(self, message: str, *, detail: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.detail = detail or message
+
+
+class InvalidInput(FoncierError):
+    """A value given by the user is not allowed; the message names it and what is allowed."""
+
+    status = 422
+    title = "Donnée invalide"
+
+
+class NotFound(FoncierError):
+    status = 404
+    title = "Introuvable"
+
+
+class Conflict(FoncierError):
+    status = 409
+    title = "Conflit"
+
+
+class EnvironmentProblem(FoncierError):
+    """The machine lacks something the product needs (a server, a package, a permission)."""
+
+    status = 503
+    title = "Service indisponible"

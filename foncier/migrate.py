@@ -1,0 +1,30 @@
+"""Run the Alembic migrations shipped in ``foncier/migrations``."""
+
+from __future__ import annotations
+
+from alembic import command
+from alembic.config import Config
+
+from foncier.settings import PACKAGE_DIR
+
+
+def alembic_config(url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(PACKAGE_DIR / "migrations"))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    command.upgrade(alembic_config(url), revision)
+
+
+def current_revision(url: str) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+    from sqlalchemy import create_engine, pool
+    from sqlalchemy.engine import Connection
+
+    engine = create_engine(url, poolclass=pool.NullPool)
+    with engine.connect() as connection:
+        conn: Connection = connection
+        return MigrationContext.configure(conn).get_current_revision()

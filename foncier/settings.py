@@ -1,0 +1,55 @@
+"""Where the product finds its database and its local state. Read at run time, never at import."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from foncier.cluster import Cluster
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DATA_DIR_NAME = "data"
+
+
+def project_root() -> Path:
+    """The checkout holding this package (editable install), else the working folder."""
+    checkout = PACKAGE_DIR.parent
+    return checkout if (checkout / "setup.cfg").exists() else Path.cwd()
+
+
+def state_dir() -> Path:
+    return Path(os.environ.get("FONCIER_STATE_DIR") or project_root() / ".foncier")
+
+
+def reference_data_dir() -> Path:
+    return project_root() / DATA_DIR_NAME
+
+
+def embedded_cluster() -> Cluster:
+    return Cluster(state_dir())
+
+
+def sqlalchemy_url(url: str) -> str:
+    """Accept the usual ``postgres://`` and ``postgresql://`` forms; we drive psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def database_url(*, start_embedded: bool = True) -> str:
+    """``DATABASE_URL`` when set; otherwise the embedded cluster, started if need be."""
+    configured = os.environ.get("DATABASE_URL")
+    if configured:
+        return sqlalchemy_url(configured)
+    cluster = embedded_cluster()
+    if start_embedded:
+        return cluster.up().url()
+    state = cluster.load_state()
+    if state is None:
+        from foncier.errors import EnvironmentProblem
+
+        raise EnvironmentProblem(
+            "Aucune base de données : lancez `foncier db up` ou définissez DATABASE_URL."
+        )
+    return state.url()
