@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from foncier.cluster import Cluster
+from foncier.errors import EnvironmentProblem
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR_NAME = "data"
@@ -37,18 +38,22 @@ def sqlalchemy_url(url: str) -> str:
     return url
 
 
+def configured_url() -> str | None:
+    """``DATABASE_URL`` if set: then the product uses that server and starts nothing."""
+    configured = os.environ.get("DATABASE_URL")
+    return sqlalchemy_url(configured) if configured else None
+
+
 def database_url(*, start_embedded: bool = True) -> str:
     """``DATABASE_URL`` when set; otherwise the embedded cluster, started if need be."""
-    configured = os.environ.get("DATABASE_URL")
+    configured = configured_url()
     if configured:
-        return sqlalchemy_url(configured)
+        return configured
     cluster = embedded_cluster()
     if start_embedded:
         return cluster.up().url()
     state = cluster.load_state()
     if state is None:
-        from foncier.errors import EnvironmentProblem
-
         raise EnvironmentProblem(
             "Aucune base de données : lancez `foncier db up` ou définissez DATABASE_URL."
         )

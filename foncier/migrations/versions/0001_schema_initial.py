@@ -577,13 +577,18 @@ def _historique() -> None:
 def _localisation() -> None:
     """Commune and QPV of a record's point, computed by PostGIS on every write."""
     op.execute("""
+        CREATE FUNCTION foncier_commune_de(g geometry) RETURNS varchar LANGUAGE sql STABLE AS $$
+            SELECT c.code_insee FROM communes c WHERE ST_Intersects(c.geom, g)
+            ORDER BY c.code_insee LIMIT 1
+        $$;
+        CREATE FUNCTION foncier_qpv_de(g geometry) RETURNS varchar LANGUAGE sql STABLE AS $$
+            SELECT q.code_qp FROM qpv q WHERE ST_Intersects(q.geom, g)
+            ORDER BY q.code_qp LIMIT 1
+        $$;
         CREATE FUNCTION foncier_localiser() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-            NEW.commune_insee := (SELECT c.code_insee FROM communes c
-                                  WHERE ST_Intersects(c.geom, NEW.geom)
-                                  ORDER BY c.code_insee LIMIT 1);
-            NEW.code_qp := (SELECT q.code_qp FROM qpv q WHERE ST_Intersects(q.geom, NEW.geom)
-                            ORDER BY q.code_qp LIMIT 1);
+            NEW.commune_insee := foncier_commune_de(NEW.geom);
+            NEW.code_qp := foncier_qpv_de(NEW.geom);
             NEW.en_qpv := NEW.code_qp IS NOT NULL;
             RETURN NEW;
         END $$;
@@ -614,7 +619,8 @@ def downgrade() -> None:
         op.execute(f"DROP TRIGGER {table}_historique ON {table}")
     op.execute("DROP TABLE historique")
     op.execute(
-        "DROP FUNCTION foncier_localiser(), foncier_historique_ajout_seul(), foncier_historiser()"
+        "DROP FUNCTION foncier_localiser(), foncier_commune_de(geometry), "
+        "foncier_qpv_de(geometry), foncier_historique_ajout_seul(), foncier_historiser()"
     )
     op.drop_geospatial_index(
         "idx_besoins_zone_souhaitee",

@@ -1,0 +1,41 @@
+"""Thin Flask adapter: pages, maps and (later) the JSON API over the `foncier` domain."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+DEFAULTS: dict[str, Any] = {
+    "DATABASE_URL": None,  # None: DATABASE_URL from the environment, else the embedded PostGIS
+    "TILES": "osm-fr",  # osm-fr, ign-plan, aucun, or a URL template {z}/{x}/{y}
+    "TILES_ATTRIBUTION": None,  # required with a custom URL template
+    "JSON_SORT_KEYS": False,
+}
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Application factory: reads settings, connects to nothing until a request needs it."""
+    app = Flask(__name__)
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_prefixed_env("FONCIER")
+    for key in ("SECRET_KEY", "DATABASE_URL"):
+        if os.environ.get(key):
+            app.config[key] = os.environ[key]
+    if config:
+        app.config.from_mapping(config)
+    if not app.config.get("SECRET_KEY"):
+        # Without SECRET_KEY, sessions last as long as the process: fine locally, not in production.
+        app.config["SECRET_KEY"] = secrets.token_hex(32)
+
+    from web import errors, store, vendor
+    from web.views import home
+
+    store.init_app(app)
+    errors.init_app(app)
+    vendor.init_app(app)
+    app.register_blueprint(home.bp)
+    return app

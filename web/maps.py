@@ -1,0 +1,113 @@
+"""Folium map builders. Leaflet comes from the app itself; tiles are a setting."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import folium
+import geopandas as gpd
+
+CREDITS = (
+    "IGN – ADMIN EXPRESS COG 2018 ; Etalab – découpage administratif ; "
+    "ANCT – périmètres des QPV 2024 ; Cerema – Cartofriches (2023-10-02)"
+)
+TILES = {
+    "osm-fr": (
+        "https://{s}.tile.openstreetmap.fr/osmfr/{z}/{x}/{y}.png",
+        "© OpenStreetMap France | © les contributeurs d'OpenStreetMap",
+    ),
+    "ign-plan": (
+        "https://data.geopf.fr/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
+        "&LAYER=GEOGRAPHICALGRIDSYSTEMS.PLANIGNV2&STYLE=normal&TILEMATRIXSET=PM"
+        "&FORMAT=image/png&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}",
+        "© IGN – Plan IGN",
+    ),
+}
+STATUT_COLOURS = {
+    "disponible": "#1b7837",
+    "sous_option": "#e08214",
+    "reserve": "#b35806",
+    "occupe": "#7f7f7f",
+    "retire": "#bdbdbd",
+    "ouvert": "#2166ac",
+    "en_proposition": "#762a83",
+    "satisfait": "#7f7f7f",
+    "abandonne": "#bdbdbd",
+}
+BORDEAUX = (44.8378, -0.5792)
+
+
+@dataclass(frozen=True)
+class MapAssets:
+    leaflet_js: str
+    leaflet_css: str
+    tiles: str
+    tiles_attribution: str | None = None
+
+
+def base_map(assets: MapAssets) -> folium.Map:
+    """An empty map over the Métropole whose only scripts are the app's own Leaflet."""
+    fmap = folium.Map(location=BORDEAUX, zoom_start=11, tiles=None, control_scale=True)
+    fmap.default_js = [("leaflet", assets.leaflet_js)]
+    fmap.default_css = [("leaflet_css", assets.leaflet_css)]
+    if assets.tiles != "aucun":
+        url, attribution = TILES.get(assets.tiles, (assets.tiles, assets.tiles_attribution))
+        folium.TileLayer(url, attr=attribution or assets.tiles, name="Fond de plan",
+                         max_zoom=19).add_to(fmap)
+    return fmap
+
+
+def overview_map(layers: dict[str, gpd.GeoDataFrame], assets: MapAssets) -> folium.Map:
+    """Communes, QPV, brownfields, premises and needs, each a layer the user can toggle."""
+    fmap = base_map(assets)
+    _polygons(fmap, layers["communes"], "Communes", ["nom", "code_insee"], ["Commune", "INSEE"],
+              {"color": "#404040", "weight": 1, "fillOpacity": 0.02})
+    _polygons(fmap, layers["qpv"], "Quartiers prioritaires (QPV)", ["nom", "code_qp", "communes"],
+              ["QPV", "Code", "Communes"],
+              {"color": "#c51b7d", "weight": 1.5, "fillColor": "#de77ae", "fillOpacity": 0.35})
+    _points(fmap, layers["friches"], "Friches (Cartofriches)", ["nom", "statut", "surface_m2"],
+            ["Friche", "Statut", "Surface (m²)"], colour="#8c510a", show=False)
+    _points(fmap, layers["locaux"], "Locaux", ["nom", "type_local", "surface_m2", "loyer_m2_an",
+                                               "statut", "commune"],
+            ["Local", "Type", "Surface (m²)", "Loyer (€/m²/an HT HC)", "Statut", "Commune"])
+    _points(fmap, layers["besoins"], "Besoins des acteurs", ["intitule", "acteur", "statut",
+                                                             "budget_loyer_m2_an", "commune"],
+            ["Besoin", "Acteur", "Statut", "Budget (€/m²/an)", "Commune"], radius=4)
+    folium.LayerControl(collapsed=False).add_to(fmap)
+    if not layers["communes"].empty:
+        minx, miny, maxx, maxy = layers["communes"].total_bounds
+        fmap.fit_bounds([[miny, minx], [maxy, maxx]])
+    return fmap
+
+
+def _polygons(fmap: folium.Map, frame: gpd.GeoDataFrame, name: str, fields: list[str],
+              aliases: list[str], style: dict[str, object]) -> None:
+    folium.GeoJson(
+        _tagged(frame, name),
+        name=name,
+        style_function=lambda _feature: style,
+        highlight_function=lambda _feature: {"weight": 3},
+        tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases),
+    ).add_to(fmap)
+
+
+def _points(fmap: folium.Map, frame: gpd.GeoDataFrame, name: str, fields: list[str],
+            aliases: list[str], colour: str | None = None, radius: int = 5,
+            show: bool = True) -> None:
+    folium.GeoJson(
+        _tagged(frame, name),
+        name=name,
+        show=show,
+        marker=folium.CircleMarker(radius=radius, weight=1, fill=True, fill_opacity=0.85),
+        style_function=lambda feature: {
+            "color": "#ffffff",
+            "fillColor": colour or STATUT_COLOURS.get(feature["properties"].get("statut"), "#333"),
+        },
+        tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases),
+    ).add_to(fmap)
+
+
+def _tagged(frame: gpd.GeoDataFrame, layer: str) -> str:
+    """GeoJSON whose features name their layer (``couche``), for tests and scripts."""
+    tagged = frame.assign(couche=layer)
+    return tagged.to_json(na="null", drop_id=True)

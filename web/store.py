@@ -1,0 +1,46 @@
+"""The database as the web layer sees it: one session per request, closed at teardown."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, g
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from foncier import settings
+from foncier.db import make_engine, make_sessionmaker
+
+EXTENSION = "foncier.store"
+
+
+class Store:
+    """Creates the engine on first use, so that building the app connects to nothing."""
+
+    def __init__(self, url: str | None) -> None:
+        self._url = url
+        self._factory: sessionmaker[Session] | None = None
+        self.engine: Engine | None = None
+
+    def factory(self) -> sessionmaker[Session]:
+        if self._factory is None:
+            url = settings.sqlalchemy_url(self._url) if self._url else settings.database_url()
+            self.engine = make_engine(url)
+            self._factory = make_sessionmaker(self.engine)
+        return self._factory
+
+
+def init_app(app: Flask) -> None:
+    app.extensions[EXTENSION] = Store(app.config.get("DATABASE_URL"))
+    app.teardown_appcontext(_close_session)
+
+
+def session() -> Session:
+    """The request's session; read-only views use it directly, writes go through use cases."""
+    if "db_session" not in g:
+        g.db_session = current_app.extensions[EXTENSION].factory()()
+    return g.db_session  # type: ignore[no-any-return]
+
+
+def _close_session(_: BaseException | None) -> None:
+    db_session = g.pop("db_session", None)
+    if db_session is not None:
+        db_session.close()

@@ -1,0 +1,1 @@
+"""Blueprints: each view parses input, calls one use case, renders."""

@@ -1,0 +1,35 @@
+"""Home page: counts and the map of communes, QPV, premises and needs."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template
+
+from foncier.overview import overview
+from web import store
+from web.maps import CREDITS, MapAssets, overview_map
+from web.vendor import leaflet_assets
+
+bp = Blueprint("home", __name__)
+
+
+def map_assets() -> MapAssets:
+    js, css = leaflet_assets()
+    config = current_app.config
+    return MapAssets(js, css, config["TILES"], config.get("TILES_ATTRIBUTION"))
+
+
+@bp.get("/")
+def index() -> str:
+    view = overview(store.session())
+    fmap = overview_map(view.layers, map_assets())
+    root = fmap.get_root()
+    root.render()
+    return render_template(
+        "accueil.html",
+        counts=view.counts,
+        map_header=root.header.render(),
+        map_html=root.html.render(),
+        map_script=root.script.render(),
+        map_name=fmap.get_name(),
+        credits=CREDITS,
+    )
