@@ -71,7 +71,7 @@ def run_server_tool(
     kwargs: dict[str, object] = {}
     if is_root():
         kwargs = {"user": SERVER_USER, "group": SERVER_USER, "extra_groups": []}
-    return subprocess.run(  # type: ignore[call-overload, no-any-return]
+    return subprocess.run(  # type: ignore[call-overload]
         list(args),
         capture_output=True,
         text=True,

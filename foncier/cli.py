@@ -71,7 +71,9 @@ def db_up() -> None:
 def db_down() -> None:
     """Arrête le PostGIS embarqué."""
     stopped = settings.embedded_cluster().down()
-    click.echo("PostGIS embarqué arrêté." if stopped else "Le PostGIS embarqué n'était pas démarré.")
+    click.echo(
+        "PostGIS embarqué arrêté." if stopped else "Le PostGIS embarqué n'était pas démarré."
+    )
 
 
 @db.command("status")

@@ -131,8 +131,16 @@ def _initdb(bindir: Path, data_dir: Path, state: ClusterState) -> None:
     try:
         _pgserver.run_server_tool(
             [
-                str(bindir / "initdb"), "-D", str(data_dir), "-U", state.user,
-                f"--pwfile={pwfile}", "--auth=scram-sha-256", "-E", "UTF8", "--no-locale",
+                str(bindir / "initdb"),
+                "-D",
+                str(data_dir),
+                "-U",
+                state.user,
+                f"--pwfile={pwfile}",
+                "--auth=scram-sha-256",
+                "-E",
+                "UTF8",
+                "--no-locale",
             ],
             timeout=300,
         )
@@ -212,5 +220,3 @@ def _free_port(start: int) -> int:
         if _port_free(port):
             return port
     raise EnvironmentProblem(f"Aucun port libre entre {start} et {start + 199} sur 127.0.0.1.")
-
-

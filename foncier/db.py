@@ -1,4 +1,4 @@
-"""Engine and sessions. The caller owns the transaction: one ``with session.begin()`` per use case."""
+"""Engine and sessions. The caller owns the transaction: one ``session.begin()`` per use case."""
 
 from __future__ import annotations
 

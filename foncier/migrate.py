@@ -28,3 +28,7 @@ def current_revision(url: str) -> str | None:
     with engine.connect() as connection:
         conn: Connection = connection
         return MigrationContext.configure(conn).get_current_revision()
+
+
+def downgrade(url: str, revision: str) -> None:
+    command.downgrade(alembic_config(url), revision)

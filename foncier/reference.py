@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from foncier.errors import InvalidInput
 from foncier.geo import STORE_SRID
 from foncier.models import Commune, Friche, Qpv
+from foncier.models.base import table_of
 
 COMMUNES_FILE = "communes_bordeaux_metropole.geojson"
 QPV_FILE = "qpv_2024_bordeaux_metropole.geojson"
@@ -56,9 +57,9 @@ def load_reference(session: Session, data_dir: Path) -> ReferenceCounts:
     communes = _read(data_dir / COMMUNES_FILE)
     qpv = _read(data_dir / QPV_FILE)
     friches = _read(data_dir / FRICHES_FILE)
-    _upsert(session, Commune.__table__, "code_insee", _commune_rows(communes))
-    _upsert(session, Qpv.__table__, "code_qp", _qpv_rows(qpv))
-    _upsert(session, Friche.__table__, "site_id", _friche_rows(friches))
+    _upsert(session, table_of(Commune), "code_insee", _commune_rows(communes))
+    _upsert(session, table_of(Qpv), "code_qp", _qpv_rows(qpv))
+    _upsert(session, table_of(Friche), "site_id", _friche_rows(friches))
     moved = relocate_all(session)
     return ReferenceCounts(len(communes), len(qpv), len(friches), moved)
 
@@ -88,7 +89,7 @@ def _read(path: Path) -> gpd.GeoDataFrame:
     return frame.to_crs(STORE_SRID)
 
 
-def _multi(geom: BaseGeometry) -> MultiPolygon:
+def _multi(geom: BaseGeometry) -> BaseGeometry:
     return MultiPolygon([geom]) if isinstance(geom, Polygon) else geom
 
 
@@ -138,12 +139,12 @@ def _date(value: Any) -> date | None:
     return None if value is None else date.fromisoformat(str(value)[:10])
 
 
-def _upsert(
-    session: Session, table: Table, key: str, rows: Iterable[dict[str, Any]]
-) -> None:
+def _upsert(session: Session, table: Table, key: str, rows: Iterable[dict[str, Any]]) -> None:
     rows = list(rows)
     statement = insert(table).values(rows)
     updates: dict[str, Callable[..., Any] | Any] = {
-        c.name: statement.excluded[c.name] for c in table.columns if c.name in rows[0] and c.name != key
+        c.name: statement.excluded[c.name]
+        for c in table.columns
+        if c.name in rows[0] and c.name != key
     }
     session.execute(statement.on_conflict_do_update(index_elements=[key], set_=updates))

@@ -34,7 +34,7 @@ def sqlalchemy_url(url: str) -> str:
     """Accept the usual ``postgres://`` and ``postgresql://`` forms; we drive psycopg 3."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 

@@ -47,32 +47,62 @@ class MapAssets:
 
 def base_map(assets: MapAssets) -> folium.Map:
     """An empty map over the Métropole whose only scripts are the app's own Leaflet."""
-    fmap = folium.Map(location=BORDEAUX, zoom_start=11, tiles=None, control_scale=True)
+    fmap = folium.Map(
+        location=BORDEAUX, zoom_start=11, tiles=None, control_scale=True, zoom_snap=0.25
+    )
     fmap.default_js = [("leaflet", assets.leaflet_js)]
     fmap.default_css = [("leaflet_css", assets.leaflet_css)]
     if assets.tiles != "aucun":
         url, attribution = TILES.get(assets.tiles, (assets.tiles, assets.tiles_attribution))
-        folium.TileLayer(url, attr=attribution or assets.tiles, name="Fond de plan",
-                         max_zoom=19).add_to(fmap)
+        folium.TileLayer(
+            url, attr=attribution or assets.tiles, name="Fond de plan", max_zoom=19
+        ).add_to(fmap)
     return fmap
 
 
 def overview_map(layers: dict[str, gpd.GeoDataFrame], assets: MapAssets) -> folium.Map:
     """Communes, QPV, brownfields, premises and needs, each a layer the user can toggle."""
     fmap = base_map(assets)
-    _polygons(fmap, layers["communes"], "Communes", ["nom", "code_insee"], ["Commune", "INSEE"],
-              {"color": "#404040", "weight": 1, "fillOpacity": 0.02})
-    _polygons(fmap, layers["qpv"], "Quartiers prioritaires (QPV)", ["nom", "code_qp", "communes"],
-              ["QPV", "Code", "Communes"],
-              {"color": "#c51b7d", "weight": 1.5, "fillColor": "#de77ae", "fillOpacity": 0.35})
-    _points(fmap, layers["friches"], "Friches (Cartofriches)", ["nom", "statut", "surface_m2"],
-            ["Friche", "Statut", "Surface (m²)"], colour="#8c510a", show=False)
-    _points(fmap, layers["locaux"], "Locaux", ["nom", "type_local", "surface_m2", "loyer_m2_an",
-                                               "statut", "commune"],
-            ["Local", "Type", "Surface (m²)", "Loyer (€/m²/an HT HC)", "Statut", "Commune"])
-    _points(fmap, layers["besoins"], "Besoins des acteurs", ["intitule", "acteur", "statut",
-                                                             "budget_loyer_m2_an", "commune"],
-            ["Besoin", "Acteur", "Statut", "Budget (€/m²/an)", "Commune"], radius=4)
+    _polygons(
+        fmap,
+        layers["communes"],
+        "Communes",
+        ["nom", "code_insee"],
+        ["Commune", "INSEE"],
+        {"color": "#404040", "weight": 1, "fillOpacity": 0.02},
+    )
+    _polygons(
+        fmap,
+        layers["qpv"],
+        "Quartiers prioritaires (QPV)",
+        ["nom", "code_qp", "communes"],
+        ["QPV", "Code", "Communes"],
+        {"color": "#c51b7d", "weight": 1.5, "fillColor": "#de77ae", "fillOpacity": 0.35},
+    )
+    _points(
+        fmap,
+        layers["friches"],
+        "Friches (Cartofriches)",
+        ["nom", "statut", "surface_m2"],
+        ["Friche", "Statut", "Surface (m²)"],
+        colour="#8c510a",
+        show=False,
+    )
+    _points(
+        fmap,
+        layers["locaux"],
+        "Locaux",
+        ["nom", "type_local", "surface_m2", "loyer_m2_an", "statut", "commune"],
+        ["Local", "Type", "Surface (m²)", "Loyer (€/m²/an HT HC)", "Statut", "Commune"],
+    )
+    _points(
+        fmap,
+        layers["besoins"],
+        "Besoins des acteurs",
+        ["intitule", "acteur", "statut", "budget_loyer_m2_an", "commune"],
+        ["Besoin", "Acteur", "Statut", "Budget (€/m²/an)", "Commune"],
+        radius=4,
+    )
     folium.LayerControl(collapsed=False).add_to(fmap)
     if not layers["communes"].empty:
         minx, miny, maxx, maxy = layers["communes"].total_bounds
@@ -80,8 +110,14 @@ def overview_map(layers: dict[str, gpd.GeoDataFrame], assets: MapAssets) -> foli
     return fmap
 
 
-def _polygons(fmap: folium.Map, frame: gpd.GeoDataFrame, name: str, fields: list[str],
-              aliases: list[str], style: dict[str, object]) -> None:
+def _polygons(
+    fmap: folium.Map,
+    frame: gpd.GeoDataFrame,
+    name: str,
+    fields: list[str],
+    aliases: list[str],
+    style: dict[str, object],
+) -> None:
     folium.GeoJson(
         _tagged(frame, name),
         name=name,
@@ -91,9 +127,16 @@ def _polygons(fmap: folium.Map, frame: gpd.GeoDataFrame, name: str, fields: list
     ).add_to(fmap)
 
 
-def _points(fmap: folium.Map, frame: gpd.GeoDataFrame, name: str, fields: list[str],
-            aliases: list[str], colour: str | None = None, radius: int = 5,
-            show: bool = True) -> None:
+def _points(
+    fmap: folium.Map,
+    frame: gpd.GeoDataFrame,
+    name: str,
+    fields: list[str],
+    aliases: list[str],
+    colour: str | None = None,
+    radius: int = 5,
+    show: bool = True,
+) -> None:
     folium.GeoJson(
         _tagged(frame, name),
         name=name,

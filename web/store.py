@@ -37,7 +37,8 @@ def session() -> Session:
     """The request's session; read-only views use it directly, writes go through use cases."""
     if "db_session" not in g:
         g.db_session = current_app.extensions[EXTENSION].factory()()
-    return g.db_session  # type: ignore[no-any-return]
+    db_session: Session = g.db_session
+    return db_session
 
 
 def _close_session(_: BaseException | None) -> None:

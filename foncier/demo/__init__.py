@@ -16,6 +16,7 @@ from foncier.demo._generate import DemoData, generate
 from foncier.errors import Conflict, InvalidInput
 from foncier.geo import STORE_SRID
 from foncier.models import Acteur, Besoin, Local
+from foncier.models.base import table_of
 
 __all__ = ["DEFAULT_SEED", "SOURCE", "DemoCounts", "clear_demo", "generate", "load_demo"]
 GEOMETRIES = ("geom", "zone_souhaitee")
@@ -36,20 +37,23 @@ def load_demo(session: Session, seed: int = DEFAULT_SEED) -> DemoCounts:
             "Les communes ne sont pas chargées : lancez d'abord `foncier reference load`."
         )
     friches = _frame(
-        session, "SELECT site_id, nom, statut, activite, surface_m2, commune_insee, geom "
-        "FROM friches ORDER BY site_id"
+        session,
+        "SELECT site_id, nom, statut, activite, surface_m2, commune_insee, geom "
+        "FROM friches ORDER BY site_id",
     )
     data = generate(communes.sort_values("code_insee", ignore_index=True), friches, seed=seed)
-    locaux = _insert(session, Local.__table__, data.locaux)
-    acteurs = _insert(session, Acteur.__table__, data.acteurs)
-    besoins = _insert(session, Besoin.__table__, _with_actor_ids(session, data))
+    locaux = _insert(session, table_of(Local), data.locaux)
+    acteurs = _insert(session, table_of(Acteur), data.acteurs)
+    besoins = _insert(session, table_of(Besoin), _with_actor_ids(session, data))
     return DemoCounts(locaux, acteurs, besoins)
 
 
 def clear_demo(session: Session) -> DemoCounts:
     """Delete the demo records, and nothing else."""
     foreign = session.scalar(
-        select(func.count()).select_from(Besoin).join(Acteur)
+        select(func.count())
+        .select_from(Besoin)
+        .join(Acteur)
         .where(Acteur.source == SOURCE, Besoin.source != SOURCE)
     )
     if foreign:
@@ -85,8 +89,8 @@ def _insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> int:
     columns = {c.name for c in table.columns}
     defaults = {c: _default(table, c) for c in set().union(*prepared) if c in columns}
     values = [{**defaults, **{k: v for k, v in row.items() if k in columns}} for row in prepared]
-    statement = insert(table).values(values).on_conflict_do_nothing(
-        index_elements=["source", "ref"]
+    statement = (
+        insert(table).values(values).on_conflict_do_nothing(index_elements=["source", "ref"])
     )
     return len(session.execute(statement.returning(table.c.id)).all())
 

@@ -46,9 +46,17 @@ SURFACES: dict[TypeLocal, tuple[float, float, float, float]] = {
 LOYER_BUREAU_PRIME = {"centre": 310.0, "euratlantique": 230.0, "peripherie": 170.0}
 LOYERS: dict[TypeLocal, dict[str, tuple[float, float]]] = {
     TypeLocal.ACTIVITE: {"centre": (100, 155), "euratlantique": (90, 140), "peripherie": (50, 100)},
-    TypeLocal.COMMERCE: {"centre": (180, 380), "euratlantique": (150, 280), "peripherie": (90, 180)},
+    TypeLocal.COMMERCE: {
+        "centre": (180, 380),
+        "euratlantique": (150, 280),
+        "peripherie": (90, 180),
+    },
     TypeLocal.STOCKAGE: {"centre": (60, 95), "euratlantique": (55, 85), "peripherie": (35, 65)},
-    TypeLocal.TIERS_LIEU: {"centre": (120, 200), "euratlantique": (110, 180), "peripherie": (70, 130)},
+    TypeLocal.TIERS_LIEU: {
+        "centre": (120, 200),
+        "euratlantique": (110, 180),
+        "peripherie": (70, 130),
+    },
     TypeLocal.TERRAIN: {"centre": (8, 20), "euratlantique": (8, 18), "peripherie": (3, 10)},
 }
 QUALITY = {"neuf": 1.0, "recent": 0.82, "ancien": 0.65}
@@ -76,6 +84,7 @@ CENTRE_BORDEAUX = (-0.5755, 44.8427)
 CENTRE_EURATLANTIQUE = (-0.5560, 44.8260)
 RAYON_CENTRE_M = 2500
 RAYON_EURATLANTIQUE_M = 1500
+PART_BUREAUX_QUARTIERS_AFFAIRES = 0.35  # offices cluster in central Bordeaux and Euratlantique
 
 FORMES: dict[FormeJuridique, float] = {
     FormeJuridique.ASSOCIATION: 0.55,
@@ -141,18 +150,68 @@ NOMS_PAR_FILIERE: dict[str, tuple[str, ...]] = {
     "tourisme": ("Tourisme solidaire", "Auberge coopérative", "Balades urbaines"),
 }
 SUFFIXES = (
-    "Garonne", "des Chartrons", "de la Bastide", "Rive droite", "du Lac", "des Capucins",
-    "Saint-Michel", "Belcier", "des Jalles", "des Graves", "Bacalan", "Saint-Pierre",
-    "Caudéran", "Bastide-Niel", "des Aubiers", "Médoc", "Entre-deux-Mers", "Solidaire",
+    "Garonne",
+    "des Chartrons",
+    "de la Bastide",
+    "Rive droite",
+    "du Lac",
+    "des Capucins",
+    "Saint-Michel",
+    "Belcier",
+    "des Jalles",
+    "des Graves",
+    "Bacalan",
+    "Saint-Pierre",
+    "Caudéran",
+    "Bastide-Niel",
+    "des Aubiers",
+    "Médoc",
+    "Entre-deux-Mers",
+    "Solidaire",
 )
 PRENOMS = (
-    "Camille", "Léa", "Manon", "Inès", "Chloé", "Sarah", "Julie", "Louise", "Emma", "Jade",
-    "Lucas", "Hugo", "Thomas", "Nathan", "Karim", "Antoine", "Mathieu", "Youssef", "Paul", "Théo",
+    "Camille",
+    "Léa",
+    "Manon",
+    "Inès",
+    "Chloé",
+    "Sarah",
+    "Julie",
+    "Louise",
+    "Emma",
+    "Jade",
+    "Lucas",
+    "Hugo",
+    "Thomas",
+    "Nathan",
+    "Karim",
+    "Antoine",
+    "Mathieu",
+    "Youssef",
+    "Paul",
+    "Théo",
 )
 NOMS_FAMILLE = (
-    "Martin", "Bernard", "Dubois", "Laurent", "Lefebvre", "Garcia", "Roux", "Fournier",
-    "Lambert", "Bonnet", "Mercier", "Dupuy", "Lacoste", "Labat", "Darrieux", "Etcheverry",
-    "Haddad", "Nguyen", "Benali", "Castaing",
+    "Martin",
+    "Bernard",
+    "Dubois",
+    "Laurent",
+    "Lefebvre",
+    "Garcia",
+    "Roux",
+    "Fournier",
+    "Lambert",
+    "Bonnet",
+    "Mercier",
+    "Dupuy",
+    "Lacoste",
+    "Labat",
+    "Darrieux",
+    "Etcheverry",
+    "Haddad",
+    "Nguyen",
+    "Benali",
+    "Castaing",
 )
 LIBELLES_TYPES = {
     TypeLocal.BUREAU: "Bureaux",

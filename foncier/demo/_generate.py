@@ -82,19 +82,22 @@ def _friche_locaux(friches: gpd.GeoDataFrame, anchor: date) -> list[Row]:
     """Brownfields confirmed without a project become candidate land premises."""
     rows = []
     compatible = friches[friches["statut"].isin(cat.FRICHE_STATUTS_COMPATIBLES)]
-    for friche in compatible.sort_values("site_id").itertuples():
-        rows.append({
-            "ref": f"DEMO-F-{friche.site_id}",
-            "nom": friche.nom or f"Friche {friche.site_id}",
-            "type_local": TypeLocal.TERRAIN,
-            "origine": OrigineLocal.FRICHE,
-            "friche_id": friche.site_id,
-            "surface_m2": round(float(friche.surface_m2 or 1000), 1),
-            "disponible_le": anchor,
-            "description": f"Friche Cartofriches ({friche.statut}). Ancienne activité : "
-            f"{friche.activite or 'inconnue'}.",
-            "geom": friche.geometry,
-        })
+    compatible = compatible.sort_values("site_id")
+    for friche, point in zip(compatible.itertuples(), compatible.geometry, strict=True):
+        rows.append(
+            {
+                "ref": f"DEMO-F-{friche.site_id}",
+                "nom": friche.nom or f"Friche {friche.site_id}",
+                "type_local": TypeLocal.TERRAIN,
+                "origine": OrigineLocal.FRICHE,
+                "friche_id": friche.site_id,
+                "surface_m2": round(float(friche.surface_m2 or 1000), 1),
+                "disponible_le": anchor,
+                "description": f"Friche Cartofriches ({friche.statut}). Ancienne activité : "
+                f"{friche.activite or 'inconnue'}.",
+                "geom": point,
+            }
+        )
     return rows
 
 
@@ -102,8 +105,11 @@ def _local(
     rng: np.random.Generator, places: Places, names: dict[str, str], n: int, anchor: date
 ) -> Row:
     kind = _pick(rng, cat.TYPES_LOCAUX)
-    code = places.commune(rng)
-    point = places.point_in(rng, code)
+    if kind is TypeLocal.BUREAU and rng.random() < cat.PART_BUREAUX_QUARTIERS_AFFAIRES:
+        code, point = places.office_district(rng)
+    else:
+        code = places.commune(rng)
+        point = places.point_in(rng, code)
     zone = places.market_zone(point)
     quality = _pick(rng, cat.QUALITY_WEIGHTS)
     surface = round(_lognormal(rng, cat.SURFACES[kind]))
@@ -134,16 +140,19 @@ def _local(
         "charges_m2_an": round(float(rng.uniform(*cat.CHARGES[kind])), 1),
         "disponible_le": disponible,
         "disponible_jusqu_au": disponible + timedelta(days=int(rng.integers(180, 1100)))
-        if temporary else None,
+        if temporary
+        else None,
         "acces_pmr": rng.random() < (0.85 if quality == "neuf" else 0.45),
         "rez_de_chaussee": rng.random() < (0.3 if kind is TypeLocal.BUREAU else 0.85),
-        "acces_livraison": rng.random() < (0.8 if kind in (TypeLocal.ACTIVITE, TypeLocal.STOCKAGE)
-                                           else 0.25),
+        "acces_livraison": rng.random()
+        < (0.8 if kind in (TypeLocal.ACTIVITE, TypeLocal.STOCKAGE) else 0.25),
         "stationnement": rng.random() < (0.25 if zone == "centre" else 0.6),
         "categorie_erp": ("5" if rng.random() < 0.8 else "4")
-        if kind in (TypeLocal.COMMERCE, TypeLocal.TIERS_LIEU) else None,
+        if kind in (TypeLocal.COMMERCE, TypeLocal.TIERS_LIEU)
+        else None,
         "classe_energie": ClasseEnergie(str(rng.choice(list(ENERGIE[quality]))))
-        if kind is not TypeLocal.TERRAIN else None,
+        if kind is not TypeLocal.TERRAIN
+        else None,
         "geom": point,
     }
 
@@ -183,8 +192,8 @@ def _acteur(
         "emplois_prevus": max(1, round(effectif * growth)),
         "contact_nom": f"{prenom} {nom}",
         "contact_email": f"{_ascii(prenom)}.{_ascii(nom)}@example.org",
-        "contact_telephone": "05 56 " + " ".join(f"{int(rng.integers(0, 100)):02d}"
-                                                 for _ in range(3)),
+        "contact_telephone": "05 56 "
+        + " ".join(f"{int(rng.integers(0, 100)):02d}" for _ in range(3)),
         "geom": point,
         "_commune": code,
     }, point
@@ -226,15 +235,24 @@ def _besoin(
         "ref": f"{acteur['ref'].replace('-A-', '-B-')}-{k}",
         "acteur_ref": acteur["ref"],
         "intitule": f"{cat.LIBELLES_TYPES[types[0]]} de {surface_min} à {surface_max} m²",
-        "statut": _pick(rng, {StatutBesoin.OUVERT: 0.85, StatutBesoin.EN_PROPOSITION: 0.08,
-                              StatutBesoin.SATISFAIT: 0.05, StatutBesoin.ABANDONNE: 0.02}),
+        "statut": _pick(
+            rng,
+            {
+                StatutBesoin.OUVERT: 0.85,
+                StatutBesoin.EN_PROPOSITION: 0.08,
+                StatutBesoin.SATISFAIT: 0.05,
+                StatutBesoin.ABANDONNE: 0.02,
+            },
+        ),
         "types_acceptes": [t.value for t in types],
         "surface_min_m2": float(surface_min),
         "surface_max_m2": float(surface_max),
-        "budget_loyer_m2_an": None if rng.random() < 0.1
+        "budget_loyer_m2_an": None
+        if rng.random() < 0.1
         else round(float(rng.uniform(*BUDGETS[types[0]])), 0),
         "emmenagement_au_plus_tot": earliest,
-        "emmenagement_au_plus_tard": None if rng.random() < 0.2
+        "emmenagement_au_plus_tard": None
+        if rng.random() < 0.2
         else earliest + timedelta(days=int(rng.integers(90, 365))),
         "partage_accepte": rng.random() < (0.55 if stade is Stade.EMERGENCE else 0.35),
         "emplois_accueillis": people,
@@ -263,8 +281,16 @@ def _zone(rng: np.random.Generator, places: Places, code: str, point: Point) -> 
     draw = rng.random()
     if draw < 0.5:
         near = places.neighbours(code)
-        extra = [str(c) for c in rng.choice(near, size=min(len(near), int(rng.integers(0, 3))),
-                                            replace=False)] if near else []
+        extra = (
+            [
+                str(c)
+                for c in rng.choice(
+                    near, size=min(len(near), int(rng.integers(0, 3))), replace=False
+                )
+            ]
+            if near
+            else []
+        )
         return {"communes_souhaitees": [code, *extra], "geom": point}
     if draw < 0.8:
         return {"distance_max_m": float(rng.choice([2000, 3000, 5000, 8000])), "geom": point}
@@ -283,4 +309,3 @@ def _criteres(rng: np.random.Generator, types: list[TypeLocal]) -> Row:
     others = [e.value for e in Equipement if e.value not in must]
     nice = [str(e) for e in rng.choice(others, size=int(rng.integers(0, 3)), replace=False)]
     return {"criteres_obligatoires": must, "criteres_souhaites": sorted(nice)}
-

@@ -22,10 +22,21 @@ from foncier.geo import to_store
 # commune boundary follows it. Hand-drawn from the bridges (WGS84), within about 150 m.
 GARONNE_DANS_BORDEAUX = LineString(
     [
-        (-0.515, 44.790), (-0.522, 44.804), (-0.530, 44.816), (-0.538, 44.823),
-        (-0.547, 44.828), (-0.556, 44.832), (-0.5636, 44.8386), (-0.5665, 44.845),
-        (-0.5655, 44.852), (-0.561, 44.858), (-0.5525, 44.8605), (-0.545, 44.866),
-        (-0.539, 44.874), (-0.5365, 44.881), (-0.5375, 44.889),
+        (-0.515, 44.790),
+        (-0.522, 44.804),
+        (-0.530, 44.816),
+        (-0.538, 44.823),
+        (-0.547, 44.828),
+        (-0.556, 44.832),
+        (-0.5636, 44.8386),
+        (-0.5665, 44.845),
+        (-0.5655, 44.852),
+        (-0.561, 44.858),
+        (-0.5525, 44.8605),
+        (-0.545, 44.866),
+        (-0.539, 44.874),
+        (-0.5365, 44.881),
+        (-0.5375, 44.889),
     ]
 )
 DEMI_LARGEUR_GARONNE_M = 400
@@ -33,6 +44,7 @@ DEMI_LARGEUR_GARONNE_M = 400
 # farther where the Garonne and the Dordogne widen into the estuary.
 RETRAIT_M = 300
 RETRAIT_ESTUAIRE_M = 700
+BORDEAUX = "33063"
 COMMUNES_ESTUAIRE = {"33004", "33434", "33487", "33312", "33056", "33032"}
 
 
@@ -48,15 +60,19 @@ class Places:
         self.codes: list[str] = list(communes["code_insee"])
         self.shapes: dict[str, BaseGeometry] = dict(zip(self.codes, communes.geometry, strict=True))
         self.allowed = {
-            code: geom.buffer(-(RETRAIT_ESTUAIRE_M if code in COMMUNES_ESTUAIRE else RETRAIT_M))
-            .difference(mask)
+            code: geom.buffer(
+                -(RETRAIT_ESTUAIRE_M if code in COMMUNES_ESTUAIRE else RETRAIT_M)
+            ).difference(mask)
             for code, geom in self.shapes.items()
         }
         population = communes["population"].to_numpy(dtype=float)
         self.weights = population / population.sum()
         self.anchors = {
-            code: [p for p, c in zip(friches.geometry, friches["commune_insee"], strict=True)
-                   if c == code]
+            code: [
+                p
+                for p, c in zip(friches.geometry, friches["commune_insee"], strict=True)
+                if c == code
+            ]
             for code in self.codes
         }
         self.metropole = unary_union(list(self.shapes.values()))
@@ -87,6 +103,16 @@ class Places:
                 return candidate
         return heart
 
+    def office_district(self, rng: np.random.Generator) -> tuple[str, Point]:
+        """A point in Bordeaux's central business districts (centre or Euratlantique)."""
+        hub = self.centre if rng.random() < 0.6 else self.euratlantique
+        area = self.allowed[BORDEAUX]
+        for _ in range(500):
+            candidate = Point(round(rng.normal(hub.x, 1000), 1), round(rng.normal(hub.y, 1000), 1))
+            if area.contains(candidate):
+                return BORDEAUX, candidate
+        return BORDEAUX, area.representative_point()
+
     def neighbours(self, code: str) -> list[str]:
         shape = self.shapes[code].buffer(50)
         return [c for c in self.codes if c != code and shape.intersects(self.shapes[c])]
@@ -103,8 +129,10 @@ class Places:
         radius = rng.uniform(1000, 3000)
         angles = np.sort(rng.uniform(0, 2 * math.pi, 9))
         ring = [
-            (centre.x + radius * rng.uniform(0.7, 1.3) * math.cos(a),
-             centre.y + radius * rng.uniform(0.7, 1.3) * math.sin(a))
+            (
+                centre.x + radius * rng.uniform(0.7, 1.3) * math.cos(a),
+                centre.y + radius * rng.uniform(0.7, 1.3) * math.sin(a),
+            )
             for a in angles
         ]
         zone = Polygon(ring).buffer(0).intersection(self.metropole)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import cast
 
 from geoalchemy2 import Geometry
-from sqlalchemy import CheckConstraint, DateTime, Enum, MetaData, String, func
+from sqlalchemy import CheckConstraint, DateTime, Enum, MetaData, String, Table, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 from foncier.geo import STORE_SRID
@@ -22,6 +23,11 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+def table_of(model: type[Base]) -> Table:
+    """The Core table of a mapped class (typed as such, for inserts and upserts)."""
+    return cast(Table, model.__table__)
 
 
 def enum_column(enum: type[StrEnum], name: str) -> Enum:
@@ -52,9 +58,7 @@ def multipolygon() -> Geometry:
 
 
 class Timestamped:
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now()
-    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
     )
@@ -70,7 +74,8 @@ class Registered(Timestamped):
 
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, object]:
-        return {"version_id_col": cls.__table__.c.version}
+        # Optimistic locking: a stale update fails instead of overwriting newer work.
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
 
 
 class Located:

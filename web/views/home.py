@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import cast
+
+from branca.element import Figure
 from flask import Blueprint, current_app, render_template
 
 from foncier.overview import overview
@@ -22,7 +25,7 @@ def map_assets() -> MapAssets:
 def index() -> str:
     view = overview(store.session())
     fmap = overview_map(view.layers, map_assets())
-    root = fmap.get_root()
+    root = cast(Figure, fmap.get_root())
     root.render()
     return render_template(
         "accueil.html",

@@ -1,0 +1,154 @@
+"""A real headless Chromium opens the home page with no network beyond localhost."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.actions.action_builder import ActionBuilder
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+from sqlalchemy import Engine, func, select
+from werkzeug.serving import make_server
+
+from foncier.models import Besoin, Local
+
+pytestmark = pytest.mark.browser
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+# Recorded before any page script runs, so that no error escapes the test.
+CATCH_ERRORS = """
+window.__erreurs = [];
+window.addEventListener('error', e => window.__erreurs.push(String(e.message)));
+window.addEventListener('unhandledrejection', e => window.__erreurs.push(String(e.reason)));
+"""
+DRAWN_LAYERS = """
+const counts = {};
+window.carteFonciere.eachLayer(layer => {
+  if (layer.feature && layer._path && document.body.contains(layer._path)) {
+    const name = layer.feature.properties.couche;
+    counts[name] = (counts[name] || 0) + 1;
+    if (layer.feature.properties.nom === arguments[0]) layer._path.id = 'cible';
+  }
+});
+return counts;
+"""
+
+# The opening fitBounds animates: zoom again until the map has settled on Grand-Parc.
+ZOOM_ON_GRAND_PARC = """
+const map = window.carteFonciere;
+if (map._animatingZoom) return false;
+if (map.getZoom() !== 16) { map.setView([44.8587, -0.5823], 16, {animate: false}); return false; }
+return true;
+"""
+# A pixel where the QPV's own path is on top (no premises or need marker over it).
+UNCOVERED_PIXEL = """
+const target = document.getElementById('cible');
+const box = target.getBoundingClientRect();
+for (let i = 1; i < 20; i++) for (let j = 1; j < 20; j++) {
+  const x = box.left + box.width * i / 20, y = box.top + box.height * j / 20;
+  if (document.elementFromPoint(x, y) === target) return [x, y];
+}
+return null;
+"""
+
+
+def hover_qpv(browser: webdriver.Chrome) -> bool:
+    """Move the mouse over the Grand-Parc QPV, once the map has redrawn it on screen."""
+    pixel = browser.execute_script(UNCOVERED_PIXEL)
+    if pixel is None:
+        return False
+    hover = ActionBuilder(browser)
+    hover.pointer_action.move_to_location(int(pixel[0]), int(pixel[1]))
+    hover.perform()
+    return True
+
+
+@pytest.fixture(scope="module")
+def base_url(app: Flask) -> Iterator[str]:
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chrome]:
+    if not Path(CHROMIUM).exists() or not Path(CHROMEDRIVER).exists():
+        pytest.fail(
+            "Chromium et ChromeDriver sont requis : apt-get install chromium chromium-driver"
+        )
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-dev-shm-usage",
+        "--window-size=1280,900",
+        # No name resolves but localhost's: the page has no internet, as required.
+        "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium')}",
+    ):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
+    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": CATCH_ERRORS})
+    yield driver
+    driver.quit()
+
+
+def test_map_layers_draw_without_internet_and_without_script_errors(
+    browser: webdriver.Chrome, base_url: str, loaded: Engine, tmp_path: Path
+) -> None:
+    browser.get(base_url + "/")
+    WebDriverWait(browser, 30).until(lambda d: d.execute_script("return !!window.carteFonciere"))
+    drawn = browser.execute_script(DRAWN_LAYERS, "Grand-Parc")
+    with loaded.connect() as conn:
+        locaux = conn.scalar(select(func.count()).select_from(Local).where(Local.geom.isnot(None)))
+        besoins = conn.scalar(
+            select(func.count()).select_from(Besoin).where(Besoin.geom.isnot(None))
+        )
+    assert drawn == {
+        "Communes": 28,
+        "Quartiers prioritaires (QPV)": 23,
+        "Locaux": locaux,
+        "Besoins des acteurs": besoins,
+    }
+    browser.save_screenshot(str(tmp_path / "accueil.png"))
+    assert browser.execute_script("return window.__erreurs") == []
+    script_errors = [
+        entry
+        for entry in browser.get_log("browser")
+        if entry["level"] == "SEVERE" and entry.get("source") != "network"
+    ]
+    assert script_errors == []
+
+
+def test_a_qpv_tooltip_names_it(browser: webdriver.Chrome, base_url: str) -> None:
+    browser.get(base_url + "/")
+    WebDriverWait(browser, 30).until(lambda d: d.execute_script("return !!window.carteFonciere"))
+    WebDriverWait(browser, 15).until(lambda d: d.execute_script(ZOOM_ON_GRAND_PARC))
+    browser.execute_script(DRAWN_LAYERS, "Grand-Parc")
+    WebDriverWait(browser, 15).until(
+        lambda d: (
+            hover_qpv(d)
+            and any(
+                "Grand-Parc" in t.text for t in d.find_elements(By.CSS_SELECTOR, ".leaflet-tooltip")
+            )
+        )
+    )
+    texts = [t.text for t in browser.find_elements(By.CSS_SELECTOR, ".leaflet-tooltip")]
+    assert any("QPV" in t and "QN03310M" in t for t in texts), texts

@@ -1,0 +1,58 @@
+"""The home page: French, counts, a Folium map whose scripts all come from the app itself."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask
+
+from web import create_app
+
+
+def test_create_app_connects_to_nothing() -> None:
+    app = create_app({"DATABASE_URL": "postgresql+psycopg://personne@127.0.0.1:1/aucune"})
+    assert app.config["DATABASE_URL"].endswith("/aucune")
+    response = app.test_client().get("/vendor/leaflet/leaflet.js")
+    assert response.status_code == 200 and b"Leaflet" in response.data
+    response.close()
+
+
+def test_home_page_shows_counts_and_map(app: Flask) -> None:
+    response = app.test_client().get("/")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert '<html lang="fr">' in page
+    assert "300</strong> locaux" in page and "200</strong> acteurs ESS" in page
+    assert "28</strong> communes" in page and "23 quartiers prioritaires" in page
+    for layer in ("Communes", "Quartiers prioritaires (QPV)", "Locaux", "Besoins des acteurs"):
+        assert f'"couche": "{layer}"' in page
+    assert "Grand-Parc" in page  # QPV names travel with the features for their tooltips
+
+
+def test_scripts_and_styles_are_served_locally(app: Flask) -> None:
+    page = app.test_client().get("/").get_data(as_text=True)
+    assets = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', page)
+    assert assets, "the page links Leaflet"
+    assert all(url.startswith("/") for url in assets), assets
+    client = app.test_client()
+    for url in assets:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        response.close()
+
+
+def test_tiles_are_a_setting(app: Flask) -> None:
+    ign = create_app({**app.config, "TILES": "ign-plan"}).test_client().get("/")
+    assert "data.geopf.fr" in ign.get_data(as_text=True)
+    none = create_app({**app.config, "TILES": "aucun"}).test_client().get("/")
+    assert "tile.openstreetmap" not in none.get_data(as_text=True)
+    assert "tile.openstreetmap.fr" in app.test_client().get("/").get_data(as_text=True)
+
+
+def test_unknown_page_is_a_french_404(app: Flask) -> None:
+    response = app.test_client().get("/nulle-part")
+    assert response.status_code == 404
+    assert "Page introuvable" in response.get_data(as_text=True)
+    api = app.test_client().get("/api/v1/nulle-part")
+    assert api.status_code == 404 and api.mimetype == "application/problem+json"
+    assert api.get_json()["status"] == 404
