@@ -49,7 +49,7 @@ def _unit_of_work() -> Iterator[Session]:
 
 
 # -- db ---------------------------------------------------------------------------------------
-@main.group()
+@main.group(cls=click.Group)  # plain group: these commands need no app
 def db() -> None:
     """La base de données (par défaut, un PostGIS privé dans ce dépôt)."""
 
@@ -101,7 +101,7 @@ def db_upgrade(revision: str) -> None:
 
 
 # -- reference data ---------------------------------------------------------------------------
-@main.group()
+@main.group(cls=click.Group)  # plain group: these commands need no app
 def reference() -> None:
     """Les données de référence (communes, QPV, friches)."""
 
@@ -120,7 +120,7 @@ def reference_load() -> None:
 
 
 # -- demo -------------------------------------------------------------------------------------
-@main.group()
+@main.group(cls=click.Group)  # plain group: these commands need no app
 def demo() -> None:
     """Le jeu de démonstration."""
 
