@@ -34,6 +34,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from web import errors, store, vendor
     from web.views import home
 
+    from web.maps import CREDITS
+
+    app.context_processor(lambda: {"credits": CREDITS})
     store.init_app(app)
     errors.init_app(app)
     vendor.init_app(app)

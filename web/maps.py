@@ -7,10 +7,12 @@ from dataclasses import dataclass
 import folium
 import geopandas as gpd
 
-CREDITS = (
-    "IGN – ADMIN EXPRESS COG 2018 ; Etalab – découpage administratif ; "
-    "ANCT – périmètres des QPV 2024 ; Cerema – Cartofriches (2023-10-02)"
+SOURCES = (
+    ("Communes (28)", "IGN – ADMIN EXPRESS COG 2018 ; Etalab – découpage administratif"),
+    ("Quartiers prioritaires (23 QPV)", "ANCT – périmètres des QPV 2024"),
+    ("Friches (138 sites)", "Cerema – Cartofriches (2023-10-02)"),
 )
+CREDITS = " ; ".join(credit for _, credit in SOURCES)
 TILES = {
     "osm-fr": (
         "https://{s}.tile.openstreetmap.fr/osmfr/{z}/{x}/{y}.png",

@@ -56,3 +56,14 @@ def test_unknown_page_is_a_french_404(app: Flask) -> None:
     api = app.test_client().get("/api/v1/nulle-part")
     assert api.status_code == 404 and api.mimetype == "application/problem+json"
     assert api.get_json()["status"] == 404
+
+
+def test_about_page_credits_every_source(app: Flask) -> None:
+    page = app.test_client().get("/a-propos").get_data(as_text=True)
+    for credit in (
+        "IGN – ADMIN EXPRESS COG 2018",
+        "ANCT – périmètres des QPV 2024",
+        "Cerema – Cartofriches",
+        "Licence Ouverte",
+    ):
+        assert credit in page

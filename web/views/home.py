@@ -9,7 +9,7 @@ from flask import Blueprint, current_app, render_template
 
 from foncier.overview import overview
 from web import store
-from web.maps import CREDITS, MapAssets, overview_map
+from web.maps import SOURCES, MapAssets, overview_map
 from web.vendor import leaflet_assets
 
 bp = Blueprint("home", __name__)
@@ -34,5 +34,10 @@ def index() -> str:
         map_html=root.html.render(),
         map_script=root.script.render(),
         map_name=fmap.get_name(),
-        credits=CREDITS,
     )
+
+
+@bp.get("/a-propos")
+def about() -> str:
+    sources = [{"couche": layer, "credit": credit} for layer, credit in SOURCES]
+    return render_template("a_propos.html", sources=sources)
