@@ -32,9 +32,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = secrets.token_hex(32)
 
     from web import errors, store, vendor
-    from web.views import home
-
     from web.maps import CREDITS
+    from web.views import home
 
     app.context_processor(lambda: {"credits": CREDITS})
     store.init_app(app)
