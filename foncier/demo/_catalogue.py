@@ -70,6 +70,17 @@ CHARGES: dict[TypeLocal, tuple[float, float]] = {
     TypeLocal.TERRAIN: (0, 2),
 }
 DECOTE_SOLIDAIRE = (0.30, 0.70)
+ENERGIE = {"neuf": "ABC", "recent": "BCD", "ancien": "CDEFG"}  # energy classes by age
+# What ESS actors can pay (€/m²/year), by the first kind of premises they look for.
+BUDGETS: dict[TypeLocal, tuple[float, float]] = {
+    TypeLocal.BUREAU: (90, 220),
+    TypeLocal.ACTIVITE: (40, 110),
+    TypeLocal.COMMERCE: (80, 200),
+    TypeLocal.STOCKAGE: (30, 70),
+    TypeLocal.TIERS_LIEU: (60, 150),
+    TypeLocal.TERRAIN: (2, 12),
+}
+
 
 ORIGINES: dict[OrigineLocal, float] = {
     OrigineLocal.FONCIERE: 0.25,

@@ -27,15 +27,6 @@ from foncier.vocabulary import (
 
 K = TypeVar("K")
 Row = dict[str, Any]
-BUDGETS: dict[TypeLocal, tuple[float, float]] = {
-    TypeLocal.BUREAU: (90, 220),
-    TypeLocal.ACTIVITE: (40, 110),
-    TypeLocal.COMMERCE: (80, 200),
-    TypeLocal.STOCKAGE: (30, 70),
-    TypeLocal.TIERS_LIEU: (60, 150),
-    TypeLocal.TERRAIN: (2, 12),
-}
-ENERGIE = {"neuf": "ABC", "recent": "BCD", "ancien": "CDEFG"}
 
 
 @dataclass
@@ -150,7 +141,7 @@ def _local(
         "categorie_erp": ("5" if rng.random() < 0.8 else "4")
         if kind in (TypeLocal.COMMERCE, TypeLocal.TIERS_LIEU)
         else None,
-        "classe_energie": ClasseEnergie(str(rng.choice(list(ENERGIE[quality]))))
+        "classe_energie": ClasseEnergie(str(rng.choice(list(cat.ENERGIE[quality]))))
         if kind is not TypeLocal.TERRAIN
         else None,
         "geom": point,
@@ -249,7 +240,7 @@ def _besoin(
         "surface_max_m2": float(surface_max),
         "budget_loyer_m2_an": None
         if rng.random() < 0.1
-        else round(float(rng.uniform(*BUDGETS[types[0]])), 0),
+        else round(float(rng.uniform(*cat.BUDGETS[types[0]])), 0),
         "emmenagement_au_plus_tot": earliest,
         "emmenagement_au_plus_tard": None
         if rng.random() < 0.2
