@@ -66,8 +66,13 @@ class Cluster:
         self.state_file.chmod(0o600)
 
     def _new_state(self) -> ClusterState:
+        data_dir = self._choose_data_dir()
+        if data_dir.exists():
+            # Left by an earlier checkout at this path, or its state file was deleted: we do
+            # not know its password. Keep it aside rather than destroy anyone's data.
+            data_dir.rename(data_dir.with_name(f"data.orphelin-{int(time.time())}"))
         return ClusterState(
-            data_dir=str(self._choose_data_dir()),
+            data_dir=str(data_dir),
             port=_free_port(DEFAULT_PORT),
             password=secrets.token_urlsafe(24),
         )

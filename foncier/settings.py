@@ -6,7 +6,6 @@ import os
 from pathlib import Path
 
 from foncier.cluster import Cluster
-from foncier.errors import EnvironmentProblem
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR_NAME = "data"
@@ -44,17 +43,6 @@ def configured_url() -> str | None:
     return sqlalchemy_url(configured) if configured else None
 
 
-def database_url(*, start_embedded: bool = True) -> str:
+def database_url() -> str:
     """``DATABASE_URL`` when set; otherwise the embedded cluster, started if need be."""
-    configured = configured_url()
-    if configured:
-        return configured
-    cluster = embedded_cluster()
-    if start_embedded:
-        return cluster.up().url()
-    state = cluster.load_state()
-    if state is None:
-        raise EnvironmentProblem(
-            "Aucune base de données : lancez `foncier db up` ou définissez DATABASE_URL."
-        )
-    return state.url()
+    return configured_url() or embedded_cluster().up().url()

@@ -86,3 +86,18 @@ def test_up_recovers_from_a_crash_that_left_a_stale_pid_file(cluster: Cluster) -
     state = cluster.up()
     assert cluster.is_running()
     assert query(state, "SELECT 1") == 1
+
+
+def test_a_data_folder_without_its_state_is_kept_aside(tmp_path: Path) -> None:
+    cluster = Cluster(tmp_path / ".foncier")
+    first = cluster.up()
+    cluster.down()
+    (cluster.state_dir / "cluster.json").unlink()  # e.g. a fresh clone at the same path
+    try:
+        second = cluster.up()
+        assert second.data_dir == first.data_dir and second.password != first.password
+        kept = list(Path(first.data_dir).parent.glob("data.orphelin-*"))
+        assert len(kept) == 1 and (kept[0] / "PG_VERSION").exists()
+    finally:
+        cluster.down()
+        shutil.rmtree(Path(first.data_dir).parent, ignore_errors=True)
