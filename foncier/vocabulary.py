@@ -61,6 +61,24 @@ class StatutBesoin(StrEnum):
     ABANDONNE = "abandonne"
 
 
+class NatureLocal(StrEnum):
+    """A single space, or a site made of buildings made of lots (as premises exchanges do)."""
+
+    LOCAL = "local"
+    SITE = "site"
+    BATIMENT = "batiment"
+    LOT = "lot"
+
+
+class Geocodage(StrEnum):
+    """Where a record's point comes from."""
+
+    SAISI = "saisi"  # typed coordinates or placed on the map by a user
+    BAN = "ban"  # Base Adresse Nationale, with a good score
+    A_CONFIRMER = "a_confirmer"  # BAN answered with a low score: a user must confirm
+    A_GEOCODER = "a_geocoder"  # the geocoder was down: `foncier geocode pending` retries
+
+
 class ClasseEnergie(StrEnum):
     A = "A"
     B = "B"
@@ -81,6 +99,16 @@ class Equipement(StrEnum):
     ERP = "erp"  # may receive the public (établissement recevant du public)
 
 
+FORMES_JURIDIQUES_DEFAUT: tuple[tuple[str, str], ...] = (
+    (FormeJuridique.ASSOCIATION, "Association"),
+    (FormeJuridique.FONDATION, "Fondation"),
+    (FormeJuridique.MUTUELLE, "Mutuelle"),
+    (FormeJuridique.SCOP, "SCOP (société coopérative et participative)"),
+    (FormeJuridique.SCIC, "SCIC (société coopérative d'intérêt collectif)"),
+    (FormeJuridique.COOPERATIVE, "Autre coopérative"),
+    (FormeJuridique.SOCIETE_ESUS, "Société commerciale de l'ESS (agrément ESUS)"),
+)
+
 # Default sectors (filières); administrators edit them in the `filieres` table. The priority
 # flags follow the themes Bordeaux Métropole lists as supported in its ESS policy (réemploi,
 # mobilité, alimentation durable / circuits courts, politique de la ville).
@@ -96,3 +124,25 @@ FILIERES_DEFAUT: tuple[tuple[str, str, bool], ...] = (
     ("education", "Éducation populaire et formation", False),
     ("tourisme", "Tourisme solidaire", False),
 )
+
+
+# Life cycles: the moves a user may make from each status (any status may be withdrawn).
+TRANSITIONS_LOCAL: dict[StatutLocal, frozenset[StatutLocal]] = {
+    StatutLocal.DISPONIBLE: frozenset({StatutLocal.SOUS_OPTION, StatutLocal.RETIRE}),
+    StatutLocal.SOUS_OPTION: frozenset(
+        {StatutLocal.RESERVE, StatutLocal.DISPONIBLE, StatutLocal.RETIRE}
+    ),
+    StatutLocal.RESERVE: frozenset(
+        {StatutLocal.OCCUPE, StatutLocal.DISPONIBLE, StatutLocal.RETIRE}
+    ),
+    StatutLocal.OCCUPE: frozenset({StatutLocal.DISPONIBLE, StatutLocal.RETIRE}),
+    StatutLocal.RETIRE: frozenset({StatutLocal.DISPONIBLE}),
+}
+TRANSITIONS_BESOIN: dict[StatutBesoin, frozenset[StatutBesoin]] = {
+    StatutBesoin.OUVERT: frozenset({StatutBesoin.EN_PROPOSITION, StatutBesoin.ABANDONNE}),
+    StatutBesoin.EN_PROPOSITION: frozenset(
+        {StatutBesoin.SATISFAIT, StatutBesoin.OUVERT, StatutBesoin.ABANDONNE}
+    ),
+    StatutBesoin.SATISFAIT: frozenset({StatutBesoin.OUVERT}),
+    StatutBesoin.ABANDONNE: frozenset({StatutBesoin.OUVERT}),
+}

@@ -2,7 +2,18 @@
 
 from foncier.models.base import Base
 from foncier.models.history import Historique
-from foncier.models.reference import Commune, Filiere, Friche, Qpv
+from foncier.models.reference import Commune, Filiere, FormeJuridiqueRef, Friche, Qpv
 from foncier.models.registry import Acteur, Besoin, Local
 
-__all__ = ["Acteur", "Base", "Besoin", "Commune", "Filiere", "Friche", "Historique", "Local", "Qpv"]
+__all__ = [
+    "Acteur",
+    "Base",
+    "Besoin",
+    "Commune",
+    "Filiere",
+    "FormeJuridiqueRef",
+    "Friche",
+    "Historique",
+    "Local",
+    "Qpv",
+]

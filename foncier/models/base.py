@@ -11,6 +11,7 @@ from sqlalchemy import CheckConstraint, DateTime, Enum, MetaData, String, Table,
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 from foncier.geo import STORE_SRID
+from foncier.vocabulary import Geocodage
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -82,6 +83,13 @@ class Located:
     """A point in Lambert-93 with the commune and QPV that PostGIS computes for it."""
 
     geom = mapped_column(point(), nullable=True)
-    commune_insee: Mapped[str | None] = mapped_column(String(5))
+    commune_insee: Mapped[str | None] = mapped_column(String(5), index=True)
     code_qp: Mapped[str | None] = mapped_column(String(16))
     en_qpv: Mapped[bool] = mapped_column(default=False, server_default="false")
+    geocodage: Mapped[Geocodage] = mapped_column(
+        enum_column(Geocodage, "geocodage"), default=Geocodage.SAISI, server_default="saisi"
+    )
+    geocodage_label: Mapped[str | None] = mapped_column(String(300))
+    geocodage_score: Mapped[float | None]
+    # A point outside the Métropole is kept only once a user has confirmed it.
+    hors_metropole_confirme: Mapped[bool] = mapped_column(default=False, server_default="false")

@@ -62,3 +62,12 @@ class Filiere(Timestamped, Base):
     code: Mapped[str] = mapped_column(String(32), primary_key=True)
     libelle: Mapped[str] = mapped_column(String(200))
     prioritaire: Mapped[bool] = mapped_column(default=False)
+
+
+class FormeJuridiqueRef(Timestamped, Base):
+    """A legal form an actor may have; administrators can add to the list."""
+
+    __tablename__ = "formes_juridiques"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    libelle: Mapped[str] = mapped_column(String(200))

@@ -20,8 +20,8 @@ from foncier.models.base import Base, Located, Registered, enum_column, multipol
 from foncier.vocabulary import (
     ClasseEnergie,
     Equipement,
-    FormeJuridique,
     ModeOccupation,
+    NatureLocal,
     OrigineLocal,
     Stade,
     StatutBesoin,
@@ -52,6 +52,12 @@ class Local(Registered, Located, Base):
     )
 
     nom: Mapped[str] = mapped_column(String(200))
+    nature: Mapped[NatureLocal] = mapped_column(
+        enum_column(NatureLocal, "nature_local"), default=NatureLocal.LOCAL, server_default="local"
+    )
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("locaux.id", ondelete="RESTRICT"), index=True
+    )
     type_local: Mapped[TypeLocal] = mapped_column(enum_column(TypeLocal, "type_local"))
     statut: Mapped[StatutLocal] = mapped_column(
         enum_column(StatutLocal, "statut_local"), default=StatutLocal.DISPONIBLE
@@ -79,6 +85,9 @@ class Local(Registered, Located, Base):
     friche_id: Mapped[str | None] = mapped_column(ForeignKey("friches.site_id"))
     description: Mapped[str | None] = mapped_column(Text)
 
+    lots: Mapped[list[Local]] = relationship(back_populates="parent")
+    parent: Mapped[Local | None] = relationship(back_populates="lots", remote_side="Local.id")
+
 
 class Acteur(Registered, Located, Base):
     """An ESS organisation; its contacts are personal data."""
@@ -95,9 +104,7 @@ class Acteur(Registered, Located, Base):
     nom: Mapped[str] = mapped_column(String(200))
     siren: Mapped[str] = mapped_column(String(9))
     siret: Mapped[str | None] = mapped_column(String(14))
-    forme_juridique: Mapped[FormeJuridique] = mapped_column(
-        enum_column(FormeJuridique, "forme_juridique")
-    )
+    forme_juridique: Mapped[str] = mapped_column(ForeignKey("formes_juridiques.code"))
     agrement_esus: Mapped[bool] = mapped_column(default=False)
     filiere: Mapped[str] = mapped_column(ForeignKey("filieres.code"))
     stade: Mapped[Stade] = mapped_column(enum_column(Stade, "stade"))

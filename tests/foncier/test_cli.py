@@ -37,7 +37,7 @@ def test_with_database_url_nothing_local_starts(empty_db: str, tmp_path: Path) -
 
 
 def test_the_demo_pipeline(scratch_db: str) -> None:
-    assert "révision 0001" in run("db", "upgrade", url=scratch_db).output
+    assert "révision 0002" in run("db", "upgrade", url=scratch_db).output
     refused = run("demo", "load", url=scratch_db)
     assert refused.exit_code == 1
     assert "Les communes ne sont pas chargées" in refused.output

@@ -5,11 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from geoalchemy2 import alembic_helpers
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
 from foncier import migrate
 from foncier.db import make_engine, make_sessionmaker, unit_of_work
+from foncier.models import Base
 from tests.conftest import create_database, drop_database
 from tests.foncier.test_geometry import COMEDIE, a_local
 
@@ -23,7 +27,7 @@ def scratch_db(server_url: str) -> Iterator[str]:
 
 def test_upgrade_downgrade_upgrade(scratch_db: str) -> None:
     migrate.upgrade(scratch_db)
-    assert migrate.current_revision(scratch_db) == "0001"
+    assert migrate.current_revision(scratch_db) == migrate.head_revision()
     migrate.downgrade(scratch_db, "base")
     assert migrate.current_revision(scratch_db) is None
     migrate.upgrade(scratch_db)
@@ -45,6 +49,14 @@ def test_upgrade_downgrade_upgrade(scratch_db: str) -> None:
         "historique",
     } <= tables
     assert filieres and filieres > 0
+
+
+def test_models_match_the_migrations(engine: Engine) -> None:
+    with engine.connect() as conn:
+        context = MigrationContext.configure(
+            conn, opts={"include_object": alembic_helpers.include_object}
+        )
+        assert compare_metadata(context, Base.metadata) == []
 
 
 def test_history_records_who_and_what_and_cannot_be_changed(engine: Engine) -> None:

@@ -12,8 +12,6 @@ from alembic import op
 from geoalchemy2 import Geometry
 from sqlalchemy.dialects import postgresql
 
-from foncier.vocabulary import FILIERES_DEFAUT
-
 revision = "0001"
 down_revision = None
 branch_labels = None
@@ -599,6 +597,21 @@ def _localisation() -> None:
             f"CREATE TRIGGER {table}_localiser BEFORE INSERT OR UPDATE OF geom ON {table} "
             f"FOR EACH ROW EXECUTE FUNCTION foncier_localiser()"
         )
+
+
+# Frozen here: a migration must not change when the vocabulary module does.
+FILIERES_DEFAUT = (
+    ("reemploi", "Réemploi et économie circulaire", True),
+    ("alimentation", "Alimentation durable et circuits courts", True),
+    ("mobilite", "Mobilités durables", True),
+    ("insertion", "Insertion par l'activité économique", True),
+    ("batiment", "Bâtiment et habitat durable", False),
+    ("culture", "Culture et industries créatives", False),
+    ("numerique", "Numérique responsable", False),
+    ("services_personne", "Services à la personne et santé", False),
+    ("education", "Éducation populaire et formation", False),
+    ("tourisme", "Tourisme solidaire", False),
+)
 
 
 def _filieres() -> None:
