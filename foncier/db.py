@@ -18,10 +18,17 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
 
 
 @contextmanager
-def unit_of_work(factory: sessionmaker[Session], utilisateur: str) -> Iterator[Session]:
+def transaction(session: Session, utilisateur: str) -> Iterator[Session]:
     """One transaction; the history triggers record ``utilisateur`` as the author."""
-    with factory() as session, session.begin():
+    with session.begin():
         session.execute(
             text("SELECT set_config('foncier.utilisateur', :u, true)"), {"u": utilisateur}
         )
+        yield session
+
+
+@contextmanager
+def unit_of_work(factory: sessionmaker[Session], utilisateur: str) -> Iterator[Session]:
+    """A new session and one transaction in it."""
+    with factory() as session, transaction(session, utilisateur):
         yield session

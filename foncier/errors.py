@@ -20,10 +20,29 @@ class FoncierError(Exception):
 
 
 class InvalidInput(FoncierError):
-    """A value given by the user is not allowed; the message names it and what is allowed."""
+    """A value given by the user is not allowed; the message names it and what is allowed.
+
+    ``errors`` maps each bad field to its messages, so that forms and the API can show
+    every problem at once.
+    """
 
     status = 422
     title = "Donnée invalide"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        detail: str | None = None,
+        errors: dict[str, list[str]] | None = None,
+    ) -> None:
+        super().__init__(message, detail=detail)
+        self.errors = errors or {}
+
+    @classmethod
+    def from_errors(cls, errors: dict[str, list[str]]) -> InvalidInput:
+        summary = " ; ".join(f"{field} : {' '.join(msgs)}" for field, msgs in errors.items())
+        return cls(f"Données invalides — {summary}", errors=errors)
 
 
 class NotFound(FoncierError):
