@@ -19,7 +19,15 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
 
 @contextmanager
 def transaction(session: Session, utilisateur: str) -> Iterator[Session]:
-    """One transaction; the history triggers record ``utilisateur`` as the author."""
+    """One transaction; the history triggers record ``utilisateur`` as the author.
+
+    A transaction the session began by itself for earlier reads is ended first, so that the
+    use case's writes commit on their own; pending writes there would be a programming error.
+    """
+    if session.in_transaction():
+        if session.new or session.dirty or session.deleted:
+            raise RuntimeError("unsaved changes before a use case's transaction")
+        session.commit()
     with session.begin():
         session.execute(
             text("SELECT set_config('foncier.utilisateur', :u, true)"), {"u": utilisateur}

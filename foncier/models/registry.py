@@ -114,6 +114,7 @@ class Acteur(Registered, Located, Base):
     contact_nom: Mapped[str | None] = mapped_column(String(200))
     contact_email: Mapped[str | None] = mapped_column(String(320))
     contact_telephone: Mapped[str | None] = mapped_column(String(32))
+    archive: Mapped[bool] = mapped_column(default=False, server_default="false")
 
     besoins: Mapped[list[Besoin]] = relationship(back_populates="acteur")
 

@@ -59,6 +59,10 @@ def upgrade() -> None:
         "acteurs",
         sa.Column("hors_metropole_confirme", sa.Boolean(), server_default="false", nullable=False),
     )
+    op.add_column(
+        "acteurs",
+        sa.Column("archive", sa.Boolean(), server_default="false", nullable=False),
+    )
     _formes_juridiques()
     # The legal form leaves its closed CHECK list for a table administrators can extend.
     op.drop_constraint(op.f("ck_acteurs_forme_juridique"), "acteurs", type_="check")
@@ -169,6 +173,7 @@ def _formes_juridiques() -> None:
 
 
 def downgrade() -> None:
+    op.drop_column("acteurs", "archive")
     op.drop_index(op.f("ix_locaux_parent_id"), table_name="locaux")
     op.drop_constraint(op.f("fk_locaux_parent_id_locaux"), "locaux", type_="foreignkey")
     op.drop_column("locaux", "hors_metropole_confirme")

@@ -1,0 +1,123 @@
+"""Store helpers of the registries: they read and write, and never commit."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from geoalchemy2.shape import from_shape, to_shape
+from shapely import MultiPolygon, Polygon
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from foncier.geo import STORE_SRID, to_store, to_wgs84
+from foncier.models import Acteur, Commune, Filiere, FormeJuridiqueRef, Friche, Local
+from foncier.models.base import Base
+from foncier.registry.kinds import Kind
+from foncier.registry.rules import Errors
+
+GEOMETRIES = {"geometry": "geom", "zone_souhaitee": "zone_souhaitee"}
+NOT_WRITABLE = {"id", "version", "created_at", "updated_at", "commune_insee", "code_qp", "en_qpv"}
+
+
+def values_of(record: Base) -> dict[str, Any]:
+    """A record as plain values, its geometries as shapely objects in WGS84."""
+    values: dict[str, Any] = {}
+    for column in record.__table__.columns:
+        value = getattr(record, column.key)
+        if column.key in GEOMETRIES.values():
+            name = next(k for k, v in GEOMETRIES.items() if v == column.key)
+            values[name] = None if value is None else to_wgs84(to_shape(value))
+        else:
+            values[column.key] = value
+    return values
+
+
+def assign(record: Base, values: dict[str, Any]) -> None:
+    for key, value in values.items():
+        if key in NOT_WRITABLE:
+            continue
+        if key in GEOMETRIES:
+            setattr(record, GEOMETRIES[key], _stored(key, value))
+        else:
+            setattr(record, key, value)
+
+
+def _stored(key: str, geom: BaseGeometry | None) -> Any:
+    if geom is None:
+        return None
+    if key == "zone_souhaitee" and isinstance(geom, Polygon):
+        geom = MultiPolygon([geom])
+    return from_shape(to_store(geom), srid=STORE_SRID)
+
+
+def commune_of(session: Session, point: BaseGeometry) -> str | None:
+    """The commune PostGIS finds for a WGS84 point (same function as the triggers)."""
+    stored = to_store(point)
+    found: str | None = session.scalar(
+        text("SELECT foncier_commune_de(ST_SetSRID(ST_GeomFromText(:wkt), :srid))"),
+        {"wkt": stored.wkt, "srid": STORE_SRID},
+    )
+    return found
+
+
+def check_location(session: Session, values: dict[str, Any], errors: Errors) -> None:
+    point = values.get("geometry")
+    if point is None or values.get("hors_metropole_confirme"):
+        return
+    if commune_of(session, point) is None:
+        errors.setdefault("geometry", []).append(
+            f"« {point.x:.5f}, {point.y:.5f} » : ce point est hors de Bordeaux Métropole ; "
+            "s'il est juste, confirmez-le (hors_metropole_confirme)."
+        )
+
+
+def check_references(session: Session, kind: Kind, values: dict[str, Any], errors: Errors) -> None:
+    """Codes and links must name existing records; the message lists what is allowed."""
+    if kind.name == "actors":
+        _known(session, Filiere.code, values.get("filiere"), "filiere", errors)
+        _known(
+            session,
+            FormeJuridiqueRef.code,
+            values.get("forme_juridique"),
+            "forme_juridique",
+            errors,
+        )
+    elif kind.name == "needs":
+        _exists(session, Acteur, values.get("acteur_id"), "acteur_id", errors)
+        for code in values.get("communes_souhaitees") or []:
+            _known(session, Commune.code_insee, code, "communes_souhaitees", errors)
+    else:
+        _exists(session, Friche, values.get("friche_id"), "friche_id", errors)
+        _parent(session, values.get("parent_id"), errors)
+
+
+def _known(session: Session, column: Any, value: str | None, field: str, errors: Errors) -> None:
+    if value is None:
+        return
+    allowed = list(session.scalars(select(column).order_by(column)))
+    if value not in allowed:
+        errors.setdefault(field, []).append(
+            f"« {value} » n'est pas connu ; valeurs permises : {', '.join(allowed)}."
+        )
+
+
+def _exists(session: Session, model: type[Base], key: Any, field: str, errors: Errors) -> None:
+    if key is not None and session.get(model, key) is None:
+        errors.setdefault(field, []).append(f"« {key} » : aucune fiche ne porte ce numéro.")
+
+
+def _parent(session: Session, parent_id: int | None, errors: Errors) -> None:
+    if parent_id is None:
+        return
+    parent = session.get(Local, parent_id)
+    if parent is None or parent.nature not in ("site", "batiment"):
+        errors.setdefault("parent_id", []).append(
+            f"« {parent_id} » : le parent d'un lot est un site ou un bâtiment existant."
+        )
+
+
+def new_ref(kind: Kind) -> str:
+    """A reference for a record typed in by hand (no spreadsheet gave it one): L-3F9A1C2B."""
+    return f"{kind.ref_prefix}-{uuid.uuid4().hex[:8].upper()}"

@@ -1,0 +1,234 @@
+"""Create, read, update and withdraw premises, actors and needs.
+
+Each use case validates (fields, then the rules between fields, then references and
+location), writes in one transaction, and returns the record as plain values. Nothing is
+half-written: any error rolls the whole use case back.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shapely import Point
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from foncier.db import transaction
+from foncier.errors import Conflict, InvalidInput, NotFound
+from foncier.geocoding import Geocoder, GeocodingUnavailable
+from foncier.models import Acteur, Historique
+from foncier.registry import _store
+from foncier.registry._filters import Page, apply_filters
+from foncier.registry.kinds import Kind
+from foncier.registry.rules import check
+from foncier.schemas._fields import load
+from foncier.vocabulary import Geocodage
+
+
+def create(
+    session: Session,
+    kind: Kind,
+    payload: Any,
+    user: str,
+    geocoder: Geocoder | None = None,
+) -> dict[str, Any]:
+    values = load(kind.schema(), payload)
+    values.pop("version", None)
+    with transaction(session, user):
+        _locate(session, kind, values, values, geocoder)
+        _validate(session, kind, values)
+        record = kind.model()
+        if not values.get("ref"):
+            values["ref"] = _store.new_ref(kind)
+        _store.assign(record, values)
+        session.add(record)
+        _flush(session, kind, values)
+        session.refresh(record)
+        return _store.values_of(record)
+
+
+def get(session: Session, kind: Kind, record_id: int) -> dict[str, Any]:
+    return _store.values_of(_fetch(session, kind, record_id))
+
+
+def update(
+    session: Session,
+    kind: Kind,
+    record_id: int,
+    payload: Any,
+    user: str,
+    geocoder: Geocoder | None = None,
+) -> dict[str, Any]:
+    """Apply the changed fields; ``version`` must be the one the user read (else 409)."""
+    loaded = load(kind.schema(), payload, partial=True)
+    # Only what the user sent: a PATCH must not reset the other fields to their defaults.
+    changes = {k: v for k, v in loaded.items() if isinstance(payload, dict) and k in payload}
+    with transaction(session, user):
+        record = _fetch(session, kind, record_id, lock=True)
+        _check_version(kind, record, changes.pop("version", None))
+        current = _store.values_of(record)
+        if "adresse" in changes and "geometry" not in changes:
+            current["geometry"] = None  # a new address is geocoded again
+        merged = {**current, **changes}
+        _locate(session, kind, merged, changes, geocoder)
+        _check_transition(kind, current, merged)
+        _validate(session, kind, merged)
+        _store.assign(record, {k: v for k, v in merged.items() if v != current.get(k)})
+        _flush(session, kind, merged)
+        session.refresh(record)
+        return _store.values_of(record)
+
+
+def withdraw(
+    session: Session, kind: Kind, record_id: int, version: int | None, user: str
+) -> dict[str, Any]:
+    """The soft delete: premises are withdrawn, needs abandoned, actors archived."""
+    field, value = kind.withdrawn
+    return update(session, kind, record_id, {field: value, "version": version}, user)
+
+
+def search(
+    session: Session, kind: Kind, filters: dict[str, Any], page: Page
+) -> tuple[int, list[dict[str, Any]]]:
+    query = apply_filters(kind, select(kind.model), filters)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(
+        query.order_by(kind.model.id).offset(page.offset).limit(page.size)  # type: ignore[attr-defined]
+    )
+    return total, [_store.values_of(r) for r in rows]
+
+
+def history(session: Session, kind: Kind, record_id: int) -> list[dict[str, Any]]:
+    """Who changed what and when, oldest first, with the changed fields only."""
+    _fetch(session, kind, record_id)
+    entries = session.scalars(
+        select(Historique)
+        .where(Historique.table_name == kind.model.__tablename__)
+        .where(Historique.record_id == str(record_id))
+        .order_by(Historique.id)
+    )
+    return [_change(entry) for entry in entries]
+
+
+def _change(entry: Historique) -> dict[str, Any]:
+    before, after = entry.avant or {}, entry.apres or {}
+    changed = sorted(
+        k for k in {*before, *after} - {"updated_at", "version"} if before.get(k) != after.get(k)
+    )
+    return {
+        "action": entry.action,
+        "utilisateur": entry.utilisateur,
+        "horodatage": entry.horodatage,
+        "champs": {k: {"avant": before.get(k), "apres": after.get(k)} for k in changed},
+    }
+
+
+def _fetch(session: Session, kind: Kind, record_id: int, lock: bool = False) -> Any:
+    record = session.get(kind.model, record_id, with_for_update=lock)
+    if record is None:
+        raise NotFound(f"Aucun {kind.label} ne porte le numéro « {record_id} ».")
+    return record
+
+
+def _check_version(kind: Kind, record: Any, version: int | None) -> None:
+    if version is None:
+        raise InvalidInput.from_errors(
+            {"version": ["Obligatoire pour modifier : la version de la fiche que vous avez lue."]}
+        )
+    if version != record.version:
+        raise Conflict(
+            f"Ce {kind.label} a été modifié entre-temps (version {record.version}, vous aviez "
+            f"la version {version}) : rechargez-le ; rien n'a été enregistré."
+        )
+
+
+def _check_transition(kind: Kind, current: dict[str, Any], merged: dict[str, Any]) -> None:
+    if kind.transitions is None or merged.get("statut") == current.get("statut"):
+        return
+    allowed = kind.transitions[current["statut"]]
+    if merged["statut"] not in allowed:
+        names = ", ".join(sorted(str(s) for s in allowed))
+        raise InvalidInput.from_errors(
+            {
+                "statut": [
+                    f"« {merged['statut']} » : depuis « {current['statut']} », un {kind.label} "
+                    f"peut passer à : {names}."
+                ]
+            }
+        )
+
+
+def _locate(
+    session: Session,
+    kind: Kind,
+    values: dict[str, Any],
+    changes: dict[str, Any],
+    geocoder: Geocoder | None,
+) -> None:
+    """The point: typed or placed by the user, else geocoded from the address, else (for a
+    need) the centre of its wished zone or its actor's point."""
+    if changes.get("geometry") is not None:
+        values.update(geocodage=Geocodage.SAISI, geocodage_label=None, geocodage_score=None)
+    elif values.get("geometry") is not None:
+        return
+    elif kind.name == "needs":
+        _need_centre(session, values)
+    elif values.get("adresse"):
+        _geocode(values, geocoder)
+
+
+def _need_centre(session: Session, values: dict[str, Any]) -> None:
+    if values.get("zone_souhaitee") is not None:
+        values["geometry"] = values["zone_souhaitee"].representative_point()
+        return
+    actor = session.get(Acteur, values.get("acteur_id")) if values.get("acteur_id") else None
+    if actor is not None and actor.geom is not None:
+        values["geometry"] = _store.values_of(actor)["geometry"]
+
+
+def _geocode(values: dict[str, Any], geocoder: Geocoder | None) -> None:
+    """A geocoder outage never blocks saving: the record waits as "à géocoder"."""
+    values.update(geocodage=Geocodage.A_GEOCODER, geocodage_label=None, geocodage_score=None)
+    if geocoder is None:
+        return
+    try:
+        found = geocoder.geocode(values["adresse"])
+    except GeocodingUnavailable:
+        return
+    if found is None:
+        values["geocodage"] = Geocodage.A_CONFIRMER
+        return
+    values.update(
+        geometry=Point(found.lon, found.lat),
+        geocodage=Geocodage.A_CONFIRMER if found.needs_confirmation else Geocodage.BAN,
+        geocodage_label=found.label,
+        geocodage_score=found.score,
+    )
+
+
+def _validate(session: Session, kind: Kind, values: dict[str, Any]) -> None:
+    errors = check(kind.name, values)
+    _store.check_references(session, kind, values, errors)
+    _store.check_location(session, values, errors)
+    if errors:
+        raise InvalidInput.from_errors(errors)
+
+
+def _flush(session: Session, kind: Kind, values: dict[str, Any]) -> None:
+    try:
+        session.flush()
+    except StaleDataError:
+        raise Conflict(
+            f"Ce {kind.label} a été modifié entre-temps : rechargez-le ; rien n'a été enregistré."
+        ) from None
+    except IntegrityError as error:
+        if "uq_" in str(error.orig):
+            raise Conflict(
+                f"La référence « {values.get('ref')} » existe déjà pour la source "
+                f"« {values.get('source')} » : un {kind.label} la porte déjà."
+            ) from None
+        raise InvalidInput(
+            f"Ce {kind.label} enfreint une règle de la base : {error.orig}", detail=str(error)
+        ) from None

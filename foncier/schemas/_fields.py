@@ -1,0 +1,185 @@
+"""Marshmallow fields with French messages, and a GeoJSON geometry field (WGS84)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import Any
+
+import shapely
+from marshmallow import Schema, ValidationError, fields, validate
+from shapely.geometry import mapping, shape
+from shapely.geometry.base import BaseGeometry
+
+REQUIRED: dict[str, str] = {"required": "Champ obligatoire.", "null": "Ne peut pas être vide."}
+
+
+class FrenchSchema(Schema):
+    error_messages = {  # noqa: RUF012 (marshmallow reads this class attribute)
+        "unknown": "Champ inconnu.",
+        "type": "Attendu : un objet JSON.",
+    }
+
+
+Messages = dict[str, str | list[Any] | dict[Any, Any]]
+
+
+def _messages(**extra: str) -> Messages:
+    return {**REQUIRED, **extra}
+
+
+def text(max_length: int | None = None, **kwargs: Any) -> fields.String:
+    check = (
+        validate.Length(max=max_length, error="{max} caractères au plus.") if max_length else None
+    )
+    return fields.String(
+        validate=check, error_messages=_messages(invalid="Attendu : du texte."), **kwargs
+    )
+
+
+def number(minimum: float | None = 0, *, strict_min: bool = False, **kwargs: Any) -> fields.Float:
+    """A number, by default ≥ 0 (rents, prices, areas); ``strict_min`` makes it > minimum."""
+    check = None
+    if minimum is not None:
+        sign = ">" if strict_min else "≥"
+        check = validate.Range(
+            min=minimum, min_inclusive=not strict_min, error=f"Doit être {sign} {minimum:g}."
+        )
+    return fields.Float(
+        validate=check,
+        allow_nan=False,
+        error_messages=_messages(invalid="Attendu : un nombre.", special="Attendu : un nombre."),
+        **kwargs,
+    )
+
+
+def integer(minimum: int | None = 0, **kwargs: Any) -> fields.Integer:
+    check = (
+        validate.Range(min=minimum, error=f"Doit être ≥ {minimum}.")
+        if minimum is not None
+        else None
+    )
+    return fields.Integer(
+        strict=False,
+        validate=check,
+        error_messages=_messages(invalid="Attendu : un nombre entier."),
+        **kwargs,
+    )
+
+
+def boolean(**kwargs: Any) -> fields.Boolean:
+    return fields.Boolean(error_messages=_messages(invalid="Attendu : vrai ou faux."), **kwargs)
+
+
+def day(**kwargs: Any) -> fields.Date:
+    return fields.Date(
+        error_messages=_messages(
+            invalid="Attendu : une date AAAA-MM-JJ.", format="Attendu : une date AAAA-MM-JJ."
+        ),
+        **kwargs,
+    )
+
+
+def one_of(enum: type[StrEnum], **kwargs: Any) -> fields.String:
+    return fields.String(
+        validate=choices([m.value for m in enum]),
+        error_messages=_messages(invalid="Attendu : du texte."),
+        **kwargs,
+    )
+
+
+def list_of(enum: type[StrEnum], **kwargs: Any) -> fields.List:
+    return fields.List(
+        one_of(enum), error_messages=_messages(invalid="Attendu : une liste."), **kwargs
+    )
+
+
+def choices(allowed: list[str]) -> validate.OneOf:
+    return validate.OneOf(allowed, error="Valeurs permises : " + ", ".join(allowed) + ".")
+
+
+class Geometry(fields.Field):
+    """A GeoJSON geometry in WGS84 (RFC 7946); loads to and dumps from a shapely geometry.
+
+    An invalid polygon is repaired when the repair is trivial (same area within 0.1 %),
+    otherwise refused: a silently reshaped wished zone would mislead the matcher.
+    """
+
+    default_error_messages = {  # noqa: RUF012
+        **REQUIRED,
+        "invalid": "Attendu : une géométrie GeoJSON.",
+        "kind": "Attendu : une géométrie de type {kinds}.",
+        "range": "Coordonnées hors du WGS84 (longitude, latitude en degrés).",
+        "unrepairable": "Géométrie invalide (polygone qui se recoupe) : redessinez-la.",
+    }
+
+    def __init__(self, *kinds: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.kinds = kinds
+        description = f"Géométrie GeoJSON ({' ou '.join(kinds)}), WGS84"
+        self.metadata = {"description": description, **self.metadata}
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        return None if value is None else dict(mapping(value))
+
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+    ) -> BaseGeometry:
+        if not isinstance(value, Mapping):
+            raise self.make_error("invalid")
+        try:
+            geom = shape(dict(value))
+        except (KeyError, TypeError, ValueError, AttributeError, shapely.errors.ShapelyError):
+            raise self.make_error("invalid") from None
+        if geom.geom_type not in self.kinds or geom.is_empty:
+            raise self.make_error("kind", kinds=" ou ".join(self.kinds))
+        minx, miny, maxx, maxy = geom.bounds
+        if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
+            raise self.make_error("range")
+        return self._repaired(geom)
+
+    def _repaired(self, geom: BaseGeometry) -> BaseGeometry:
+        if geom.is_valid:
+            return geom
+        fixed = shapely.make_valid(geom)
+        polygons = [g for g in getattr(fixed, "geoms", [fixed]) if g.geom_type == "Polygon"]
+        if polygons and abs(sum(p.area for p in polygons) - geom.area) <= 0.001 * geom.area:
+            return shapely.MultiPolygon(polygons) if "MultiPolygon" in self.kinds else polygons[0]
+        raise self.make_error("unrepairable")
+
+
+def quote_errors(messages: Mapping[str, Any], data: Any) -> dict[str, list[str]]:
+    """Flatten marshmallow's messages and quote the bad value the user gave, field by field."""
+    flat: dict[str, list[str]] = {}
+    for field, content in messages.items():
+        value = data.get(field) if isinstance(data, Mapping) else None
+        for path, message in _flatten(str(field), content, value):
+            flat.setdefault(path, []).append(message)
+    return flat
+
+
+def _flatten(path: str, content: Any, value: Any) -> list[tuple[str, str]]:
+    if isinstance(content, Mapping):
+        found = []
+        for key, inner in content.items():
+            item = (
+                value[key]
+                if isinstance(value, list) and isinstance(key, int) and key < len(value)
+                else None
+            )
+            found.extend(_flatten(f"{path}[{key}]", inner, item))
+        return found
+    texts = content if isinstance(content, list) else [content]
+    shown = "" if value is None or isinstance(value, Mapping) else f"« {value} » : "
+    return [(path, f"{shown}{text}") for text in texts]
+
+
+def load(schema: Schema, data: Any, *, partial: bool = False) -> dict[str, Any]:
+    """Validate ``data``; on failure raise InvalidInput naming every bad field at once."""
+    from foncier.errors import InvalidInput
+
+    try:
+        loaded: dict[str, Any] = schema.load(data, partial=partial)
+    except ValidationError as error:
+        raise InvalidInput.from_errors(quote_errors(error.normalized_messages(), data)) from None
+    return loaded
