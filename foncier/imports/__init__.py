@@ -1,0 +1,1 @@
+"""Spreadsheet imports: read the files AIS agents keep, map their columns, parse their cells."""
