@@ -14,6 +14,8 @@ DEFAULTS: dict[str, Any] = {
     "TILES": "osm-fr",  # osm-fr, ign-plan, aucun, or a URL template {z}/{x}/{y}
     "TILES_ATTRIBUTION": None,  # required with a custom URL template
     "JSON_SORT_KEYS": False,
+    # Base Adresse Nationale; "aucun" keeps records with only an address as "à géocoder".
+    "GEOCODER_URL": "https://api-adresse.data.gouv.fr",
 }
 
 
@@ -31,12 +33,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         # Without SECRET_KEY, sessions last as long as the process: fine locally, not in production.
         app.config["SECRET_KEY"] = secrets.token_hex(32)
 
-    from web import errors, store, vendor
+    from web import api, errors, store, vendor
     from web.maps import CREDITS
     from web.views import home
 
     app.context_processor(lambda: {"credits": CREDITS})
     store.init_app(app)
+    api.init_app(app)
     errors.init_app(app)
     vendor.init_app(app)
     app.register_blueprint(home.bp)

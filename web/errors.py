@@ -3,14 +3,28 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from foncier.errors import FoncierError
+from foncier.errors import FoncierError, InvalidInput
+from foncier.schemas._fields import quote_errors
+from web.api.problems import problem
 
 log = logging.getLogger(__name__)
-HTTP_TITLES = {404: "Page introuvable", 405: "Méthode non permise", 500: "Erreur interne"}
+HTTP_TITLES = {
+    400: "Requête invalide",
+    404: "Page introuvable",
+    405: "Méthode non permise",
+    415: "Format non pris en charge",
+    422: "Donnée invalide",
+    500: "Erreur interne",
+}
+HTTP_MESSAGES = {
+    404: "Cette adresse ne correspond à aucune page.",
+    405: "Cette adresse n'accepte pas la méthode {method}.",
+}
 
 
 def init_app(app: Flask) -> None:
@@ -20,19 +34,36 @@ def init_app(app: Flask) -> None:
 
 def _foncier_error(error: FoncierError) -> tuple[Response | str, int]:
     log.warning("%s: %s", type(error).__name__, error.detail)
-    return _render(error.status, error.title, error.message)
+    errors = error.errors if isinstance(error, InvalidInput) else None
+    return _render(error.status, error.title, error.message, errors)
 
 
 def _http_error(error: HTTPException) -> tuple[Response | str, int]:
     status = error.code or 500
     title = HTTP_TITLES.get(status, error.name)
-    message = "Cette adresse ne correspond à aucune page." if status == 404 else title
-    return _render(status, title, message)
+    message = HTTP_MESSAGES.get(status, title).format(method=request.method)
+    errors = _webargs_errors(error)
+    if errors:
+        message = InvalidInput.from_errors(errors).message
+    return _render(status, title, message, errors)
 
 
-def _render(status: int, title: str, message: str) -> tuple[Response | str, int]:
+def _webargs_errors(error: HTTPException) -> dict[str, list[str]] | None:
+    """Query-string errors found by webargs, quoted like every other validation error."""
+    data: Any = getattr(error, "data", None) or {}
+    messages = data.get("messages") if isinstance(data, dict) else None
+    if not messages:
+        return None
+    flat: dict[str, list[str]] = {}
+    for location, by_field in messages.items():
+        source = request.args if location == "query" else request.get_json(silent=True)
+        flat.update(quote_errors(by_field, dict(source) if source else {}))
+    return flat
+
+
+def _render(
+    status: int, title: str, message: str, errors: dict[str, list[str]] | None = None
+) -> tuple[Response | str, int]:
     if request.path.startswith("/api/"):
-        problem = jsonify(type="about:blank", title=title, status=status, detail=message)
-        problem.mimetype = "application/problem+json"
-        return problem, status
-    return render_template("erreur.html", title=title, message=message), status
+        return problem(status, title, message, errors), status
+    return render_template("erreur.html", title=title, message=message, errors=errors), status

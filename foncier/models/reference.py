@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ARRAY, Date, Float, String, Text
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import Date, Float, String, Text
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from foncier.models.base import Base, Timestamped, multipolygon, point

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import (
-    ARRAY,
     CheckConstraint,
     Date,
     Float,
@@ -14,6 +13,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from foncier.models.base import Base, Located, Registered, enum_column, multipolygon, values_in

@@ -20,7 +20,8 @@ class Page:
 
     @property
     def offset(self) -> int:
-        return (self.number - 1) * self.size
+        # Capped to PostgreSQL's bigint: a page past the end is simply empty.
+        return min((self.number - 1) * self.size, 2**62)
 
 
 ALL = Page(1, 10**9)  # exports take the whole filtered list

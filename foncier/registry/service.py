@@ -11,7 +11,7 @@ from typing import Any
 
 from shapely import Point
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -23,7 +23,7 @@ from foncier.registry import _store
 from foncier.registry._filters import Page, apply_filters
 from foncier.registry.kinds import Kind
 from foncier.registry.rules import check
-from foncier.schemas._fields import load
+from foncier.schemas._fields import MAX_INTEGER, load
 from foncier.vocabulary import Geocodage
 
 
@@ -126,7 +126,8 @@ def _change(entry: Historique) -> dict[str, Any]:
 
 
 def _fetch(session: Session, kind: Kind, record_id: int, lock: bool = False) -> Any:
-    record = session.get(kind.model, record_id, with_for_update=lock)
+    in_range = 0 < record_id <= MAX_INTEGER
+    record = session.get(kind.model, record_id, with_for_update=lock) if in_range else None
     if record is None:
         raise NotFound(f"Aucun {kind.label} ne porte le numéro « {record_id} ».")
     return record
@@ -223,7 +224,7 @@ def _flush(session: Session, kind: Kind, values: dict[str, Any]) -> None:
         raise Conflict(
             f"Ce {kind.label} a été modifié entre-temps : rechargez-le ; rien n'a été enregistré."
         ) from None
-    except IntegrityError as error:
+    except (IntegrityError, DataError) as error:
         if "uq_" in str(error.orig):
             raise Conflict(
                 f"La référence « {values.get('ref')} » existe déjà pour la source "

@@ -28,12 +28,16 @@ def _messages(**extra: str) -> Messages:
     return {**REQUIRED, **extra}
 
 
+# PostgreSQL text cannot hold the NUL character; it is never meant anyway.
+NO_NUL = validate.Regexp(r"^[^\x00]*$", error="Caractère nul (0x00) interdit.")
+
+
 def text(max_length: int | None = None, **kwargs: Any) -> fields.String:
-    check = (
-        validate.Length(max=max_length, error="{max} caractères au plus.") if max_length else None
-    )
+    checks: list[validate.Validator] = [NO_NUL]
+    if max_length:
+        checks.append(validate.Length(max=max_length, error="{max} caractères au plus."))
     return fields.String(
-        validate=check, error_messages=_messages(invalid="Attendu : du texte."), **kwargs
+        validate=checks, error_messages=_messages(invalid="Attendu : du texte."), **kwargs
     )
 
 
@@ -53,11 +57,13 @@ def number(minimum: float | None = 0, *, strict_min: bool = False, **kwargs: Any
     )
 
 
+MAX_INTEGER = 2**31 - 1  # PostgreSQL's integer
+
+
 def integer(minimum: int | None = 0, **kwargs: Any) -> fields.Integer:
-    check = (
-        validate.Range(min=minimum, error=f"Doit être ≥ {minimum}.")
-        if minimum is not None
-        else None
+    low = -MAX_INTEGER - 1 if minimum is None else minimum
+    check = validate.Range(
+        min=low, max=MAX_INTEGER, error=f"Doit être un entier de {low} à {MAX_INTEGER}."
     )
     return fields.Integer(
         strict=False,
@@ -120,7 +126,7 @@ class Geometry(fields.Field):
         self.metadata = {"description": description, **self.metadata}
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
-        return None if value is None else dict(mapping(value))
+        return None if value is None else _rounded(dict(mapping(value)))
 
     def _deserialize(
         self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
@@ -146,6 +152,19 @@ class Geometry(fields.Field):
         if polygons and abs(sum(p.area for p in polygons) - geom.area) <= 0.001 * geom.area:
             return shapely.MultiPolygon(polygons) if "MultiPolygon" in self.kinds else polygons[0]
         raise self.make_error("unrepairable")
+
+
+COORDINATE_DECIMALS = 7  # 1 cm: beyond it, digits are noise from the Lambert-93 round trip
+
+
+def _rounded(value: Any) -> Any:
+    if isinstance(value, float):
+        return round(value, COORDINATE_DECIMALS)
+    if isinstance(value, list | tuple):
+        return [_rounded(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    return value
 
 
 def quote_errors(messages: Mapping[str, Any], data: Any) -> dict[str, list[str]]:

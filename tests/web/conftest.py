@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from flask import Flask
 from sqlalchemy import Engine
@@ -8,6 +10,10 @@ from web import create_app
 
 
 @pytest.fixture(scope="session")
-def app(loaded: Engine, empty_db: str) -> Flask:
+def app(loaded: Engine, empty_db: str) -> Iterator[Flask]:
     """The application on the session database (reference layers and demo loaded)."""
-    return create_app({"DATABASE_URL": empty_db, "TESTING": True})
+    app = create_app({"DATABASE_URL": empty_db, "TESTING": True, "GEOCODER_URL": "aucun"})
+    yield app
+    engine = app.extensions["foncier.store"].engine
+    if engine is not None:
+        engine.dispose()

@@ -1,0 +1,106 @@
+"""One blueprint per registry, built by the same code for premises, actors and needs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+from flask import request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from foncier import registry
+from foncier.registry import Kind
+from foncier.registry._filters import MAX_PAGE_SIZE, Page
+from foncier.schemas._fields import FrenchSchema, integer
+from foncier.schemas.filters import FILTERS
+from web import store
+from web.api.problems import PROBLEM, ProblemSchema
+from web.context import acting_user, geocoder
+
+TITLES = {"premises": "Locaux", "actors": "Acteurs ESS", "needs": "Besoins"}
+
+
+class VersionArgs(FrenchSchema):
+    version = integer(1, required=True, metadata={"description": "Version lue de la fiche"})
+
+
+class HistorySchema(ma.Schema):
+    action = ma.fields.String()
+    utilisateur = ma.fields.String()
+    horodatage = ma.fields.DateTime()
+    champs = ma.fields.Dict(metadata={"description": "champ → {avant, apres}"})
+
+
+def _body(schema: ma.Schema) -> dict[str, Any]:
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
+def _problems(*codes: int) -> dict[str, Any]:
+    return {
+        "responses": {
+            str(code): {"description": "Problème", "content": {PROBLEM: {"schema": ProblemSchema}}}
+            for code in codes
+        }
+    }
+
+
+def registry_blueprint(kind: Kind) -> Blueprint:
+    blp = Blueprint(
+        kind.name,
+        f"{__name__}.{kind.name}",
+        url_prefix=f"/api/v1/{kind.name}",
+        description=f"{TITLES[kind.name]} : liste filtrée, fiche, création, modification "
+        "avec version (409 si elle a changé), retrait.",
+    )
+    schema = kind.schema
+
+    @blp.route("")
+    class Collection(MethodView):
+        @blp.arguments(FILTERS[kind.name], location="query")
+        @blp.response(200, schema(many=True))
+        @blp.paginate(page_size=50, max_page_size=MAX_PAGE_SIZE)
+        @blp.doc(**_problems(422))
+        def get(self, filters: dict[str, Any], pagination_parameters: Any) -> Any:
+            page = Page(pagination_parameters.page, pagination_parameters.page_size)
+            total, items = registry.search(store.session(), kind, filters, page)
+            pagination_parameters.item_count = total
+            return items
+
+        @blp.doc(requestBody=_body(schema()), **_problems(409, 422))
+        @blp.response(201, schema)
+        def post(self) -> Any:
+            payload = request.get_json(silent=True)
+            return registry.create(store.session(), kind, payload, acting_user("api"), geocoder())
+
+    @blp.route("/<int:record_id>")
+    class Item(MethodView):
+        @blp.response(200, schema)
+        @blp.doc(**_problems(404))
+        def get(self, record_id: int) -> Any:
+            return registry.get(store.session(), kind, record_id)
+
+        @blp.doc(requestBody=_body(schema(partial=True)), **_problems(404, 409, 422))
+        @blp.response(200, schema)
+        def patch(self, record_id: int) -> Any:
+            payload = request.get_json(silent=True)
+            return registry.update(
+                store.session(), kind, record_id, payload, acting_user("api"), geocoder()
+            )
+
+        @blp.arguments(VersionArgs, location="query")
+        @blp.response(200, schema)
+        @blp.doc(**_problems(404, 409, 422))
+        def delete(self, args: dict[str, Any], record_id: int) -> Any:
+            return registry.withdraw(
+                store.session(), kind, record_id, args["version"], acting_user("api")
+            )
+
+    @blp.route("/<int:record_id>/historique")
+    class History(MethodView):
+        @blp.response(200, HistorySchema(many=True))
+        @blp.doc(**_problems(404))
+        def get(self, record_id: int) -> Any:
+            return registry.history(store.session(), kind, record_id)
+
+    return blp

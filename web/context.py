@@ -1,0 +1,19 @@
+"""What a request knows about its caller and the outside services it may use."""
+
+from __future__ import annotations
+
+from flask import current_app, request
+
+from foncier.geocoding import Geocoder
+
+
+def acting_user(channel: str) -> str:
+    """Until accounts exist, history names the channel and the caller's address."""
+    return f"{channel}:{request.remote_addr or 'local'}"
+
+
+def geocoder() -> Geocoder | None:
+    url = current_app.config.get("GEOCODER_URL")
+    if not url or url == "aucun":
+        return None
+    return Geocoder(base_url=url, timeout=float(current_app.config.get("GEOCODER_TIMEOUT", 5)))
