@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import click
@@ -150,6 +151,93 @@ def demo_clear() -> None:
         f"Démo supprimée : {counts.locaux} locaux, {counts.acteurs} acteurs, "
         f"{counts.besoins} besoins."
     )
+
+
+# -- imports --------------------------------------------------------------------------------
+KIND_CHOICE = click.Choice(["premises", "actors", "needs"])
+
+
+@main.command("import", cls=click.Command)
+@click.argument("kind", type=KIND_CHOICE)
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Dit ce qui serait créé, mis à jour ou rejeté.")
+@click.option("--skip-invalid", is_flag=True, help="Importe les lignes valides seulement.")
+@click.option("--source", default="import", show_default=True, help="Source des références.")
+@click.option(
+    "--map",
+    "fixes",
+    multiple=True,
+    metavar="COLONNE=CHAMP",
+    help="Corrige la correspondance d'une colonne (CHAMP vide : l'ignorer).",
+)
+def import_command(
+    kind: str, path: Path, dry_run: bool, skip_invalid: bool, source: str, fixes: tuple[str, ...]
+) -> None:
+    """Importe un fichier CSV, XLSX, GeoJSON ou GeoPackage de locaux, acteurs ou besoins."""
+    from tqdm import tqdm
+
+    from foncier.imports.service import import_file
+    from foncier.registry import kind_named
+
+    engine = make_engine(settings.database_url())
+    try:
+        with make_sessionmaker(engine)() as session:
+            report = import_file(
+                session,
+                kind_named(kind),
+                path,
+                f"cli:{getpass.getuser()}",
+                source=source,
+                dry_run=dry_run,
+                skip_invalid=skip_invalid,
+                mapping_fix=_fixes(fixes),
+                geocoder=_geocoder(),
+                progress=lambda rows: tqdm(rows, desc="Import", unit="ligne"),
+            )
+    finally:
+        engine.dispose()
+    _print_report(report, dry_run)
+    if report.rejected and not (skip_invalid or dry_run):
+        raise SystemExit(1)
+
+
+def _fixes(fixes: tuple[str, ...]) -> dict[str, str | None]:
+    pairs = [fix.split("=", 1) for fix in fixes]
+    bad = [fix for fix, pair in zip(fixes, pairs, strict=True) if len(pair) != 2]
+    if bad:
+        raise click.BadParameter(f"« {bad[0]} » : attendu COLONNE=CHAMP.", param_hint="--map")
+    return {column.strip(): (target.strip() or None) for column, target in pairs}
+
+
+def _geocoder() -> Any:
+    import os
+
+    from foncier.geocoding import DEFAULT_BASE_URL, Geocoder
+
+    url = os.environ.get("FONCIER_GEOCODER_URL", DEFAULT_BASE_URL)
+    return None if url == "aucun" else Geocoder(base_url=url)
+
+
+def _print_report(report: Any, dry_run: bool) -> None:
+    for header, target in report.mapping.items():
+        click.echo(f"  colonne « {header} » → {target or '(ignorée)'}")
+    for row in report.rows:
+        detail = f" : {' ; '.join(row.errors)}" if row.errors else ""
+        click.echo(f"ligne {row.line} [{row.ref}] {row.action}{detail}")
+    counts = ", ".join(
+        f"{report.count(a)} {a}" for a in ("créé", "mis à jour", "inchangé", "rejeté")
+    )
+    if dry_run:
+        click.echo(f"Essai à blanc, rien n'est écrit : {counts}.")
+    elif report.written:
+        click.echo(f"Import terminé : {counts}.")
+    else:
+        click.echo(
+            f"Rien n'a été importé : {len(report.rejected)} ligne(s) rejetée(s) "
+            f"({counts}). Corrigez-les, ou relancez avec --skip-invalid."
+        )
+    if report.rejects_file:
+        click.echo(f"Lignes rejetées, avec leurs raisons : {report.rejects_file}")
 
 
 # -- serve ------------------------------------------------------------------------------------

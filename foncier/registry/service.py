@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from shapely import Point
+from shapely.geometry.base import BaseGeometry
 from sqlalchemy import func, select
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
@@ -34,19 +35,26 @@ def create(
     user: str,
     geocoder: Geocoder | None = None,
 ) -> dict[str, Any]:
+    with transaction(session, user):
+        return create_in(session, kind, payload, geocoder)
+
+
+def create_in(
+    session: Session, kind: Kind, payload: Any, geocoder: Geocoder | None
+) -> dict[str, Any]:
+    """Create inside the caller's transaction (imports run many in one)."""
     values = load(kind.schema(), payload)
     values.pop("version", None)
-    with transaction(session, user):
-        _locate(session, kind, values, values, geocoder)
-        _validate(session, kind, values)
-        record = kind.model()
-        if not values.get("ref"):
-            values["ref"] = _store.new_ref(kind)
-        _store.assign(record, values)
-        session.add(record)
-        _flush(session, kind, values)
-        session.refresh(record)
-        return _store.values_of(record)
+    _locate(session, kind, values, values, geocoder)
+    _validate(session, kind, values)
+    record = kind.model()
+    if not values.get("ref"):
+        values["ref"] = _store.new_ref(kind)
+    _store.assign(record, values)
+    session.add(record)
+    _flush(session, kind, values)
+    session.refresh(record)
+    return _store.values_of(record)
 
 
 def get(session: Session, kind: Kind, record_id: int) -> dict[str, Any]:
@@ -62,23 +70,37 @@ def update(
     geocoder: Geocoder | None = None,
 ) -> dict[str, Any]:
     """Apply the changed fields; ``version`` must be the one the user read (else 409)."""
+    with transaction(session, user):
+        record = _fetch(session, kind, record_id, lock=True)
+        return update_in(session, kind, record, payload, geocoder)
+
+
+def update_in(
+    session: Session, kind: Kind, record: Any, payload: Any, geocoder: Geocoder | None
+) -> dict[str, Any]:
+    """Update inside the caller's transaction; returns the record, unchanged if nothing was."""
     loaded = load(kind.schema(), payload, partial=True)
     # Only what the user sent: a PATCH must not reset the other fields to their defaults.
     changes = {k: v for k, v in loaded.items() if isinstance(payload, dict) and k in payload}
-    with transaction(session, user):
-        record = _fetch(session, kind, record_id, lock=True)
-        _check_version(kind, record, changes.pop("version", None))
-        current = _store.values_of(record)
-        if "adresse" in changes and "geometry" not in changes:
-            current["geometry"] = None  # a new address is geocoded again
-        merged = {**current, **changes}
-        _locate(session, kind, merged, changes, geocoder)
-        _check_transition(kind, current, merged)
-        _validate(session, kind, merged)
-        _store.assign(record, {k: v for k, v in merged.items() if v != current.get(k)})
-        _flush(session, kind, merged)
-        session.refresh(record)
-        return _store.values_of(record)
+    _check_version(kind, record, changes.pop("version", None))
+    current = _store.values_of(record)
+    if "adresse" in changes and "geometry" not in changes:
+        current["geometry"] = None  # a new address is geocoded again
+    merged = {**current, **changes}
+    _locate(session, kind, merged, changes, geocoder)
+    _check_transition(kind, current, merged)
+    _validate(session, kind, merged)
+    _store.assign(record, {k: v for k, v in merged.items() if _differs(v, current.get(k))})
+    _flush(session, kind, merged)
+    session.refresh(record)
+    return _store.values_of(record)
+
+
+def _differs(new: Any, old: Any) -> bool:
+    """Geometries come back from Lambert-93 with float noise: 1e-7° (1 cm) is the same point."""
+    if isinstance(new, BaseGeometry) and isinstance(old, BaseGeometry):
+        return not new.equals_exact(old, 1e-7)
+    return bool(new != old)
 
 
 def withdraw(

@@ -20,7 +20,7 @@ def scratch_db(server_url: str) -> Iterator[str]:
 
 
 def run(*args: str, url: str, state: Path | None = None) -> Result:
-    env = {"DATABASE_URL": url}
+    env = {"DATABASE_URL": url, "FONCIER_GEOCODER_URL": "aucun"}
     if state is not None:
         env["FONCIER_STATE_DIR"] = str(state)
     return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
@@ -51,3 +51,25 @@ def test_the_demo_pipeline(scratch_db: str) -> None:
     assert "Démo : 0 locaux, 0 acteurs, 0 besoins créés" in again.output
     cleared = run("demo", "clear", url=scratch_db)
     assert "Démo supprimée : 300 locaux, 200 acteurs" in cleared.output
+
+
+def test_import_command(scratch_db: str, tmp_path: Path) -> None:
+    from tests.foncier.test_import import MESSY
+
+    path = tmp_path / "locaux.csv"
+    path.write_bytes(MESSY.encode("cp1252"))
+    run("db", "upgrade", url=scratch_db)
+    run("reference", "load", url=scratch_db)
+    refused = run("import", "premises", str(path), url=scratch_db)
+    assert refused.exit_code == 1
+    assert "Rien n'a été importé : 3 ligne(s) rejetée(s)" in refused.output
+    assert "ligne 3 [IMP-2] rejeté : Colonne « Surface (m²) »" in refused.output
+    trial = run("import", "premises", str(path), "--dry-run", url=scratch_db)
+    assert "Essai à blanc, rien n'est écrit : 2 créé" in trial.output
+    done = run("import", "premises", str(path), "--skip-invalid", url=scratch_db)
+    assert done.exit_code == 0 and "Import terminé : 2 créé" in done.output
+    assert (tmp_path / "locaux.rejets.csv").exists()
+    again = run("import", "premises", str(path), "--skip-invalid", url=scratch_db)
+    assert "0 créé, 0 mis à jour, 2 inchangé" in again.output
+    bad_map = run("import", "premises", str(path), "--map", "Nom", url=scratch_db)
+    assert bad_map.exit_code == 2 and "attendu COLONNE=CHAMP" in bad_map.output

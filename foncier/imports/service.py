@@ -1,0 +1,255 @@
+"""Import a spreadsheet into a registry: dry run, all-or-nothing, or only the valid rows.
+
+Each row goes through the same use cases as the forms and the API (same schema, same rules),
+inside one transaction with a savepoint per row. Rows are matched on (source, ref): importing
+the same file twice updates, never duplicates. An empty cell means "not given": it never
+erases what is already known.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from shapely import Point
+from shapely.geometry import mapping
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from foncier.db import transaction
+from foncier.errors import FoncierError, InvalidInput
+from foncier.geocoding import Geocoder
+from foncier.imports.parse import ParsedRow, ParsedTable, parse_table
+from foncier.models import Acteur
+from foncier.registry import service
+from foncier.registry.kinds import Kind
+
+DEFAULT_SOURCE = "import"
+QUOTED = re.compile(r"^« .*? » : ")
+Progress = Callable[[Iterable[ParsedRow]], Iterable[ParsedRow]]
+
+
+@dataclass
+class RowOutcome:
+    line: int
+    ref: str | None
+    action: str  # créé, mis à jour, inchangé, rejeté
+    errors: list[str] = field(default_factory=list)
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ImportReport:
+    kind: str
+    source: str
+    mapping: dict[str, str | None]
+    unknown_headers: list[str]
+    rows: list[RowOutcome] = field(default_factory=list)
+    written: bool = False
+    rejects_file: Path | None = None
+
+    def count(self, action: str) -> int:
+        return sum(1 for row in self.rows if row.action == action)
+
+    @property
+    def rejected(self) -> list[RowOutcome]:
+        return [row for row in self.rows if row.action == "rejeté"]
+
+
+class _Abort(Exception):
+    """Rolls the whole import back (dry run, or a bad row without --skip-invalid)."""
+
+
+def import_file(
+    session: Session,
+    kind: Kind,
+    path: Path,
+    user: str,
+    *,
+    source: str = DEFAULT_SOURCE,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    mapping_fix: dict[str, str | None] | None = None,
+    geocoder: Geocoder | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    parsed = parse_table(path, kind.name, mapping_fix)  # type: ignore[arg-type]
+    report = ImportReport(kind.name, source, parsed.mapping, parsed.unknown_headers)
+    try:
+        with transaction(session, user):
+            _import_rows(session, kind, parsed, report, source, geocoder, progress)
+            if dry_run or (report.rejected and not skip_invalid):
+                raise _Abort
+        report.written = True
+    except _Abort:
+        report.written = False
+    if report.written and report.rejected:
+        report.rejects_file = write_rejects(path, parsed, report.rejected)
+    return report
+
+
+def _import_rows(
+    session: Session,
+    kind: Kind,
+    parsed: ParsedTable,
+    report: ImportReport,
+    source: str,
+    geocoder: Geocoder | None,
+    progress: Progress | None,
+) -> None:
+    seen: dict[str, int] = {}
+    rows = progress(parsed.rows) if progress else parsed.rows
+    for row in rows:
+        outcome = _import_row(session, kind, row, source, geocoder, seen, parsed.mapping)
+        report.rows.append(outcome)
+
+
+def _import_row(
+    session: Session,
+    kind: Kind,
+    row: ParsedRow,
+    source: str,
+    geocoder: Geocoder | None,
+    seen: dict[str, int],
+    mapping: dict[str, str | None],
+) -> RowOutcome:
+    ref = row.values.get("ref") or _derived_ref(kind, row.values)
+    outcome = RowOutcome(row.line, ref, "rejeté", list(row.errors), row.raw)
+    if ref in seen:
+        outcome.errors.append(f"Référence « {ref} » déjà vue ligne {seen[ref]} de ce fichier.")
+    seen.setdefault(ref, row.line)
+    if outcome.errors:
+        return outcome
+    try:
+        with session.begin_nested():
+            payload = _payload(session, kind, row.values, source, ref)
+            outcome.action = _write(session, kind, payload, source, ref, geocoder)
+    except FoncierError as error:
+        outcome.errors = _messages(error, row, mapping)
+    return outcome
+
+
+def _write(
+    session: Session,
+    kind: Kind,
+    payload: dict[str, Any],
+    source: str,
+    ref: str,
+    geocoder: Geocoder | None,
+) -> str:
+    model: Any = kind.model
+    existing = session.scalars(
+        select(model).where(model.source == source, model.ref == ref)
+    ).one_or_none()
+    if existing is None:
+        service.create_in(session, kind, payload, geocoder)
+        return "créé"
+    before = existing.version
+    payload = {k: v for k, v in payload.items() if k not in ("source", "ref")}
+    after = service.update_in(session, kind, existing, {**payload, "version": before}, geocoder)
+    return "inchangé" if after["version"] == before else "mis à jour"
+
+
+def _payload(
+    session: Session, kind: Kind, values: dict[str, Any], source: str, ref: str
+) -> dict[str, Any]:
+    """Typed cells to the JSON-like input every use case validates."""
+    payload: dict[str, Any] = {"source": source, "ref": ref}
+    for name, value in values.items():
+        if value is None or name in ("lon", "lat", "geometry", "ref", "acteur_ref"):
+            continue
+        payload[name] = value.isoformat() if isinstance(value, date) else value
+    _place(values, payload)
+    if kind.name == "needs" and values.get("acteur_ref"):
+        payload["acteur_id"] = _actor_id(session, values["acteur_ref"], source)
+    return payload
+
+
+def _place(values: dict[str, Any], payload: dict[str, Any]) -> None:
+    geometry = values.get("geometry")
+    if geometry is not None and geometry.geom_type in ("Polygon", "MultiPolygon"):
+        payload["zone_souhaitee"] = dict(mapping(geometry))
+    elif geometry is not None:
+        payload["geometry"] = dict(mapping(geometry))
+    elif values.get("lon") is not None and values.get("lat") is not None:
+        payload["geometry"] = dict(mapping(Point(values["lon"], values["lat"])))
+
+
+def _actor_id(session: Session, ref: str, source: str) -> int:
+    """The actor with this reference, preferably from the same source."""
+    found = session.execute(select(Acteur.id, Acteur.source).where(Acteur.ref == ref)).all()
+    if not found:
+        raise InvalidInput.from_errors(
+            {
+                "acteur_ref": [
+                    f"« {ref} » : aucun acteur ne porte cette référence ; "
+                    "importez d'abord les acteurs."
+                ]
+            }
+        )
+    same = [actor_id for actor_id, actor_source in found if actor_source == source]
+    return same[0] if same else found[0][0]
+
+
+def _derived_ref(kind: Kind, values: dict[str, Any]) -> str:
+    """Without a reference column, a stable one from what identifies the record."""
+    if kind.name == "actors" and (values.get("siret") or values.get("siren")):
+        return str(values.get("siret") or values.get("siren"))
+    keys = {
+        "premises": ("nom", "adresse", "lon", "lat"),
+        "actors": ("nom",),
+        "needs": ("acteur_ref", "intitule"),
+    }[kind.name]
+    text = "|".join(_key_part(values.get(k)) for k in keys)
+    return f"{kind.ref_prefix}-H{hashlib.sha256(text.encode()).hexdigest()[:10].upper()}"
+
+
+def _key_part(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.5f}"
+    return "" if value is None else str(value).strip().casefold()
+
+
+def _messages(error: FoncierError, row: ParsedRow, mapping: dict[str, str | None]) -> list[str]:
+    """Name the column and quote the cell as the user typed it, not as it was parsed."""
+    if not (isinstance(error, InvalidInput) and error.errors):
+        return [error.message]
+    headers = {target: header for header, target in mapping.items() if target}
+    found = []
+    for name, texts in error.errors.items():
+        header = headers.get(name.split("[")[0])
+        raw = row.raw.get(header) if header else None
+        prefix = f"Colonne « {header} » ({name}) : " if header else f"{name} : "
+        for text in texts:
+            shown = QUOTED.sub(f"« {raw} » : ", text, count=1) if raw not in (None, "") else text
+            found.append(prefix + shown)
+    return found
+
+
+def write_rejects(path: Path, parsed: ParsedTable, rejected: list[RowOutcome]) -> Path:
+    """The rejected rows as they were, plus their reasons: ready to correct and re-import."""
+    target = path.with_name(f"{path.stem}.rejets.csv")
+    headers = [*parsed.mapping, "erreurs"]
+    with target.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow(headers)
+        for row in rejected:
+            cells = [_cell(row.raw.get(h)) for h in parsed.mapping]
+            writer.writerow([*cells, " | ".join(row.errors)])
+    return target
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:g}".replace(".", ",")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)

@@ -1,0 +1,102 @@
+"""Importing spreadsheets: all-or-nothing, --skip-invalid with a rejects file, no duplicates."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from foncier.imports.service import import_file
+from foncier.models import Local
+from foncier.registry import KINDS
+
+PREMISES = KINDS["premises"]
+SOURCE = "tests-import"
+MESSY = (
+    "Référence;Nom;Type de local;Surface (m²);Loyer HT HC (€/m²/an);Disponible à partir du;"
+    "Longitude;Latitude;Origine;Accessible PMR\n"
+    "IMP-1;Bureaux Chartrons;Bureaux;120,5;180;01/03/2027;-0,5700;44,8550;Partenaire;oui\n"
+    "IMP-2;Atelier Bastide;atelier;cent;60;01/03/2027;-0,5560;44,8420;Foncière;non\n"
+    "\n"
+    "IMP-3;Boutique Saint-Michel;commerce;80;-5;01/03/2027;-0,5680;44,8340;mandat;non\n"
+    "IMP-4;Entrepôt Bègles;stockage;400;45;31/02/2027;-0,5480;44,8060;partenaire;oui\n"
+    "IMP-5;Tiers-lieu Lormont;tiers-lieu;600;90;15/04/2027;-0,5220;44,8790;partenaire;oui\n"
+)
+
+
+@pytest.fixture
+def messy_csv(tmp_path: Path) -> Path:
+    path = tmp_path / "locaux AIS.csv"
+    path.write_bytes(MESSY.encode("cp1252"))
+    return path
+
+
+def imported(session: Session) -> list[str]:
+    return list(
+        session.scalars(select(Local.ref).where(Local.source == SOURCE).order_by(Local.ref))
+    )
+
+
+def test_one_bad_row_and_nothing_is_written(session: Session, messy_csv: Path) -> None:
+    report = import_file(session, PREMISES, messy_csv, "t", source=SOURCE)
+    assert not report.written and imported(session) == []
+    rejected = {row.line: " ".join(row.errors) for row in report.rejected}
+    assert set(rejected) == {3, 5, 6}
+    assert "Surface (m²)" in rejected[3] and "« cent »" in rejected[3]
+    assert "loyer_m2_an" in rejected[5] and "« -5 »" in rejected[5]
+    assert "« 31/02/2027 »" in rejected[6]
+    assert report.count("créé") == 2  # what would have been created had all rows been good
+
+
+def test_skip_invalid_writes_good_rows_and_a_rejects_file(
+    session: Session, messy_csv: Path
+) -> None:
+    report = import_file(session, PREMISES, messy_csv, "t", source=SOURCE, skip_invalid=True)
+    assert report.written and imported(session) == ["IMP-1", "IMP-5"]
+    chartrons = session.scalars(select(Local).where(Local.ref == "IMP-1")).one()
+    assert chartrons.surface_m2 == 120.5 and chartrons.acces_pmr is True
+    assert chartrons.commune_insee == "33063" and chartrons.origine == "partenaire"
+    assert report.rejects_file is not None
+    with report.rejects_file.open(encoding="utf-8-sig") as handle:
+        rows = list(csv.reader(handle, delimiter=";"))
+    assert rows[0][-1] == "erreurs" and rows[0][0] == "Référence"
+    assert [r[0] for r in rows[1:]] == ["IMP-2", "IMP-3", "IMP-4"]
+    assert "« cent »" in rows[1][-1]
+
+
+def test_importing_twice_updates_never_duplicates(session: Session, messy_csv: Path) -> None:
+    import_file(session, PREMISES, messy_csv, "t", source=SOURCE, skip_invalid=True)
+    count = session.scalar(select(func.count()).select_from(Local))
+    again = import_file(session, PREMISES, messy_csv, "t", source=SOURCE, skip_invalid=True)
+    assert again.count("créé") == 0 and again.count("inchangé") == 2
+    assert session.scalar(select(func.count()).select_from(Local)) == count
+    changed = messy_csv.read_bytes().decode("cp1252").replace(";180;", ";175;")
+    messy_csv.write_bytes(changed.encode("cp1252"))
+    third = import_file(session, PREMISES, messy_csv, "t", source=SOURCE, skip_invalid=True)
+    assert third.count("mis à jour") == 1
+    assert session.scalars(select(Local.loyer_m2_an).where(Local.ref == "IMP-1")).one() == 175
+
+
+def test_dry_run_writes_nothing(session: Session, messy_csv: Path) -> None:
+    report = import_file(
+        session, PREMISES, messy_csv, "t", source=SOURCE, dry_run=True, skip_invalid=True
+    )
+    assert not report.written and imported(session) == []
+    assert [row.action for row in report.rows] == ["créé", "rejeté", "rejeté", "rejeté", "créé"]
+
+
+def test_needs_link_to_their_actors_by_reference(session: Session, tmp_path: Path) -> None:
+    path = tmp_path / "besoins.csv"
+    path.write_text(
+        "Réf;Acteur;Intitulé;Types de locaux;Surface min;Surface max;Communes souhaitées;"
+        "Emménagement au plus tôt\n"
+        "B-1;DEMO-A-0001;Atelier vélo;atelier, entrepôt;100;180;33063;01/06/2027\n"
+        "B-2;INCONNU;Bureaux;bureaux;20;40;33063;01/06/2027\n",
+        encoding="utf-8",
+    )
+    report = import_file(session, KINDS["needs"], path, "t", source=SOURCE, skip_invalid=True)
+    assert [row.action for row in report.rows] == ["créé", "rejeté"]
+    assert "aucun acteur ne porte cette référence" in report.rows[1].errors[0]
