@@ -41,6 +41,21 @@ _LOCATION: dict[str, str] = {
     "x": "x|coord x|coordonnée x|coordonnées x|easting",
     "y": "y|coord y|coordonnée y|coordonnées y|northing",
 }
+# Fields an export writes and a re-import reads back, matched by their own name only.
+_EXTRA: dict[Kind, dict[str, str]] = {
+    "premises": {
+        "parent_id": "site parent",
+        "friche_id": "friche|site cartofriches",
+        "hors_metropole_confirme": "hors métropole confirmé",
+    },
+    "actors": {"archive": "archivé|archived", "hors_metropole_confirme": "hors métropole confirmé"},
+    "needs": {
+        "acteur_id": "numéro d'acteur",
+        "zone_souhaitee_wkt": "zone wkt",
+        "zone_souhaitee": "zone souhaitée|zone dessinée|périmètre souhaité|wished area",
+        "hors_metropole_confirme": "hors métropole confirmé",
+    },
+}
 _REFERENCE = "référence|réf|ref|id|identifiant|code|numéro|n°|no|num|reference|identifier"
 
 # Field → synonyms, French then English; the field name itself always matches too.
@@ -125,7 +140,7 @@ _SYNONYMS: dict[Kind, dict[str, str]] = {
         "budget_achat_m2": "budget achat|budget acquisition|prix max|prix d'achat max"
         "|purchase budget|max price|maximum price",
         "communes_souhaitees": "communes souhaitées|communes|commune|codes INSEE|code INSEE"
-        "|localisation souhaitée|zone souhaitée|towns|municipalities|preferred communes",
+        "|localisation souhaitée|towns|municipalities|preferred communes",
         "distance_max_m": "distance max|distance maximale|rayon|rayon de recherche"
         "|max distance|maximum distance|radius",
         "emmenagement_au_plus_tot": "emménagement au plus tôt|date d'emménagement"
@@ -153,14 +168,14 @@ def header_key(header: str) -> str:
 
 def fields(kind: Kind) -> tuple[str, ...]:
     """The fields a file of this kind can fill, in the order a form would show them."""
-    return (*_SYNONYMS[kind], *_LOCATION)
+    return (*_SYNONYMS[kind], *_EXTRA[kind], *_LOCATION)
 
 
 @cache
 def _synonym_index(kind: Kind) -> dict[str, str]:
     """Header key → field; a key two fields claim is a bug in the tables above."""
     index: dict[str, str] = {}
-    for field, synonyms in {**_SYNONYMS[kind], **_LOCATION}.items():
+    for field, synonyms in {**_SYNONYMS[kind], **_EXTRA[kind], **_LOCATION}.items():
         for synonym in (field, *synonyms.split("|")):
             key = header_key(synonym.replace("_", " "))
             if index.setdefault(key, field) != field:
@@ -169,9 +184,22 @@ def _synonym_index(kind: Kind) -> dict[str, str]:
 
 
 def map_headers(headers: Iterable[str], kind: Kind) -> dict[str, str | None]:
-    """The field each header fills, or None for a header this import ignores."""
+    """The field each header fills, or None for a header this import ignores.
+
+    A header named exactly as a field wins that field over synonyms (an exported file has
+    both ``id`` and ``ref``, ``nature`` and ``type_local``): the others are then ignored.
+    """
     index = _synonym_index(kind)
-    return {header: index.get(header_key(header)) for header in headers}
+    mapping = {header: index.get(header_key(header)) for header in headers}
+    exact = {field for header, field in mapping.items() if field and _is_name(header, field)}
+    return {
+        header: None if field in exact and not _is_name(header, field) else field
+        for header, field in mapping.items()
+    }
+
+
+def _is_name(header: str, field: str) -> bool:
+    return header.strip().casefold() == field
 
 
 def mapping_problems(mapping: Mapping[str, str | None], kind: Kind) -> list[str]:

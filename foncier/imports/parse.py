@@ -32,6 +32,7 @@ from foncier.imports.values import (
     parse_siren,
     parse_siret,
     parse_text,
+    parse_wkt,
     quote,
 )
 from foncier.vocabulary import (
@@ -112,6 +113,9 @@ _PARSERS: dict[Kind, dict[str, Parser]] = {
         "categorie_erp": parse_text,
         "classe_energie": _choice(ClasseEnergie),
         "description": parse_text,
+        "parent_id": parse_integer,
+        "friche_id": parse_text,
+        "hors_metropole_confirme": parse_boolean,
     },
     "actors": {
         "ref": parse_text,
@@ -127,6 +131,8 @@ _PARSERS: dict[Kind, dict[str, Parser]] = {
         "contact_nom": parse_text,
         "contact_email": parse_text,
         "contact_telephone": parse_phone,
+        "archive": parse_boolean,
+        "hors_metropole_confirme": parse_boolean,
     },
     "needs": {
         "ref": parse_text,
@@ -147,6 +153,10 @@ _PARSERS: dict[Kind, dict[str, Parser]] = {
         "criteres_souhaites": _choices(Equipement),
         "partage_accepte": parse_boolean,
         "emplois_accueillis": parse_integer,
+        "acteur_id": parse_integer,
+        "zone_souhaitee_wkt": parse_wkt,
+        "zone_souhaitee": parse_wkt,  # a GeoJSON export carries the zone as a GeoJSON object
+        "hors_metropole_confirme": parse_boolean,
     },
 }
 

@@ -32,6 +32,8 @@ from foncier.registry.kinds import Kind
 
 DEFAULT_SOURCE = "import"
 QUOTED = re.compile(r"^« .*? » : ")
+# Cells that are not plain values of the record: location, links, the zone's geometry.
+SPECIAL = {"lon", "lat", "geometry", "ref", "acteur_ref", "zone_souhaitee", "zone_souhaitee_wkt"}
 Progress = Callable[[Iterable[ParsedRow]], Iterable[ParsedRow]]
 
 
@@ -162,10 +164,13 @@ def _payload(
     """Typed cells to the JSON-like input every use case validates."""
     payload: dict[str, Any] = {"source": source, "ref": ref}
     for name, value in values.items():
-        if value is None or name in ("lon", "lat", "geometry", "ref", "acteur_ref"):
+        if value is None or name in SPECIAL:
             continue
         payload[name] = value.isoformat() if isinstance(value, date) else value
     _place(values, payload)
+    zone = values.get("zone_souhaitee") or values.get("zone_souhaitee_wkt")
+    if zone is not None:
+        payload["zone_souhaitee"] = dict(mapping(zone))
     if kind.name == "needs" and values.get("acteur_ref"):
         payload["acteur_id"] = _actor_id(session, values["acteur_ref"], source)
     return payload

@@ -16,6 +16,10 @@ from enum import StrEnum
 from functools import cache
 from typing import Any, TypeVar
 
+import shapely.geometry
+import shapely.wkt
+from shapely.geometry.base import BaseGeometry
+
 from foncier.vocabulary import (
     ClasseEnergie,
     Equipement,
@@ -83,6 +87,22 @@ def parse_text(cell: Any) -> str | None:
     if isinstance(cell, date):
         return cell.isoformat()
     return str(cell).strip()
+
+
+def parse_wkt(cell: Any) -> BaseGeometry | None:
+    """A polygon written as WKT, or as a GeoJSON object (as exports write wished zones)."""
+    if is_empty(cell):
+        return None
+    try:
+        if isinstance(cell, dict):
+            geometry = shapely.geometry.shape(cell)
+        else:
+            geometry = shapely.wkt.loads(str(cell))
+    except (shapely.errors.ShapelyError, KeyError, TypeError, ValueError, AttributeError):
+        raise CellError(f"{quote(cell)} n'est pas une géométrie WKT ou GeoJSON.") from None
+    if geometry.geom_type not in ("Polygon", "MultiPolygon"):
+        raise CellError(f"{quote(cell)} : attendu un polygone (POLYGON ou MULTIPOLYGON).")
+    return geometry
 
 
 # ---- Numbers ------------------------------------------------------------------------------
