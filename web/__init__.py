@@ -33,14 +33,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         # Without SECRET_KEY, sessions last as long as the process: fine locally, not in production.
         app.config["SECRET_KEY"] = secrets.token_hex(32)
 
-    from web import api, errors, store, vendor
-    from web.maps import CREDITS
-    from web.views import home
+    from web import api, errors, pages, store, vendor
 
-    app.context_processor(lambda: {"credits": CREDITS})
     store.init_app(app)
     api.init_app(app)
     errors.init_app(app)
     vendor.init_app(app)
-    app.register_blueprint(home.bp)
+    pages.init_app(app)
     return app

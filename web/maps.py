@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import folium
 import geopandas as gpd
@@ -45,6 +46,14 @@ class MapAssets:
     leaflet_css: str
     tiles: str
     tiles_attribution: str | None = None
+
+
+def tile_source(tiles: str, attribution: str | None) -> tuple[str, str] | None:
+    """URL template and attribution of the configured base tiles (None: no base map)."""
+    if tiles == "aucun":
+        return None
+    url, known = TILES.get(tiles, (tiles, attribution))
+    return url, known or attribution or tiles
 
 
 def base_map(assets: MapAssets) -> folium.Map:
@@ -156,3 +165,51 @@ def _tagged(frame: gpd.GeoDataFrame, layer: str) -> str:
     """GeoJSON whose features name their layer (``couche``), for tests and scripts."""
     tagged = frame.assign(couche=layer)
     return tagged.to_json(na="null", drop_id=True)
+
+
+LAYER_NAMES = {"premises": "Locaux", "actors": "Acteurs ESS", "needs": "Besoins des acteurs"}
+TOOLTIPS = {
+    "premises": (
+        ["nom", "type_local", "surface_m2", "loyer_m2_an", "statut"],
+        ["Local", "Type", "Surface (m²)", "Loyer (€/m²/an HT HC)", "Statut"],
+    ),
+    "actors": (["nom", "filiere", "stade"], ["Acteur", "Filière", "Stade"]),
+    "needs": (
+        ["intitule", "statut", "surface_min_m2", "surface_max_m2"],
+        ["Besoin", "Statut", "Surface min (m²)", "Surface max (m²)"],
+    ),
+}
+
+
+def records_map(records: list[dict[str, Any]], kind: Any, assets: MapAssets) -> folium.Map:
+    """The records of a list or a detail page, as points (and needs' wished zones)."""
+    fmap = base_map(assets)
+    located = [r for r in records if r.get("geometry") is not None]
+    fields, aliases = TOOLTIPS[kind.name]
+    if kind.name == "needs":
+        zones = [r for r in located if r.get("zone_souhaitee") is not None]
+        if zones:
+            _polygons(
+                fmap,
+                _frame(zones, fields, "zone_souhaitee"),
+                "Zones souhaitées",
+                fields[:1],
+                aliases[:1],
+                {"color": "#2166ac", "weight": 1, "fillOpacity": 0.08},
+            )
+    frame = _frame(located, fields, "geometry")
+    if not frame.empty:
+        _points(fmap, frame, LAYER_NAMES[kind.name], fields, aliases)
+        minx, miny, maxx, maxy = frame.total_bounds
+        fmap.fit_bounds([[miny, minx], [maxy, maxx]], max_zoom=15)
+    folium.LayerControl(collapsed=True).add_to(fmap)
+    return fmap
+
+
+def _frame(records: list[dict[str, Any]], fields: list[str], geometry: str) -> gpd.GeoDataFrame:
+    rows = [{**{f: _plain(r.get(f)) for f in fields}, "id": r["id"]} for r in records]
+    return gpd.GeoDataFrame(rows, geometry=[r[geometry] for r in records], crs=4326)
+
+
+def _plain(value: Any) -> Any:
+    return value if isinstance(value, int | float | str | type(None)) else str(value)

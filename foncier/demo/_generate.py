@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 from shapely import Point
 
 from foncier.demo import _catalogue as cat
@@ -47,7 +48,7 @@ def generate(
     rng = np.random.default_rng(seed)
     places = Places(communes, friches)
     names = dict(zip(communes["code_insee"], communes["nom"], strict=True))
-    data = DemoData(locaux=_friche_locaux(friches, anchor))
+    data = DemoData(locaux=_friche_locaux(friches, names, anchor))
     for i in range(cat.N_LOCAUX - len(data.locaux)):
         data.locaux.append(_local(rng, places, names, i + 1, anchor))
     taken: set[str] = set()
@@ -69,7 +70,7 @@ def _lognormal(rng: np.random.Generator, spec: tuple[float, float, float, float]
     return float(np.clip(rng.lognormal(np.log(median), sigma), low, high))
 
 
-def _friche_locaux(friches: gpd.GeoDataFrame, anchor: date) -> list[Row]:
+def _friche_locaux(friches: gpd.GeoDataFrame, names: dict[str, str], anchor: date) -> list[Row]:
     """Brownfields confirmed without a project become candidate land premises."""
     rows = []
     compatible = friches[friches["statut"].isin(cat.FRICHE_STATUTS_COMPATIBLES)]
@@ -78,18 +79,28 @@ def _friche_locaux(friches: gpd.GeoDataFrame, anchor: date) -> list[Row]:
         rows.append(
             {
                 "ref": f"DEMO-F-{friche.site_id}",
-                "nom": friche.nom or f"Friche {friche.site_id}",
+                "nom": _friche_name(friche.nom, friche.site_id, names[friche.commune_insee]),
                 "type_local": TypeLocal.TERRAIN,
                 "origine": OrigineLocal.FRICHE,
                 "friche_id": friche.site_id,
                 "surface_m2": round(float(friche.surface_m2 or 1000), 1),
                 "disponible_le": anchor,
                 "description": f"Friche Cartofriches ({friche.statut}). Ancienne activité : "
-                f"{friche.activite or 'inconnue'}.",
+                f"{_text(friche.activite) or 'inconnue'}.",
                 "geom": point,
             }
         )
     return rows
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None or pd.isna(value) else str(value)
+
+
+def _friche_name(nom: Any, site_id: str, commune: str) -> str:
+    """Unnamed Cartofriches sites carry their identifier as a name: say where they are."""
+    name = _text(nom)
+    return f"Friche – {commune}" if not name or name == site_id else f"Friche {name}"
 
 
 def _local(

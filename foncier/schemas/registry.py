@@ -45,7 +45,6 @@ class RecordSchema(FrenchSchema):
     source = text(64, load_default="saisie", metadata={"description": "Origine de la fiche"})
     ref = text(128, metadata={"description": "Référence externe, unique par source"})
     version = integer(1, metadata={"description": "Version lue ; obligatoire pour modifier"})
-    adresse = text(allow_none=True)
     commune_insee = fields.String(dump_only=True)
     code_qp = fields.String(dump_only=True, allow_none=True)
     en_qpv = fields.Boolean(dump_only=True)
@@ -62,6 +61,7 @@ class RecordSchema(FrenchSchema):
 
 class LocalSchema(RecordSchema):
     nom = text(200, required=True)
+    adresse = text(allow_none=True)
     nature = one_of(NatureLocal, load_default=NatureLocal.LOCAL.value)
     parent_id = integer(1, allow_none=True, metadata={"description": "Site ou bâtiment parent"})
     type_local = one_of(TypeLocal, required=True)
@@ -90,6 +90,7 @@ class LocalSchema(RecordSchema):
 
 class ActeurSchema(RecordSchema):
     nom = text(200, required=True)
+    adresse = text(allow_none=True)
     siren = text(9, required=True)
     siret = text(14, allow_none=True)
     forme_juridique = text(32, required=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import cast
 
+import folium
 from branca.element import Figure
 from flask import Blueprint, current_app, render_template
 
@@ -21,19 +22,23 @@ def map_assets() -> MapAssets:
     return MapAssets(js, css, config["TILES"], config.get("TILES_ATTRIBUTION"))
 
 
+def map_parts(fmap: folium.Map) -> dict[str, str]:
+    """A Folium map split to sit in our page: its header links, its div, its script."""
+    root = cast(Figure, fmap.get_root())
+    root.render()
+    return {
+        "map_header": root.header.render(),
+        "map_html": root.html.render(),
+        "map_script": root.script.render(),
+        "map_name": fmap.get_name(),
+    }
+
+
 @bp.get("/")
 def index() -> str:
     view = overview(store.session())
-    fmap = overview_map(view.layers, map_assets())
-    root = cast(Figure, fmap.get_root())
-    root.render()
     return render_template(
-        "accueil.html",
-        counts=view.counts,
-        map_header=root.header.render(),
-        map_html=root.html.render(),
-        map_script=root.script.render(),
-        map_name=fmap.get_name(),
+        "accueil.html", counts=view.counts, **map_parts(overview_map(view.layers, map_assets()))
     )
 
 

@@ -1,0 +1,38 @@
+"""The HTML side: blueprints, template helpers, and CSRF protection of every form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+
+from foncier.registry import KINDS
+from web.labels import field_label, value_label
+from web.maps import CREDITS, tile_source
+from web.views import home
+from web.views.registry import SEGMENTS, TITLES, registry_pages
+
+csrf = CSRFProtect()
+
+
+def init_app(app: Flask) -> None:
+    csrf.init_app(app)
+    for name, blueprint in app.blueprints.items():
+        if name in KINDS:  # the JSON API's blueprints: no cookie session, no CSRF token
+            csrf.exempt(blueprint)
+    app.register_blueprint(home.bp)
+    for kind in KINDS.values():
+        app.register_blueprint(registry_pages(kind))
+    app.jinja_env.globals.update(label=field_label, show=value_label)
+    app.context_processor(lambda: _context(app))
+
+
+def _context(app: Flask) -> dict[str, Any]:
+    source = tile_source(app.config["TILES"], app.config.get("TILES_ATTRIBUTION"))
+    return {
+        "credits": CREDITS,
+        "tiles_url": source[0] if source else "",
+        "tiles_attribution": source[1] if source else "",
+        "registres": [(f"pages_{k}", TITLES[k], SEGMENTS[k]) for k in KINDS],
+    }

@@ -1,0 +1,209 @@
+"""Pages of the registries: filtered lists with their map, detail with history, forms."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, redirect, render_template, request, send_file, url_for
+from werkzeug.wrappers import Response
+
+from foncier import registry
+from foncier.errors import Conflict, InvalidInput
+from foncier.registry import Kind
+from foncier.registry._filters import ALL, Page
+from foncier.registry.lists import choices, communes
+from foncier.schemas._fields import load
+from foncier.schemas.filters import FILTERS
+from web import store
+from web.context import acting_user, geocoder
+from web.forms import form_fields, form_values, payload_from_form
+from web.labels import field_label, value_label
+from web.maps import records_map
+from web.views.home import map_assets, map_parts
+
+SEGMENTS = {"premises": "locaux", "actors": "acteurs", "needs": "besoins"}
+TITLES = {"premises": "Locaux", "actors": "Acteurs ESS", "needs": "Besoins des acteurs"}
+COLUMNS = {
+    "premises": [
+        "ref",
+        "nom",
+        "type_local",
+        "statut",
+        "surface_m2",
+        "loyer_m2_an",
+        "disponible_le",
+        "commune_insee",
+        "en_qpv",
+    ],
+    "actors": ["ref", "nom", "forme_juridique", "filiere", "stade", "effectif", "commune_insee"],
+    "needs": [
+        "ref",
+        "intitule",
+        "statut",
+        "types_acceptes",
+        "surface_min_m2",
+        "surface_max_m2",
+        "budget_loyer_m2_an",
+        "emmenagement_au_plus_tot",
+        "commune_insee",
+    ],
+}
+FILTER_LABELS = {
+    "surface_min": "Surface min (m²)",
+    "surface_max": "Surface max (m²)",
+    "loyer_max": "Loyer max (€/m²/an)",
+    "qpv": "En QPV",
+}
+PAGE_SIZE = 50
+
+
+def registry_pages(kind: Kind) -> Blueprint:
+    bp = Blueprint(f"pages_{kind.name}", __name__, url_prefix=f"/{SEGMENTS[kind.name]}")
+
+    @bp.get("/")
+    def index() -> str:
+        return _list_page(kind)
+
+    @bp.get("/<int:record_id>")
+    def detail(record_id: int) -> str:
+        session = store.session()
+        record = registry.get(session, kind, record_id)
+        return render_template(
+            "registre_fiche.html",
+            kind=kind,
+            title=TITLES[kind.name],
+            record=record,
+            history=registry.history(session, kind, record_id),
+            names=dict(communes(session)),
+            **map_parts(records_map([record], kind, map_assets())),
+        )
+
+    @bp.route("/nouveau", methods=["GET", "POST"])
+    def create() -> str | Response:
+        return _form_page(kind, None)
+
+    @bp.route("/<int:record_id>/modifier", methods=["GET", "POST"])
+    def edit(record_id: int) -> str | Response:
+        return _form_page(kind, record_id)
+
+    @bp.get("/export.<ext>")
+    def export(ext: str) -> Response:
+        return _export(kind, ext)
+
+    @bp.post("/<int:record_id>/retirer")
+    def withdraw(record_id: int) -> Response:
+        version = request.form.get("version", type=int)
+        registry.withdraw(store.session(), kind, record_id, version, acting_user("web"))
+        return redirect(url_for(".detail", record_id=record_id))
+
+    return bp
+
+
+def _list_page(kind: Kind) -> str:
+    session = store.session()
+    given = {k: v for k, v in request.args.items() if v != "" and k != "page"}
+    filters, errors = given, None
+    try:
+        filters = load(FILTERS[kind.name](), given)
+    except InvalidInput as error:
+        filters, errors = {}, error.errors
+    number = max(1, request.args.get("page", 1, type=int))
+    total, items = registry.search(session, kind, filters, Page(number, PAGE_SIZE))
+    _, everything = registry.search(session, kind, filters, ALL)
+    return render_template(
+        "registre_liste.html",
+        kind=kind,
+        title=TITLES[kind.name],
+        items=items,
+        total=total,
+        page=number,
+        pages=max(1, -(-total // PAGE_SIZE)),
+        columns=COLUMNS[kind.name],
+        filters=_filter_fields(kind),
+        given=given,
+        errors=errors,
+        names=dict(communes(session)),
+        **map_parts(records_map(everything, kind, map_assets())),
+    )
+
+
+def _filter_fields(kind: Kind) -> list[dict[str, Any]]:
+    schema = FILTERS[kind.name]()
+    shown = []
+    for name, schema_field in schema.load_fields.items():
+        options = [o for v in schema_field.validators for o in getattr(v, "choices", [])]
+        shown.append(
+            {
+                "name": name,
+                "label": FILTER_LABELS.get(name, field_label(name)),
+                "choices": [(str(o), value_label(o)) for o in options],
+                "boolean": type(schema_field).__name__ == "Boolean",
+            }
+        )
+    return shown
+
+
+def _form_page(kind: Kind, record_id: int | None) -> str | Response:
+    session = store.session()
+    fields_ = form_fields(kind, choices(session, kind.name))
+    creating = record_id is None
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        payload = payload_from_form(fields_, request.form, creating)
+        try:
+            saved = _save(kind, record_id, payload)
+            return redirect(url_for(f"pages_{kind.name}.detail", record_id=saved["id"]))
+        except InvalidInput as error:
+            errors = error.errors
+        except Conflict as error:  # keep what the user typed: nothing they entered is lost
+            errors = {"version": [error.message]}
+        shown = {**request.form.to_dict(), **_lists(request.form)}
+    elif creating:
+        shown = {}
+    else:
+        shown = form_values(registry.get(session, kind, record_id))  # type: ignore[arg-type]
+    return render_template(
+        "registre_formulaire.html",
+        kind=kind,
+        title=TITLES[kind.name],
+        fields=fields_,
+        values=shown,
+        errors=errors,
+        record_id=record_id,
+        message=_summary(errors),
+    )
+
+
+def _save(kind: Kind, record_id: int | None, payload: dict[str, Any]) -> dict[str, Any]:
+    session = store.session()
+    if record_id is None:
+        return registry.create(session, kind, payload, acting_user("web"), geocoder())
+    return registry.update(session, kind, record_id, payload, acting_user("web"), geocoder())
+
+
+def _lists(form: Any) -> dict[str, list[str]]:
+    """Checkbox lists survive a refused submission, like every other box the user filled."""
+    return {key: form.getlist(key) for key in form if len(form.getlist(key)) > 1}
+
+
+def _summary(errors: dict[str, list[str]]) -> str | None:
+    if not errors:
+        return None
+    return f"La fiche n'est pas enregistrée : {len(errors)} champ(s) à corriger."
+
+
+def _export(kind: Kind, ext: str) -> Response:
+    """The filtered list as a file; the same filters as the page."""
+    from foncier.exports import export_records
+
+    given = {k: v for k, v in request.args.items() if v != ""}
+    filters = load(FILTERS[kind.name](), given)
+    folder = Path(tempfile.mkdtemp(prefix="export-"))
+    path = folder / f"{SEGMENTS[kind.name]}.{ext}"
+    export_records(store.session(), kind, path, filters)
+    response = send_file(path, as_attachment=True, download_name=path.name)
+    response.call_on_close(lambda: shutil.rmtree(folder, ignore_errors=True))
+    return response
