@@ -88,8 +88,8 @@ def payload_from_form(
             payload[f.name] = f.name in form
         elif f.widget == "checkboxes":
             payload[f.name] = form.getlist(f.name)
-        else:
-            value = form.get(f.name, "").strip()
+        elif f.name in form:  # a box the page did not send is left as it is
+            value = form[f.name].strip()
             if value or not creating:
                 payload[f.name] = _typed(f, value)
     payload["geometry"] = _point(form)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -11,9 +12,10 @@ import pytest
 from flask import Flask
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.actions.action_builder import ActionBuilder
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 from sqlalchemy import Engine, func, select
 from werkzeug.serving import make_server
 
@@ -152,3 +154,32 @@ def test_a_qpv_tooltip_names_it(browser: webdriver.Chrome, base_url: str) -> Non
     )
     texts = [t.text for t in browser.find_elements(By.CSS_SELECTOR, ".leaflet-tooltip")]
     assert any("QPV" in t and "QN03310M" in t for t in texts), texts
+
+
+def test_create_premises_by_placing_its_point_on_the_map(
+    browser: webdriver.Chrome, base_url: str
+) -> None:
+    browser.get(base_url + "/locaux/nouveau")
+    WebDriverWait(browser, 15).until(lambda d: d.execute_script("return !!window.carteSaisie"))
+    browser.find_element(By.ID, "nom").send_keys("Local posé sur la carte")
+    browser.find_element(By.ID, "ref").send_keys("NAV-1")
+    Select(browser.find_element(By.ID, "type_local")).select_by_value("bureau")
+    Select(browser.find_element(By.ID, "origine")).select_by_value("partenaire")
+    browser.find_element(By.ID, "surface_m2").send_keys("95")
+    date_box = browser.find_element(By.ID, "disponible_le")
+    browser.execute_script("arguments[0].value = '2027-03-01'", date_box)
+    ActionChains(browser).move_to_element(
+        browser.find_element(By.ID, "carte-saisie")
+    ).click().perform()
+    lon = browser.find_element(By.ID, "lon").get_attribute("value")
+    lat = browser.find_element(By.ID, "lat").get_attribute("value")
+    assert lon and lat and abs(float(lon) + 0.579) < 0.02 and abs(float(lat) - 44.838) < 0.02
+    browser.find_element(By.CSS_SELECTOR, "form.saisie button[type=submit]").click()
+    WebDriverWait(browser, 15).until(lambda d: re.search(r"/locaux/\d+$", d.current_url))
+    page = browser.find_element(By.TAG_NAME, "main").text
+    assert "Local posé sur la carte" in page and "Bordeaux" in page
+
+    browser.get(base_url + "/locaux/?ref=NAV-1")
+    WebDriverWait(browser, 15).until(lambda d: d.execute_script("return !!window.carteFonciere"))
+    assert browser.execute_script(DRAWN_LAYERS, "Local posé sur la carte") == {"Locaux": 1}
+    assert browser.execute_script("return window.__erreurs") == []
