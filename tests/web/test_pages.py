@@ -16,6 +16,11 @@ def token(client: FlaskClient, url: str) -> str:
     return found.group(1)
 
 
+def messages(page: str) -> list[str]:
+    """The error messages a refused form shows, to explain a failed assertion."""
+    return [html.unescape(m) for m in re.findall(r'class="(?:erreur|alerte)"[^>]*>([^<]*)', page)]
+
+
 def test_lists_filter_and_map(app: Flask) -> None:
     client = app.test_client()
     for url in ("/locaux/", "/acteurs/", "/besoins/"):
@@ -70,9 +75,7 @@ def test_form_creates_then_edits_with_history(app: Flask) -> None:
             "acces_pmr": "on",
         },
     )
-    assert created.status_code == 302, re.findall(
-        r'class="erreur">([^<]*)', created.get_data(as_text=True)
-    )
+    assert created.status_code == 302, messages(created.get_data(as_text=True))
     detail = created.headers["Location"]
     record_id = detail.rstrip("/").rsplit("/", 1)[-1]
     page = client.get(detail).get_data(as_text=True)
@@ -96,9 +99,7 @@ def test_form_creates_then_edits_with_history(app: Flask) -> None:
             "nature": "local",
         },
     )
-    assert edited.status_code == 302, html.unescape(
-        str(re.findall(r"class=\"(?:erreur|alerte)\"[^>]*>([^<]*)", edited.get_data(as_text=True)))
-    )
+    assert edited.status_code == 302, messages(edited.get_data(as_text=True))
     history = html.unescape(client.get(detail).get_data(as_text=True))
     assert "modification" in history and "180,5 → 200" in history
     stale = client.post(
