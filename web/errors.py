@@ -17,6 +17,7 @@ HTTP_TITLES = {
     400: "Requête invalide",
     404: "Page introuvable",
     405: "Méthode non permise",
+    413: "Fichier trop volumineux",
     415: "Format non pris en charge",
     422: "Donnée invalide",
     500: "Erreur interne",
@@ -24,6 +25,7 @@ HTTP_TITLES = {
 HTTP_MESSAGES = {
     404: "Cette adresse ne correspond à aucune page.",
     405: "Cette adresse n'accepte pas la méthode {method}.",
+    413: "Le fichier dépasse 20 Mo : découpez-le ou importez-le avec `foncier import`.",
 }
 
 

@@ -1,0 +1,113 @@
+"""The upload page: a file in, the column mapping found, a dry run, then the import."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, current_app, render_template, request, send_file
+from werkzeug.utils import secure_filename
+from werkzeug.wrappers import Response
+
+from foncier.errors import InvalidInput, NotFound
+from foncier.imports.columns import fields as importable_fields
+from foncier.imports.reading import ALLOWED_FORMATS
+from foncier.imports.service import import_file
+from foncier.registry import kind_named
+from web import store
+from web.context import acting_user, geocoder
+from web.labels import field_label
+from web.views.registry import TITLES
+
+bp = Blueprint("imports", __name__, url_prefix="/import")
+MODES = {"essai": "Essai à blanc", "tout": "Tout ou rien", "valides": "Lignes valides seulement"}
+
+
+def _deposits() -> Path:
+    """Uploaded files wait here between the dry run and the import."""
+    configured = current_app.config.get("UPLOAD_DIR")
+    return Path(configured) if configured else Path(current_app.instance_path) / "imports"
+
+
+def _folder(token: str) -> Path:
+    if not token.replace("-", "").replace("_", "").isalnum():
+        raise NotFound(f"Aucun dépôt « {token} ».")
+    folder = _deposits() / token
+    if not (folder / "depot.json").exists():
+        raise NotFound(f"Aucun dépôt « {token} » : déposez le fichier à nouveau.")
+    return folder
+
+
+@bp.get("/")
+def form() -> str:
+    return render_template("import_depot.html", titles=TITLES, formats=ALLOWED_FORMATS)
+
+
+@bp.post("/")
+def upload() -> str:
+    upload = request.files.get("fichier")
+    kind = request.form.get("kind", "")
+    if upload is None or not upload.filename:
+        raise InvalidInput("Choisissez un fichier à importer.")
+    kind_named(kind)
+    token = secrets.token_urlsafe(12)
+    folder = _deposits() / token
+    folder.mkdir(parents=True)
+    name = secure_filename(upload.filename) or "fichier"
+    upload.save(folder / name)
+    source = request.form.get("source", "").strip() or "import"
+    (folder / "depot.json").write_text(json.dumps({"kind": kind, "file": name, "source": source}))
+    return _run(token, "essai", {})
+
+
+@bp.post("/<token>")
+def run(token: str) -> str:
+    fixes = {
+        key[4:]: (value or None) for key, value in request.form.items() if key.startswith("map:")
+    }
+    mode = request.form.get("mode", "essai")
+    return _run(token, mode if mode in MODES else "essai", fixes)
+
+
+@bp.get("/<token>/rejets")
+def rejects(token: str) -> Response:
+    folder = _folder(token)
+    found = sorted(folder.glob("*.rejets.csv"))
+    if not found:
+        raise NotFound("Aucune ligne rejetée pour ce dépôt.")
+    return send_file(found[0], as_attachment=True, download_name=found[0].name)
+
+
+def _run(token: str, mode: str, fixes: dict[str, str | None]) -> str:
+    folder = _folder(token)
+    meta: dict[str, Any] = json.loads((folder / "depot.json").read_text())
+    kind = kind_named(meta["kind"])
+    report = import_file(
+        store.session(),
+        kind,
+        folder / meta["file"],
+        acting_user("web"),
+        source=meta["source"],
+        dry_run=mode == "essai",
+        skip_invalid=mode == "valides",
+        mapping_fix=fixes or None,
+        geocoder=geocoder(),
+    )
+    options = [("", "(ignorer)")] + [
+        (name, f"{field_label(name)} ({name})")
+        for name in importable_fields(kind.name)  # type: ignore[arg-type]
+    ]
+    return render_template(
+        "import_apercu.html",
+        token=token,
+        meta=meta,
+        kind=kind,
+        title=TITLES[kind.name],
+        report=report,
+        options=options,
+        mode=mode,
+        modes=MODES,
+        counts={a: report.count(a) for a in ("créé", "mis à jour", "inchangé", "rejeté")},
+    )
