@@ -14,8 +14,8 @@ DEFAULTS: dict[str, Any] = {
     "TILES": "osm-fr",  # osm-fr, ign-plan, aucun, or a URL template {z}/{x}/{y}
     "TILES_ATTRIBUTION": None,  # required with a custom URL template
     "JSON_SORT_KEYS": False,
-    "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
-    "UPLOAD_DIR": None,  # None: the instance folder's imports/  # uploads: a spreadsheet, not a database dump
+    "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,  # uploads: a spreadsheet, not a database dump
+    "UPLOAD_DIR": None,  # None: the instance folder's imports/
     # Base Adresse Nationale; "aucun" keeps records with only an address as "à géocoder".
     "GEOCODER_URL": "https://api-adresse.data.gouv.fr",
 }
