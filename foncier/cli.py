@@ -14,7 +14,7 @@ from flask.cli import FlaskGroup
 from sqlalchemy.orm import Session
 
 from foncier import migrate, settings
-from foncier.db import make_engine, make_sessionmaker, unit_of_work
+from foncier.db import make_engine, make_sessionmaker, transaction
 from foncier.errors import FoncierError
 
 
@@ -40,13 +40,25 @@ def main() -> None:
 
 
 @contextmanager
-def _unit_of_work() -> Iterator[Session]:
+def _session() -> Iterator[Session]:
+    """A session whose use cases own their transactions."""
     engine = make_engine(settings.database_url())
     try:
-        with unit_of_work(make_sessionmaker(engine), f"cli:{getpass.getuser()}") as session:
+        with make_sessionmaker(engine)() as session:
             yield session
     finally:
         engine.dispose()
+
+
+@contextmanager
+def _unit_of_work() -> Iterator[Session]:
+    """A session inside one transaction, for the commands that are one use case."""
+    with _session() as session, transaction(session, _user()):
+        yield session
+
+
+def _user() -> str:
+    return f"cli:{getpass.getuser()}"
 
 
 # -- db ---------------------------------------------------------------------------------------
@@ -179,23 +191,19 @@ def import_command(
     from foncier.imports.service import import_file
     from foncier.registry import kind_named
 
-    engine = make_engine(settings.database_url())
-    try:
-        with make_sessionmaker(engine)() as session:
-            report = import_file(
-                session,
-                kind_named(kind),
-                path,
-                f"cli:{getpass.getuser()}",
-                source=source,
-                dry_run=dry_run,
-                skip_invalid=skip_invalid,
-                mapping_fix=_fixes(fixes),
-                geocoder=_geocoder(),
-                progress=lambda rows: tqdm(rows, desc="Import", unit="ligne"),
-            )
-    finally:
-        engine.dispose()
+    with _session() as session:
+        report = import_file(
+            session,
+            kind_named(kind),
+            path,
+            _user(),
+            source=source,
+            dry_run=dry_run,
+            skip_invalid=skip_invalid,
+            mapping_fix=_fixes(fixes),
+            geocoder=_geocoder(),
+            progress=lambda rows: tqdm(rows, desc="Import", unit="ligne"),
+        )
     _print_report(report, dry_run)
     if report.rejected and not (skip_invalid or dry_run):
         raise SystemExit(1)
@@ -238,6 +246,102 @@ def _print_report(report: Any, dry_run: bool) -> None:
         )
     if report.rejects_file:
         click.echo(f"Lignes rejetées, avec leurs raisons : {report.rejects_file}")
+
+
+# -- exports --------------------------------------------------------------------------------
+FILTER_OPTIONS = {
+    "commune": "commune_insee",
+    "type": "type_local",
+    "statut": "statut",
+    "filiere": "filiere",
+    "stade": "stade",
+    "surface_min": "surface_min",
+    "surface_max": "surface_max",
+    "loyer_max": "loyer_max",
+    "source": "source",
+    "qpv": "qpv",
+}
+
+
+@main.command("export", cls=click.Command)
+@click.argument("kind", type=KIND_CHOICE)
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--commune", help="Code INSEE.")
+@click.option("--type", help="Type de local (locaux, besoins).")
+@click.option("--statut")
+@click.option("--filiere")
+@click.option("--stade")
+@click.option("--surface-min", "surface_min")
+@click.option("--surface-max", "surface_max")
+@click.option("--loyer-max", "loyer_max")
+@click.option("--source")
+@click.option("--qpv/--hors-qpv", default=None)
+def export_command(kind: str, path: Path, **options: Any) -> None:
+    """Exporte une liste filtrée : CSV, XLSX, GeoJSON ou GeoPackage selon l'extension."""
+    from foncier.exports import export_records
+    from foncier.registry import kind_named
+    from foncier.schemas._fields import load
+    from foncier.schemas.filters import FILTERS
+
+    given = {FILTER_OPTIONS[k]: v for k, v in options.items() if v is not None}
+    filters = load(FILTERS[kind](), given)
+    with _session() as session:
+        count = export_records(session, kind_named(kind), path, filters)
+    click.echo(f"{count} fiche(s) exportée(s) dans {path}.")
+
+
+# -- geocoding and reference lists ----------------------------------------------------------
+@main.group(cls=click.Group)
+def geocode() -> None:
+    """Le géocodage des adresses (Base Adresse Nationale)."""
+
+
+@geocode.command("pending")
+def geocode_pending_command() -> None:
+    """Reprend les fiches restées « à géocoder » pendant une panne du géocodeur."""
+    from foncier.registry.geocode import geocode_pending
+
+    geocoder = _geocoder()
+    if geocoder is None:
+        raise click.ClickException("Géocodeur désactivé (FONCIER_GEOCODER_URL=aucun).")
+    with _session() as session:
+        report = geocode_pending(session, geocoder, _user())
+    click.echo(f"{report.geocoded} fiche(s) géocodée(s), {report.to_confirm} à confirmer.")
+    for failure in report.failed:
+        click.echo(f"  {failure}")
+    if report.stopped:
+        raise click.ClickException("Le géocodeur est encore injoignable : réessayez plus tard.")
+
+
+@main.group(cls=click.Group)
+def listes() -> None:
+    """Les listes de référence : filières (et leur priorité), formes juridiques."""
+
+
+@listes.command("filiere")
+@click.argument("code")
+@click.argument("libelle")
+@click.option("--prioritaire/--non-prioritaire", default=False, show_default=True)
+def listes_filiere(code: str, libelle: str, prioritaire: bool) -> None:
+    """Ajoute ou modifie une filière."""
+    from foncier.registry.lists import set_sector
+
+    with _session() as session:
+        set_sector(session, code, libelle, prioritaire, _user())
+    rank = "prioritaire" if prioritaire else "non prioritaire"
+    click.echo(f"Filière « {code} » enregistrée ({rank}).")
+
+
+@listes.command("forme-juridique")
+@click.argument("code")
+@click.argument("libelle")
+def listes_forme(code: str, libelle: str) -> None:
+    """Ajoute ou modifie une forme juridique."""
+    from foncier.registry.lists import set_legal_form
+
+    with _session() as session:
+        set_legal_form(session, code, libelle, _user())
+    click.echo(f"Forme juridique « {code} » enregistrée.")
 
 
 # -- serve ------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from marshmallow import fields
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -167,7 +168,9 @@ def _xlsx_cell(value: Any) -> Any:
     """Typed cells; times in local wall-clock time, as Excel cannot hold an offset."""
     if isinstance(value, datetime) and value.tzinfo is not None:
         return value.astimezone(LOCAL_TIME).replace(tzinfo=None)
-    return _joined(value)
+    joined = _joined(value)
+    # Records older than the input check may hold control characters Excel refuses.
+    return ILLEGAL_CHARACTERS_RE.sub("", joined) if isinstance(joined, str) else joined
 
 
 def _write_xlsx(path: Path, kind: Kind, records: list[Record]) -> None:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from foncier.db import transaction
+from foncier.errors import InvalidInput
 from foncier.models import Acteur, Commune, Filiere, FormeJuridiqueRef
 
 Choices = list[tuple[str, str]]
@@ -36,3 +40,35 @@ def choices(session: Session, kind: str) -> dict[str, Choices]:
             "communes_souhaitees": communes(session),
         }
     return {}
+
+
+CODE = re.compile(r"^[a-z0-9_]{2,32}$")
+
+
+def set_sector(session: Session, code: str, label: str, priority: bool, user: str) -> Filiere:
+    """Add or change a sector; the Métropole's priority ones weigh in the matching."""
+    _check_code_and_label(code, label)
+    with transaction(session, user):
+        sector = session.get(Filiere, code) or Filiere(code=code)
+        sector.libelle, sector.prioritaire = label.strip(), priority
+        session.add(sector)
+    return sector
+
+
+def set_legal_form(session: Session, code: str, label: str, user: str) -> FormeJuridiqueRef:
+    _check_code_and_label(code, label)
+    with transaction(session, user):
+        form = session.get(FormeJuridiqueRef, code) or FormeJuridiqueRef(code=code)
+        form.libelle = label.strip()
+        session.add(form)
+    return form
+
+
+def _check_code_and_label(code: str, label: str) -> None:
+    errors: dict[str, list[str]] = {}
+    if not CODE.match(code):
+        errors["code"] = [f"« {code} » : de 2 à 32 caractères parmi a-z, 0-9 et _."]
+    if not label.strip() or len(label) > 200:
+        errors["libelle"] = [f"« {label} » : un libellé de 1 à 200 caractères."]
+    if errors:
+        raise InvalidInput.from_errors(errors)

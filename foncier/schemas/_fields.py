@@ -28,8 +28,11 @@ def _messages(**extra: str) -> Messages:
     return {**REQUIRED, **extra}
 
 
-# PostgreSQL text cannot hold the NUL character; it is never meant anyway.
-NO_NUL = validate.Regexp(r"^[^\x00]*$", error="Caractère nul (0x00) interdit.")
+# Control characters (but tab and line breaks) are never meant, PostgreSQL refuses NUL and
+# spreadsheets refuse the others.
+NO_NUL = validate.Regexp(
+    r"^[^\x00-\x08\x0b\x0c\x0e-\x1f]*$", error="Caractère de contrôle interdit."
+)
 
 
 def text(max_length: int | None = None, **kwargs: Any) -> fields.String:

@@ -19,8 +19,8 @@ def scratch_db(server_url: str) -> Iterator[str]:
     drop_database(url)
 
 
-def run(*args: str, url: str, state: Path | None = None) -> Result:
-    env = {"DATABASE_URL": url, "FONCIER_GEOCODER_URL": "aucun"}
+def run(*args: str, url: str, state: Path | None = None, geocoder: str = "aucun") -> Result:
+    env = {"DATABASE_URL": url, "FONCIER_GEOCODER_URL": geocoder}
     if state is not None:
         env["FONCIER_STATE_DIR"] = str(state)
     return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
@@ -73,3 +73,56 @@ def test_import_command(scratch_db: str, tmp_path: Path) -> None:
     assert "0 créé, 0 mis à jour, 2 inchangé" in again.output
     bad_map = run("import", "premises", str(path), "--map", "Nom", url=scratch_db)
     assert bad_map.exit_code == 2 and "attendu COLONNE=CHAMP" in bad_map.output
+
+
+def test_export_command(empty_db: str, tmp_path: Path) -> None:
+    path = tmp_path / "bureaux bordelais.xlsx"
+    done = run(
+        "export", "premises", str(path), "--commune", "33063", "--type", "bureau", url=empty_db
+    )
+    assert done.exit_code == 0 and "fiche(s) exportée(s)" in done.output and path.exists()
+    bad = run("export", "premises", str(tmp_path / "x.csv"), "--type", "chateau", url=empty_db)
+    assert bad.exit_code == 1 and "« chateau » : Valeurs permises : bureau" in bad.output
+
+
+def test_geocode_pending_command(scratch_db: str) -> None:
+    from foncier.db import make_engine, make_sessionmaker
+    from foncier.geocoding import Geocoder
+    from foncier.registry import KINDS, create
+    from tests.ban_server import ban_server, closed_url
+
+    run("db", "upgrade", url=scratch_db)
+    run("reference", "load", url=scratch_db)
+    engine = make_engine(scratch_db)
+    with make_sessionmaker(engine)() as session:
+        pending = create(
+            session,
+            KINDS["premises"],
+            {
+                "nom": "Bureaux à géocoder",
+                "type_local": "bureau",
+                "origine": "partenaire",
+                "surface_m2": 50,
+                "disponible_le": "2027-01-01",
+                "adresse": "Place de la Comédie 33000 Bordeaux",
+            },
+            "t",
+            Geocoder(closed_url(), 1),
+        )
+    engine.dispose()
+    assert pending["geocodage"] == "a_geocoder"
+    still_down = run("geocode", "pending", url=scratch_db, geocoder=closed_url())
+    assert still_down.exit_code == 1 and "encore injoignable" in still_down.output
+    with ban_server() as server:
+        done = run("geocode", "pending", url=scratch_db, geocoder=server.url)
+    assert done.exit_code == 0 and "1 fiche(s) géocodée(s)" in done.output
+
+
+def test_reference_lists_command(scratch_db: str) -> None:
+    run("db", "upgrade", url=scratch_db)
+    added = run(
+        "listes", "filiere", "sante", "Santé communautaire", "--prioritaire", url=scratch_db
+    )
+    assert added.exit_code == 0 and "prioritaire" in added.output
+    bad = run("listes", "forme-juridique", "Mauvais Code", "X", url=scratch_db)
+    assert bad.exit_code == 1 and "« Mauvais Code » : de 2 à 32 caractères" in bad.output

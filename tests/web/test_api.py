@@ -109,3 +109,15 @@ def test_openapi_describes_every_operation(app: Flask) -> None:
     local = spec["components"]["schemas"]["Local"]
     assert {"nom", "type_local", "surface_m2", "disponible_le"} <= set(local["required"])
     assert local["properties"]["type_local"]["enum"][0] == "bureau"
+
+
+def test_export_through_the_api(app: Flask) -> None:
+    response = client(app).get("/api/v1/needs/export?format=geojson&statut=ouvert")
+    assert response.status_code == 200
+    collection = json.loads(response.data)
+    response.close()
+    assert collection["type"] == "FeatureCollection" and collection["features"]
+    assert all(f["properties"]["statut"] == "ouvert" for f in collection["features"])
+    assert all("ref" in f["properties"] for f in collection["features"])
+    bad = client(app).get("/api/v1/needs/export?format=ods")
+    assert bad.status_code == 422 and bad.mimetype == PROBLEM

@@ -8,15 +8,17 @@ import marshmallow as ma
 from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from marshmallow import fields
 
 from foncier import registry
 from foncier.registry import Kind
 from foncier.registry._filters import MAX_PAGE_SIZE, Page
-from foncier.schemas._fields import FrenchSchema, integer
+from foncier.schemas._fields import FrenchSchema, choices, integer
 from foncier.schemas.filters import FILTERS
 from web import store
 from web.api.problems import PROBLEM, ProblemSchema
 from web.context import acting_user, geocoder
+from web.downloads import EXPORT_FORMATS, export_response
 
 TITLES = {"premises": "Locaux", "actors": "Acteurs ESS", "needs": "Besoins"}
 
@@ -72,6 +74,31 @@ def registry_blueprint(kind: Kind) -> Blueprint:
         def post(self) -> Any:
             payload = request.get_json(silent=True)
             return registry.create(store.session(), kind, payload, acting_user("api"), geocoder())
+
+    export_args = type(
+        f"{kind.name.title()}Export",
+        (FILTERS[kind.name],),
+        {
+            "format": fields.String(
+                load_default="geojson",
+                validate=choices(list(EXPORT_FORMATS)),
+                metadata={"description": "Format du fichier"},
+            ),
+        },
+    )
+
+    @blp.route("/export")
+    class Export(MethodView):
+        @blp.arguments(export_args, location="query")
+        @blp.response(
+            200,
+            description="Le fichier de la liste filtrée",
+            content_type="application/octet-stream",
+        )
+        @blp.doc(**_problems(422))
+        def get(self, args: dict[str, Any]) -> Any:
+            extension = args.pop("format")
+            return export_response(kind, extension, args)
 
     @blp.route("/<int:record_id>")
     class Item(MethodView):

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from foncier import registry
@@ -19,6 +16,7 @@ from foncier.schemas._fields import load
 from foncier.schemas.filters import FILTERS
 from web import store
 from web.context import acting_user, geocoder
+from web.downloads import export_response
 from web.forms import form_fields, form_values, payload_from_form
 from web.labels import field_label, value_label
 from web.maps import records_map
@@ -197,13 +195,5 @@ def _summary(errors: dict[str, list[str]]) -> str | None:
 
 def _export(kind: Kind, ext: str) -> Response:
     """The filtered list as a file; the same filters as the page."""
-    from foncier.exports import export_records
-
     given = {k: v for k, v in request.args.items() if v != ""}
-    filters = load(FILTERS[kind.name](), given)
-    folder = Path(tempfile.mkdtemp(prefix="export-"))
-    path = folder / f"{SEGMENTS[kind.name]}.{ext}"
-    export_records(store.session(), kind, path, filters)
-    response = send_file(path, as_attachment=True, download_name=path.name)
-    response.call_on_close(lambda: shutil.rmtree(folder, ignore_errors=True))
-    return response
+    return export_response(kind, ext, load(FILTERS[kind.name](), given))
