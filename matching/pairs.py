@@ -1,0 +1,92 @@
+"""The frame of need × premises pairs that every matching step reads.
+
+The store builds it (``foncier.matching``) from PostGIS; tests and benchmarks build it by hand.
+One row per pair; missing data is NaN / NaT / None, never a made-up value.
+
+====================  =========  ===========================================================
+column                dtype      meaning
+====================  =========  ===========================================================
+need_id               int64      the need
+premises_id           int64      the premises
+distance_m            float64    metres from the premises to the wished zone (0 inside it)
+in_zone               bool       inside a wished commune or drawn zone
+max_distance_m        float64    the need's maximum distance (NaN: none given)
+area_m2               float64    the premises' floor area
+divisible             bool       can be let in lots
+lot_min_m2            float64    smallest lot of a divisible premises (NaN otherwise)
+shared                bool       a shared space (tiers-lieu) hosting several actors
+need_min_m2           float64    wished floor area, lower bound
+need_max_m2           float64    wished floor area, upper bound
+rent_m2_year          float64    rent, €/m²/year excl. VAT and charges (NaN: not let)
+charges_m2_year       float64    charges, €/m²/year (NaN: unknown)
+budget_m2_year        float64    the need's budget, €/m²/year (NaN: unknown)
+available_from        datetime   the premises is available from
+available_until       datetime   end of a temporary occupation (NaT: none)
+move_in_earliest      datetime   the need's earliest move-in date
+move_in_latest        datetime   the need's latest move-in date (NaT: open)
+features_wanted       int64      how many nice-to-have features the need lists
+features_met          int64      how many of them the premises has
+must_have_missing     int64      must-have features the premises lacks (0 for candidates)
+step_free             bool       the premises has step-free access
+ground_floor          bool       the premises is on the ground floor
+priority_sector       bool       the actor's sector is a priority one
+stage                 object     the actor's stage: emergence, developpement, changement_echelle
+premises_in_qpv       bool       the premises lies in a priority urban district
+kind_accepted         bool       the premises' kind is one the need accepts
+====================  =========  ===========================================================
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+PAIR_COLUMNS: dict[str, str] = {
+    "need_id": "int64",
+    "premises_id": "int64",
+    "distance_m": "float64",
+    "in_zone": "bool",
+    "max_distance_m": "float64",
+    "area_m2": "float64",
+    "divisible": "bool",
+    "lot_min_m2": "float64",
+    "shared": "bool",
+    "need_min_m2": "float64",
+    "need_max_m2": "float64",
+    "rent_m2_year": "float64",
+    "charges_m2_year": "float64",
+    "budget_m2_year": "float64",
+    "available_from": "datetime64[ns]",
+    "available_until": "datetime64[ns]",
+    "move_in_earliest": "datetime64[ns]",
+    "move_in_latest": "datetime64[ns]",
+    "features_wanted": "int64",
+    "features_met": "int64",
+    "must_have_missing": "int64",
+    "step_free": "bool",
+    "ground_floor": "bool",
+    "priority_sector": "bool",
+    "stage": "object",
+    "premises_in_qpv": "bool",
+    "kind_accepted": "bool",
+}
+
+
+def check_pairs(pairs: pd.DataFrame) -> None:
+    """Raise ``ValueError`` naming every missing column at once.
+
+    Examples
+    --------
+    >>> check_pairs(pd.DataFrame({"need_id": [1]}))
+    Traceback (most recent call last):
+    ...
+    ValueError: colonnes manquantes : premises_id, distance_m, ...
+    """
+    missing = [name for name in PAIR_COLUMNS if name not in pairs.columns]
+    if missing:
+        shown = ", ".join(missing[:2]) + (", ..." if len(missing) > 2 else "")
+        raise ValueError(f"colonnes manquantes : {shown}")
+
+
+def empty_pairs() -> pd.DataFrame:
+    """A frame with every column and no row, of the right dtypes."""
+    return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in PAIR_COLUMNS.items()})
