@@ -162,6 +162,7 @@ def _write_settings(data_dir: Path, port: int) -> None:
         f"port = {port}\n"
         "unix_socket_directories = ''\n"
         "max_connections = 100\n"
+        "jit = off\n"  # spatial queries look costly to the planner; JIT only slows them
     )
     _pgserver.give_to_server_user(conf)
 

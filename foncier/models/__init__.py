@@ -2,11 +2,13 @@
 
 from foncier.models.base import Base
 from foncier.models.history import Historique
+from foncier.models.matching import Appariement, Proposition, ReglagesAppariement
 from foncier.models.reference import Commune, Filiere, FormeJuridiqueRef, Friche, Qpv
 from foncier.models.registry import Acteur, Besoin, Local
 
 __all__ = [
     "Acteur",
+    "Appariement",
     "Base",
     "Besoin",
     "Commune",
@@ -15,5 +17,7 @@ __all__ = [
     "Friche",
     "Historique",
     "Local",
+    "Proposition",
     "Qpv",
+    "ReglagesAppariement",
 ]

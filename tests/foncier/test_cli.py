@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from foncier import migrate
 from foncier.cli import main
 from tests.conftest import create_database, drop_database
 
@@ -37,7 +38,7 @@ def test_with_database_url_nothing_local_starts(empty_db: str, tmp_path: Path) -
 
 
 def test_the_demo_pipeline(scratch_db: str) -> None:
-    assert "révision 0002" in run("db", "upgrade", url=scratch_db).output
+    assert f"révision {migrate.head_revision()}" in run("db", "upgrade", url=scratch_db).output
     refused = run("demo", "load", url=scratch_db)
     assert refused.exit_code == 1
     assert "Les communes ne sont pas chargées" in refused.output
