@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -134,5 +135,5 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
         elif dtype == "object":
             frame[name] = frame[name].astype(object)
         else:
-            frame[name] = pd.to_numeric(frame[name]).astype(dtype)
+            frame[name] = pd.to_numeric(frame[name]).astype(np.dtype(dtype))
     return frame[list(PAIR_COLUMNS)].reset_index(drop=True)

@@ -174,7 +174,9 @@ KIND_CHOICE = click.Choice(["premises", "actors", "needs"])
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Dit ce qui serait créé, mis à jour ou rejeté.")
 @click.option("--skip-invalid", is_flag=True, help="Importe les lignes valides seulement.")
-@click.option("--source", default="import", show_default=True, help="Source des références.")
+@click.option(
+    "--source", default=None, help="Source des références (défaut : import:<nom du fichier>)."
+)
 @click.option(
     "--map",
     "fixes",
@@ -183,7 +185,12 @@ KIND_CHOICE = click.Choice(["premises", "actors", "needs"])
     help="Corrige la correspondance d'une colonne (CHAMP vide : l'ignorer).",
 )
 def import_command(
-    kind: str, path: Path, dry_run: bool, skip_invalid: bool, source: str, fixes: tuple[str, ...]
+    kind: str,
+    path: Path,
+    dry_run: bool,
+    skip_invalid: bool,
+    source: str | None,
+    fixes: tuple[str, ...],
 ) -> None:
     """Importe un fichier CSV, XLSX, GeoJSON ou GeoPackage de locaux, acteurs ou besoins."""
     from tqdm import tqdm

@@ -183,6 +183,10 @@ def _write_xlsx(path: Path, kind: Kind, records: list[Record]) -> None:
         frame.to_excel(excel, sheet_name=sheet_name, index=False, freeze_panes=(1, 0))
         sheet = excel.sheets[sheet_name]
         sheet.auto_filter.ref = sheet.dimensions
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                if cell.data_type == "f":  # text starting with "=" is a name, not a formula
+                    cell.data_type = "s"
 
 
 # ---- GeoJSON ------------------------------------------------------------------------------

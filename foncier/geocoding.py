@@ -7,7 +7,7 @@ one ``GeocodingUnavailable``, so that callers keep the record « à géocoder »
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from geopy.adapters import URLLibAdapter
@@ -60,6 +60,12 @@ class GeocodeResult:
     def needs_confirmation(self) -> bool:
         """True when the match is too loose to use without the user's say-so."""
         return self.score < LOW_SCORE
+
+
+class AddressLocator(Protocol):
+    """What the use cases need of a geocoder (the BAN one, or a wrapper around it)."""
+
+    def geocode(self, address: str) -> GeocodeResult | None: ...
 
 
 class Geocoder:

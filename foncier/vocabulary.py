@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+# The source of the demo records: `foncier demo clear` deletes these, so no user may use it.
+DEMO_SOURCE = "demo"
+
 
 class TypeLocal(StrEnum):
     BUREAU = "bureau"

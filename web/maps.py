@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from typing import Any
 
@@ -162,9 +163,20 @@ def _points(
 
 
 def _tagged(frame: gpd.GeoDataFrame, layer: str) -> str:
-    """GeoJSON whose features name their layer (``couche``), for tests and scripts."""
+    """GeoJSON whose features name their layer (``couche``), for tests and scripts.
+
+    Folium's tooltips insert property values as HTML: every text is escaped here, since
+    names come from users and imported files.
+    """
     tagged = frame.assign(couche=layer)
+    for column in tagged.columns:
+        if column != tagged.geometry.name:
+            tagged[column] = tagged[column].map(_escaped)
     return tagged.to_json(na="null", drop_id=True)
+
+
+def _escaped(value: Any) -> Any:
+    return html.escape(value) if isinstance(value, str) else value
 
 
 LAYER_NAMES = {"premises": "Locaux", "actors": "Acteurs ESS", "needs": "Besoins des acteurs"}

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from foncier.vocabulary import FormeJuridique, OrigineLocal, Stade, TypeLocal
+from foncier.vocabulary import DEMO_SOURCE, FormeJuridique, OrigineLocal, Stade, TypeLocal
 
-SOURCE = "demo"  # every demo record carries it: `foncier demo clear` deletes these only
+SOURCE = DEMO_SOURCE  # every demo record carries it: `foncier demo clear` deletes these only
 DEFAULT_SEED = 33
 ANCHOR = date(2026, 9, 1)  # dates are drawn around a fixed day so that the demo is reproducible
 N_LOCAUX = 300

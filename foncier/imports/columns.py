@@ -44,12 +44,18 @@ _LOCATION: dict[str, str] = {
 # Fields an export writes and a re-import reads back, matched by their own name only.
 _EXTRA: dict[Kind, dict[str, str]] = {
     "premises": {
+        "source": "source des références",
         "parent_id": "site parent",
         "friche_id": "friche|site cartofriches",
         "hors_metropole_confirme": "hors métropole confirmé",
     },
-    "actors": {"archive": "archivé|archived", "hors_metropole_confirme": "hors métropole confirmé"},
+    "actors": {
+        "source": "source des références",
+        "archive": "archivé|archived",
+        "hors_metropole_confirme": "hors métropole confirmé",
+    },
     "needs": {
+        "source": "source des références",
         "acteur_id": "numéro d'acteur",
         "zone_souhaitee_wkt": "zone wkt",
         "zone_souhaitee": "zone souhaitée|zone dessinée|périmètre souhaité|wished area",

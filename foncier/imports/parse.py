@@ -113,6 +113,7 @@ _PARSERS: dict[Kind, dict[str, Parser]] = {
         "categorie_erp": parse_text,
         "classe_energie": _choice(ClasseEnergie),
         "description": parse_text,
+        "source": parse_text,
         "parent_id": parse_integer,
         "friche_id": parse_text,
         "hors_metropole_confirme": parse_boolean,
@@ -131,6 +132,7 @@ _PARSERS: dict[Kind, dict[str, Parser]] = {
         "contact_nom": parse_text,
         "contact_email": parse_text,
         "contact_telephone": parse_phone,
+        "source": parse_text,
         "archive": parse_boolean,
         "hors_metropole_confirme": parse_boolean,
     },
@@ -153,6 +155,7 @@ _PARSERS: dict[Kind, dict[str, Parser]] = {
         "criteres_souhaites": _choices(Equipement),
         "partage_accepte": parse_boolean,
         "emplois_accueillis": parse_integer,
+        "source": parse_text,
         "acteur_id": parse_integer,
         "zone_souhaitee_wkt": parse_wkt,
         "zone_souhaitee": parse_wkt,  # a GeoJSON export carries the zone as a GeoJSON object

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,13 +25,13 @@ from sqlalchemy.orm import Session
 
 from foncier.db import transaction
 from foncier.errors import FoncierError, InvalidInput
-from foncier.geocoding import Geocoder
+from foncier.geocoding import AddressLocator, GeocodeResult, GeocodingUnavailable
 from foncier.imports.parse import ParsedRow, ParsedTable, parse_table
 from foncier.models import Acteur
 from foncier.registry import service
 from foncier.registry.kinds import Kind
 
-DEFAULT_SOURCE = "import"
+DEFAULT_PREFIX = "import"
 QUOTED = re.compile(r"^« .*? » : ")
 # Cells that are not plain values of the record: location, links, the zone's geometry.
 SPECIAL = {"lon", "lat", "geometry", "ref", "acteur_ref", "zone_souhaitee", "zone_souhaitee_wkt"}
@@ -74,15 +75,17 @@ def import_file(
     path: Path,
     user: str,
     *,
-    source: str = DEFAULT_SOURCE,
+    source: str | None = None,
     dry_run: bool = False,
     skip_invalid: bool = False,
     mapping_fix: dict[str, str | None] | None = None,
-    geocoder: Geocoder | None = None,
+    geocoder: AddressLocator | None = None,
     progress: Progress | None = None,
 ) -> ImportReport:
     parsed = parse_table(path, kind.name, mapping_fix)  # type: ignore[arg-type]
+    source = source or source_of(path)
     report = ImportReport(kind.name, source, parsed.mapping, parsed.unknown_headers)
+    geocoder = Breaker(geocoder) if geocoder is not None else None
     try:
         with transaction(session, user):
             _import_rows(session, kind, parsed, report, source, geocoder, progress)
@@ -102,7 +105,7 @@ def _import_rows(
     parsed: ParsedTable,
     report: ImportReport,
     source: str,
-    geocoder: Geocoder | None,
+    geocoder: AddressLocator | None,
     progress: Progress | None,
 ) -> None:
     seen: dict[str, int] = {}
@@ -117,15 +120,17 @@ def _import_row(
     kind: Kind,
     row: ParsedRow,
     source: str,
-    geocoder: Geocoder | None,
+    geocoder: AddressLocator | None,
     seen: dict[str, int],
     mapping: dict[str, str | None],
 ) -> RowOutcome:
     ref = row.values.get("ref") or _derived_ref(kind, row.values)
+    source = row.values.get("source") or source  # an exported file names each row's source
     outcome = RowOutcome(row.line, ref, "rejeté", list(row.errors), row.raw)
-    if ref in seen:
-        outcome.errors.append(f"Référence « {ref} » déjà vue ligne {seen[ref]} de ce fichier.")
-    seen.setdefault(ref, row.line)
+    key = f"{source}/{ref}"
+    if key in seen:
+        outcome.errors.append(f"Référence « {ref} » déjà vue ligne {seen[key]} de ce fichier.")
+    seen.setdefault(key, row.line)
     if outcome.errors:
         return outcome
     try:
@@ -143,7 +148,7 @@ def _write(
     payload: dict[str, Any],
     source: str,
     ref: str,
-    geocoder: Geocoder | None,
+    geocoder: AddressLocator | None,
 ) -> str:
     model: Any = kind.model
     existing = session.scalars(
@@ -164,7 +169,7 @@ def _payload(
     """Typed cells to the JSON-like input every use case validates."""
     payload: dict[str, Any] = {"source": source, "ref": ref}
     for name, value in values.items():
-        if value is None or name in SPECIAL:
+        if value is None or name in SPECIAL or name == "source":
             continue
         payload[name] = value.isoformat() if isinstance(value, date) else value
     _place(values, payload)
@@ -200,6 +205,32 @@ def _actor_id(session: Session, ref: str, source: str) -> int:
         )
     same = [actor_id for actor_id, actor_source in found if actor_source == source]
     return same[0] if same else found[0][0]
+
+
+def source_of(path: Path) -> str:
+    """By default a file's references live in a namespace of its own (its name): two files
+    numbering their rows 1, 2, 3 never overwrite each other's records."""
+    stem = unicodedata.normalize("NFKD", path.stem).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "fichier"
+    return f"{DEFAULT_PREFIX}:{slug}"[:64]
+
+
+class Breaker:
+    """After the geocoder's first outage, the other rows wait "à géocoder" without calling it:
+    an import must not wait for a timeout per row."""
+
+    def __init__(self, geocoder: AddressLocator) -> None:
+        self._geocoder = geocoder
+        self._down: GeocodingUnavailable | None = None
+
+    def geocode(self, address: str) -> GeocodeResult | None:
+        if self._down is not None:
+            raise self._down
+        try:
+            return self._geocoder.geocode(address)
+        except GeocodingUnavailable as error:
+            self._down = error
+            raise
 
 
 def _derived_ref(kind: Kind, values: dict[str, Any]) -> str:

@@ -18,14 +18,14 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from foncier.db import transaction
 from foncier.errors import Conflict, InvalidInput, NotFound
-from foncier.geocoding import Geocoder, GeocodingUnavailable
+from foncier.geocoding import AddressLocator, GeocodingUnavailable
 from foncier.models import Acteur, Historique
 from foncier.registry import _store
 from foncier.registry._filters import Page, apply_filters
 from foncier.registry.kinds import Kind
 from foncier.registry.rules import check
 from foncier.schemas._fields import MAX_INTEGER, load
-from foncier.vocabulary import Geocodage
+from foncier.vocabulary import DEMO_SOURCE, Geocodage
 
 
 def create(
@@ -33,18 +33,27 @@ def create(
     kind: Kind,
     payload: Any,
     user: str,
-    geocoder: Geocoder | None = None,
+    geocoder: AddressLocator | None = None,
 ) -> dict[str, Any]:
     with transaction(session, user):
         return create_in(session, kind, payload, geocoder)
 
 
 def create_in(
-    session: Session, kind: Kind, payload: Any, geocoder: Geocoder | None
+    session: Session, kind: Kind, payload: Any, geocoder: AddressLocator | None
 ) -> dict[str, Any]:
     """Create inside the caller's transaction (imports run many in one)."""
     values = load(kind.schema(), payload)
     values.pop("version", None)
+    if values.get("source") == DEMO_SOURCE:
+        raise InvalidInput.from_errors(
+            {
+                "source": [
+                    f"« {DEMO_SOURCE} » est réservée au jeu de démonstration (foncier demo clear "
+                    "supprime ses fiches) : choisissez une autre source."
+                ]
+            }
+        )
     _locate(session, kind, values, values, geocoder)
     _validate(session, kind, values)
     record = kind.model()
@@ -67,7 +76,7 @@ def update(
     record_id: int,
     payload: Any,
     user: str,
-    geocoder: Geocoder | None = None,
+    geocoder: AddressLocator | None = None,
 ) -> dict[str, Any]:
     """Apply the changed fields; ``version`` must be the one the user read (else 409)."""
     with transaction(session, user):
@@ -76,7 +85,7 @@ def update(
 
 
 def update_in(
-    session: Session, kind: Kind, record: Any, payload: Any, geocoder: Geocoder | None
+    session: Session, kind: Kind, record: Any, payload: Any, geocoder: AddressLocator | None
 ) -> dict[str, Any]:
     """Update inside the caller's transaction; returns the record, unchanged if nothing was."""
     loaded = load(kind.schema(), payload, partial=True)
@@ -84,8 +93,10 @@ def update_in(
     changes = {k: v for k, v in loaded.items() if isinstance(payload, dict) and k in payload}
     _check_version(kind, record, changes.pop("version", None))
     current = _store.values_of(record)
-    if "adresse" in changes and "geometry" not in changes:
-        current["geometry"] = None  # a new address is geocoded again
+    if "geometry" in changes and not _differs(changes["geometry"], current["geometry"]):
+        del changes["geometry"]  # the form sends the point back unchanged: keep how it was found
+    if "geometry" not in changes and _moves(kind, changes, current):
+        current["geometry"] = None  # placed again: new address, new wished zone or new actor
     merged = {**current, **changes}
     _locate(session, kind, merged, changes, geocoder)
     _check_transition(kind, current, merged)
@@ -94,6 +105,12 @@ def update_in(
     _flush(session, kind, merged)
     session.refresh(record)
     return _store.values_of(record)
+
+
+def _moves(kind: Kind, changes: dict[str, Any], current: dict[str, Any]) -> bool:
+    """Whether a change moves what the point is derived from."""
+    sources = ("zone_souhaitee", "acteur_id") if kind.name == "needs" else ("adresse",)
+    return any(k in changes and _differs(changes[k], current.get(k)) for k in sources)
 
 
 def _differs(new: Any, old: Any) -> bool:
@@ -188,7 +205,7 @@ def _locate(
     kind: Kind,
     values: dict[str, Any],
     changes: dict[str, Any],
-    geocoder: Geocoder | None,
+    geocoder: AddressLocator | None,
 ) -> None:
     """The point: typed or placed by the user, else geocoded from the address, else (for a
     need) the centre of its wished zone or its actor's point."""
@@ -211,7 +228,7 @@ def _need_centre(session: Session, values: dict[str, Any]) -> None:
         values["geometry"] = _store.values_of(actor)["geometry"]
 
 
-def _geocode(values: dict[str, Any], geocoder: Geocoder | None) -> None:
+def _geocode(values: dict[str, Any], geocoder: AddressLocator | None) -> None:
     """A geocoder outage never blocks saving: the record waits as "à géocoder"."""
     values.update(geocodage=Geocodage.A_GEOCODER, geocodage_label=None, geocodage_score=None)
     if geocoder is None:
@@ -219,6 +236,9 @@ def _geocode(values: dict[str, Any], geocoder: Geocoder | None) -> None:
     try:
         found = geocoder.geocode(values["adresse"])
     except GeocodingUnavailable:
+        return
+    except InvalidInput:  # an address the BAN would refuse: a user places the point
+        values["geocodage"] = Geocodage.A_CONFIRMER
         return
     if found is None:
         values["geocodage"] = Geocodage.A_CONFIRMER

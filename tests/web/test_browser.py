@@ -183,3 +183,32 @@ def test_create_premises_by_placing_its_point_on_the_map(
     WebDriverWait(browser, 15).until(lambda d: d.execute_script("return !!window.carteFonciere"))
     assert browser.execute_script(DRAWN_LAYERS, "Local posé sur la carte") == {"Locaux": 1}
     assert browser.execute_script("return window.__erreurs") == []
+
+
+def test_names_in_map_tooltips_are_text_not_html(
+    browser: webdriver.Chrome, base_url: str, app: Flask
+) -> None:
+    created = app.test_client().post(
+        "/api/v1/premises",
+        json={
+            "nom": '<img src=x onerror="window.__xss = 1">',
+            "type_local": "bureau",
+            "origine": "partenaire",
+            "surface_m2": 40,
+            "disponible_le": "2027-01-01",
+            "ref": "XSS-1",
+            "geometry": {"type": "Point", "coordinates": [-0.5755, 44.8427]},
+        },
+    )
+    assert created.status_code == 201
+    browser.get(base_url + "/locaux/?ref=XSS-1")
+    WebDriverWait(browser, 15).until(lambda d: d.execute_script("return !!window.carteFonciere"))
+    browser.execute_script("""
+        window.carteFonciere.eachLayer(l => { if (l.feature && l.getTooltip && l.openTooltip)
+            { l.fire('mouseover', {latlng: l.getLatLng ? l.getLatLng() : null}, true); } });
+    """)
+    tips = WebDriverWait(browser, 10).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, ".leaflet-tooltip")
+    )
+    assert "<img" in tips[0].text
+    assert browser.execute_script("return window.__xss") is None

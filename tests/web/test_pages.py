@@ -133,3 +133,28 @@ def test_export_from_the_list(app: Flask) -> None:
     response.close()
     bad = app.test_client().get("/locaux/export.ods")
     assert bad.status_code == 422 and "formats permis" in bad.get_data(as_text=True)
+
+
+def test_odd_query_parameters_never_break_a_list(app: Flask) -> None:
+    for query in ("ext=x", "endpoint=x", "page=abc", "_external=1"):
+        response = app.test_client().get(f"/locaux/?{query}")
+        assert response.status_code == 200, query
+
+
+def test_an_address_the_geocoder_refuses_still_saves(app: Flask) -> None:
+    client = app.test_client()
+    created = client.post(
+        "/locaux/nouveau",
+        data={
+            "csrf_token": token(client, "/locaux/nouveau"),
+            "nom": "Local sans point",
+            "type_local": "bureau",
+            "origine": "partenaire",
+            "surface_m2": "30",
+            "disponible_le": "2027-02-01",
+            "adresse": "(bât. B) 3 rue du Port, Bègles",
+        },
+    )
+    assert created.status_code == 302
+    page = html.unescape(client.get(created.headers["Location"]).get_data(as_text=True))
+    assert "Adresse pas encore géocodée" in page or "Position à confirmer" in page

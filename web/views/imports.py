@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 from foncier.errors import InvalidInput, NotFound
 from foncier.imports.columns import fields as importable_fields
 from foncier.imports.reading import ALLOWED_FORMATS
-from foncier.imports.service import import_file
+from foncier.imports.service import import_file, source_of
 from foncier.registry import kind_named
 from web import store
 from web.context import acting_user, geocoder
@@ -57,7 +57,7 @@ def upload() -> str:
     folder.mkdir(parents=True)
     name = secure_filename(upload.filename) or "fichier"
     upload.save(folder / name)
-    source = request.form.get("source", "").strip() or "import"
+    source = request.form.get("source", "").strip() or source_of(Path(upload.filename))
     (folder / "depot.json").write_text(json.dumps({"kind": kind, "file": name, "source": source}))
     return _run(token, "essai", {})
 

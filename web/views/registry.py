@@ -155,7 +155,7 @@ def _form_page(kind: Kind, record_id: int | None) -> str | Response:
             saved = _save(kind, record_id, payload)
             return redirect(url_for(f"pages_{kind.name}.detail", record_id=saved["id"]))
         except InvalidInput as error:
-            errors = error.errors
+            errors = error.errors or {"formulaire": [error.message]}
         except Conflict as error:  # keep what the user typed: nothing they entered is lost
             errors = {"version": [error.message]}
         shown = {**request.form.to_dict(), **_lists(request.form)}
@@ -190,6 +190,9 @@ def _lists(form: Any) -> dict[str, list[str]]:
 def _summary(errors: dict[str, list[str]]) -> str | None:
     if not errors:
         return None
+    general = errors.get("formulaire")
+    if general:
+        return f"La fiche n'est pas enregistrée : {' '.join(general)}"
     return f"La fiche n'est pas enregistrée : {len(errors)} champ(s) à corriger."
 
 
