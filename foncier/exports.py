@@ -135,7 +135,7 @@ def _joined(value: Any) -> Any:
 # ---- CSV ----------------------------------------------------------------------------------
 
 
-def _csv_cell(value: Any) -> str:
+def csv_cell(value: Any) -> str:
     """French spreadsheet conventions: decimal comma, oui/non, ISO dates."""
     if value is None:
         return ""
@@ -158,7 +158,7 @@ def _write_csv(path: Path, kind: Kind, records: list[Record]) -> None:
         writer = csv.writer(stream, delimiter=";")
         writer.writerow(names)
         for record in records:
-            writer.writerow(_csv_cell(value) for value in _row(record, names).values())
+            writer.writerow(csv_cell(value) for value in _row(record, names).values())
 
 
 # ---- XLSX ---------------------------------------------------------------------------------

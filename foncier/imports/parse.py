@@ -78,6 +78,20 @@ def _choice(vocabulary: type[StrEnum]) -> Parser:
     return partial(parse_choice, vocabulary=vocabulary)
 
 
+def _choice_or_code(vocabulary: type[StrEnum]) -> Parser:
+    """A known value in any of its spellings, else the cell as a code: an administrator may
+    have added it to the list, and the use case checks it against the database."""
+
+    def parse(cell: Any) -> str | None:
+        try:
+            return parse_choice(cell, vocabulary=vocabulary)
+        except CellError:
+            text = parse_text(cell)
+            return None if text is None else text.strip().lower()
+
+    return parse
+
+
 def _choices(vocabulary: type[StrEnum]) -> Parser:
     return partial(parse_list, item=_choice(vocabulary))
 
@@ -123,7 +137,7 @@ _PARSERS: dict[Kind, dict[str, Parser]] = {
         "nom": parse_text,
         "siren": parse_siren,
         "siret": parse_siret,
-        "forme_juridique": _choice(FormeJuridique),
+        "forme_juridique": _choice_or_code(FormeJuridique),
         "agrement_esus": parse_boolean,
         "filiere": parse_text,  # a code of the editable `filieres` table, checked by the store
         "stade": _choice(Stade),

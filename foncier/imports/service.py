@@ -20,11 +20,13 @@ from typing import Any
 
 from shapely import Point
 from shapely.geometry import mapping
+from shapely.geometry.base import BaseGeometry
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from foncier.db import transaction
 from foncier.errors import FoncierError, InvalidInput
+from foncier.exports import csv_cell
 from foncier.geocoding import AddressLocator, GeocodeResult, GeocodingUnavailable
 from foncier.imports.parse import ParsedRow, ParsedTable, parse_table
 from foncier.models import Acteur
@@ -45,6 +47,7 @@ class RowOutcome:
     action: str  # créé, mis à jour, inchangé, rejeté
     errors: list[str] = field(default_factory=list)
     raw: dict[str, Any] = field(default_factory=dict)
+    geometry: BaseGeometry | None = None  # from a GeoJSON or GeoPackage file
 
 
 @dataclass
@@ -126,7 +129,9 @@ def _import_row(
 ) -> RowOutcome:
     ref = row.values.get("ref") or _derived_ref(kind, row.values)
     source = row.values.get("source") or source  # an exported file names each row's source
-    outcome = RowOutcome(row.line, ref, "rejeté", list(row.errors), row.raw)
+    outcome = RowOutcome(
+        row.line, ref, "rejeté", list(row.errors), row.raw, row.values.get("geometry")
+    )
     key = f"{source}/{ref}"
     if key in seen:
         outcome.errors.append(f"Référence « {ref} » déjà vue ligne {seen[key]} de ce fichier.")
@@ -269,23 +274,27 @@ def _messages(error: FoncierError, row: ParsedRow, mapping: dict[str, str | None
 
 
 def write_rejects(path: Path, parsed: ParsedTable, rejected: list[RowOutcome]) -> Path:
-    """The rejected rows as they were, plus their reasons: ready to correct and re-import."""
+    """The rejected rows as they were, plus their reasons: ready to correct and re-import.
+
+    Numbers keep every digit (a Lambert-93 y is 7 digits long), and the geometry of a
+    geographic file comes as lon/lat or WKT columns that the reader maps back.
+    """
     target = path.with_name(f"{path.stem}.rejets.csv")
-    headers = [*parsed.mapping, "erreurs"]
+    with_geometry = any(row.geometry is not None for row in rejected)
+    extra = ["lon", "lat", "zone_souhaitee_wkt"] if with_geometry else []
     with target.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, delimiter=";")
-        writer.writerow(headers)
+        writer.writerow([*parsed.mapping, *extra, "erreurs"])
         for row in rejected:
-            cells = [_cell(row.raw.get(h)) for h in parsed.mapping]
-            writer.writerow([*cells, " | ".join(row.errors)])
+            cells = [csv_cell(row.raw.get(h)) for h in parsed.mapping]
+            place = _geometry_cells(row.geometry) if with_geometry else []
+            writer.writerow([*cells, *place, " | ".join(row.errors)])
     return target
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:g}".replace(".", ",")
-    if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
-    return str(value)
+def _geometry_cells(geometry: BaseGeometry | None) -> list[str]:
+    if geometry is None:
+        return ["", "", ""]
+    if isinstance(geometry, Point):
+        return [csv_cell(geometry.x), csv_cell(geometry.y), ""]
+    return ["", "", geometry.wkt]

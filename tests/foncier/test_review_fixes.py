@@ -147,3 +147,22 @@ def test_an_address_the_ban_would_refuse_is_saved_to_confirm(session: Session) -
             Geocoder(server.url, 2),
         )
     assert saved["geocodage"] == "a_confirmer" and saved["geometry"] is None
+
+
+def test_rejects_keep_every_digit_and_the_geometry(session: Session, tmp_path: Path) -> None:
+    import geopandas as gpd
+    from shapely import Point
+
+    path = tmp_path / "locaux.geojson"
+    gpd.GeoDataFrame(
+        {"ref": ["G-1"], "nom": ["Sans surface"], "type_local": ["bureau"],
+         "loyer_m2_an": [12345.678], "disponible_le": ["2027-01-01"], "origine": ["partenaire"]},
+        geometry=[Point(-0.5755, 44.8427)], crs=4326,
+    ).to_file(path)
+    report = import_file(session, PREMISES, path, "t", skip_invalid=True)
+    assert report.rejects_file is not None
+    lines = report.rejects_file.read_text(encoding="utf-8-sig").splitlines()
+    header, row = lines[0].split(";"), lines[1].split(";")
+    cells = dict(zip(header, row, strict=False))
+    assert cells["loyer_m2_an"] == "12345,678"
+    assert cells["lon"] == "-0,5755" and cells["lat"] == "44,8427"
