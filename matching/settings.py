@@ -43,6 +43,9 @@ class Settings:
     weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     # Hard constraint: rent + charges may exceed the budget by this share at most.
     budget_tolerance: float = 0.10
+    # Cost: rent + charges at or under this share of the budget scores 1 (comfortable margin),
+    # then the score falls linearly to 0 at budget × (1 + budget_tolerance).
+    cost_comfort_share: float = 0.8
     # Location: exp(-distance / scale) outside the wished zone.
     distance_scale_m: float = 2000.0
     # Area: the score falls linearly to 0 at this relative gap outside the wished range.
@@ -64,6 +67,8 @@ class Settings:
     near_miss_area_share: float = 0.3
     near_miss_budget_share: float = 0.3
     near_miss_days: int = 120
+    # Near misses: metres beyond the need's maximum distance (or outside its zone).
+    near_miss_distance_m: float = 1000.0
 
     def normalised_weights(self) -> dict[str, float]:
         unknown = set(self.weights) - set(CRITERIA)
