@@ -44,14 +44,30 @@ def text(max_length: int | None = None, **kwargs: Any) -> fields.String:
     )
 
 
-def number(minimum: float | None = 0, *, strict_min: bool = False, **kwargs: Any) -> fields.Float:
+# Far beyond any real premises (the largest brownfield is 1.2 km²) or rent, but small enough
+# that the matcher's arithmetic never overflows.
+PLAUSIBLE_MAX = 1e8
+
+
+def number(
+    minimum: float | None = 0,
+    *,
+    strict_min: bool = False,
+    maximum: float = PLAUSIBLE_MAX,
+    **kwargs: Any,
+) -> fields.Float:
     """A number, by default ≥ 0 (rents, prices, areas); ``strict_min`` makes it > minimum."""
-    check = None
+    checks: list[validate.Validator] = [
+        validate.Range(max=maximum, error=f"Doit être au plus {maximum:g}.")
+    ]
     if minimum is not None:
         sign = ">" if strict_min else "≥"
-        check = validate.Range(
-            min=minimum, min_inclusive=not strict_min, error=f"Doit être {sign} {minimum:g}."
+        checks.append(
+            validate.Range(
+                min=minimum, min_inclusive=not strict_min, error=f"Doit être {sign} {minimum:g}."
+            )
         )
+    check = checks
     return fields.Float(
         validate=check,
         allow_nan=False,

@@ -155,9 +155,16 @@ def test_rejects_keep_every_digit_and_the_geometry(session: Session, tmp_path: P
 
     path = tmp_path / "locaux.geojson"
     gpd.GeoDataFrame(
-        {"ref": ["G-1"], "nom": ["Sans surface"], "type_local": ["bureau"],
-         "loyer_m2_an": [12345.678], "disponible_le": ["2027-01-01"], "origine": ["partenaire"]},
-        geometry=[Point(-0.5755, 44.8427)], crs=4326,
+        {
+            "ref": ["G-1"],
+            "nom": ["Sans surface"],
+            "type_local": ["bureau"],
+            "loyer_m2_an": [12345.678],
+            "disponible_le": ["2027-01-01"],
+            "origine": ["partenaire"],
+        },
+        geometry=[Point(-0.5755, 44.8427)],
+        crs=4326,
     ).to_file(path)
     report = import_file(session, PREMISES, path, "t", skip_invalid=True)
     assert report.rejects_file is not None

@@ -121,3 +121,15 @@ def test_export_through_the_api(app: Flask) -> None:
     assert all("ref" in f["properties"] for f in collection["features"])
     bad = client(app).get("/api/v1/needs/export?format=ods")
     assert bad.status_code == 422 and bad.mimetype == PROBLEM
+
+
+def test_matching_through_the_api(app: Flask) -> None:
+    run = client(app).post("/api/v1/appariements", json={"top": 2, "allocate": "stable"})
+    assert run.status_code == 201
+    body = run.get_json()
+    assert body["pairs"] and body["allocation"]["blocking_pairs"] == 0
+    need_id = client(app).get("/api/v1/needs?statut=ouvert&page_size=1").get_json()[0]["id"]
+    top = client(app).get(f"/api/v1/needs/{need_id}/candidats?top=10").get_json()
+    assert all(pair["rank"] <= 10 for pair in top["pairs"])
+    bad = client(app).post("/api/v1/appariements", json={"allocate": "meilleur"})
+    assert bad.status_code == 422 and bad.mimetype == PROBLEM

@@ -9,6 +9,7 @@ from flask_smorest import Api
 
 from foncier.registry import KINDS
 from foncier.schemas._fields import Geometry
+from web.api import matching
 from web.api.problems import ProblemSchema
 from web.api.registry import registry_blueprint
 
@@ -53,3 +54,4 @@ def init_app(app: Flask) -> None:
     api.ma_plugin.map_to_openapi_type(Geometry, "object", None)
     for kind in KINDS.values():
         api.register_blueprint(registry_blueprint(kind))
+    api.register_blueprint(matching.blp)

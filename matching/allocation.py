@@ -1,0 +1,473 @@
+"""Allocation of premises to needs across everything open: optimal, or stable.
+
+Inputs are two frames. ``pairs`` (need_id, premises_id, score in [0, 1], take_m2 > 0: the floor
+area the need would occupy there) holds only pairs that passed the hard constraints.
+``premises`` (premises_id, capacity_m2 > 0, places ≥ 1, multi) says how many needs a premises
+hosts: one when ``multi`` is False, else at most ``places`` needs whose take_m2 add up to at most
+capacity_m2 (with a relative slack of 1e-9, so that lots of capacity / places fit).
+
+:func:`allocate_optimal` maximises the total score. Up to ``exact_limit`` pairs (200 000 by
+default) it solves the integer programme exactly with HiGHS (``scipy.optimize.milp``) on sparse
+matrices: at that size a Métropole-wide run (about 20 000 needs × 2 000 premises, 10 candidates
+per need) takes a few seconds and a few hundred MB, while a MILP's time is not bounded in
+theory. Above the limit it falls back on the greedy allocation by descending score — the one
+:func:`allocate_stable` returns — and reports an upper bound on the optimum and the relative gap.
+
+:func:`allocate_stable` runs need-proposing deferred acceptance and :func:`blocking_pairs`
+checks stability: need n and premises p block an allocation when n prefers p to what it got
+(higher score, ties to the lower premises_id; unserved needs prefer any candidate) and p would
+admit n next to its occupants it ranks above n (higher score, ties to the lower need_id).
+
+Determinism: pairs are put in canonical order (need_id, premises_id) before anything else, so
+the result does not depend on row order. Greedy and deferred acceptance break ties by need_id
+then premises_id. The MILP's scores are not perturbed: a tie-break perturbation would have to
+exceed HiGHS's tolerances and would then move the optimum by more than the 1e-9 we promise;
+among equally optimal allocations HiGHS returns the same one for the same canonical model
+(unless a ``time_limit`` stops it, which depends on the machine).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+from scipy.sparse import csr_array
+
+from matching._stable import (
+    AREA_RTOL,
+    BoolArray,
+    FloatArray,
+    IntArray,
+    Problem,
+    blocking,
+    deferred_acceptance,
+    greedy,
+)
+
+__all__ = [
+    "AREA_RTOL",
+    "Allocation",
+    "allocate_optimal",
+    "allocate_stable",
+    "blocking_pairs",
+]
+
+PAIR_COLUMNS = ("need_id", "premises_id", "score", "take_m2")
+PREMISES_COLUMNS = ("premises_id", "capacity_m2", "places", "multi")
+ASSIGNMENT_COLUMNS = ("need_id", "premises_id", "score", "area_m2")
+
+# HiGHS stops within an absolute gap of 1e-6 on the objective it sees; scaling the scores
+# makes the optimum exact to about 1e-12 in score units.
+_SCALE = 1e6
+
+
+@dataclass(frozen=True, eq=False)  # eq=False: frames have no truth value to compare by
+class Allocation:
+    """An allocation with what it leaves out and how far from the optimum it may be.
+
+    ``bound`` is an upper bound on the best total score and ``gap = (bound - total) / bound``;
+    ``blocking`` lists the pairs blocking a stable allocation (None when not computed).
+    """
+
+    assignments: pd.DataFrame
+    total_score: float
+    unserved_needs: list[int]
+    unused_premises: list[int]
+    method: str
+    bound: float
+    gap: float
+    blocking: pd.DataFrame | None = None
+
+
+def allocate_optimal(
+    pairs: pd.DataFrame,
+    premises: pd.DataFrame,
+    *,
+    needs: Iterable[int] | None = None,
+    exact_limit: int = 200_000,
+    time_limit: float | None = None,
+) -> Allocation:
+    """Allocate premises to needs so as to maximise the total score.
+
+    Parameters
+    ----------
+    pairs : DataFrame
+        need_id, premises_id, score, take_m2: the pairs that passed the hard constraints.
+    premises : DataFrame
+        premises_id, capacity_m2, places, multi.
+    needs : iterable of int, optional
+        Every open need, so that needs without a candidate are reported unserved too.
+    exact_limit : int
+        Largest number of pairs solved exactly by MILP; above it, greedy with a bound.
+    time_limit : float, optional
+        Seconds granted to HiGHS; when it stops early, its best answer comes with its gap.
+
+    Returns
+    -------
+    Allocation
+        ``method`` is "milp" (``gap`` 0 when proven optimal) or "greedy".
+
+    Examples
+    --------
+    >>> pairs = pd.DataFrame({"need_id": [1, 2, 2], "premises_id": [10, 10, 11],
+    ...                       "score": [0.9, 0.8, 0.5], "take_m2": [50.0, 60.0, 60.0]})
+    >>> premises = pd.DataFrame({"premises_id": [10, 11], "capacity_m2": [80.0, 70.0],
+    ...                          "places": [1, 1], "multi": [False, False]})
+    >>> result = allocate_optimal(pairs, premises)
+    >>> result.assignments[["need_id", "premises_id"]].values.tolist(), result.total_score
+    ([[1, 10], [2, 11]], 1.4)
+    """
+    problem, all_needs = _prepare(pairs, premises, needs)
+    rows = _rows(problem)
+    relaxed = _relaxation(problem, rows)
+    if problem.n_pairs <= exact_limit:
+        exact = _exact(problem, rows, relaxed, time_limit)
+        if exact is not None:
+            return _assemble(problem, exact[0], all_needs, "milp", exact[1])
+    if relaxed is None:  # no relaxation: best first, with the combinatorial bound
+        return _assemble(problem, greedy(problem), all_needs, "greedy", _upper_bound(problem))
+    x, bound = relaxed
+    chosen = greedy(problem, problem.global_order(first=np.round(x, 6)))
+    return _assemble(problem, chosen, all_needs, "greedy", min(bound, _upper_bound(problem)))
+
+
+def allocate_stable(
+    pairs: pd.DataFrame,
+    premises: pd.DataFrame,
+    *,
+    needs: Iterable[int] | None = None,
+) -> Allocation:
+    """Allocate by need-proposing deferred acceptance, with its blocking pairs.
+
+    Needs rank premises by score (ties: lower premises_id), premises rank needs by score (ties:
+    lower need_id). A premises keeps its proposers best first as long as its places and, for a
+    multi premises, its m² allow, skipping one that does not fit for a smaller one ranked
+    below. Since both sides rank by the same score the result is the greedy allocation by
+    descending score; ``blocking`` comes out empty.
+
+    Parameters
+    ----------
+    pairs, premises, needs
+        As for :func:`allocate_optimal`.
+
+    Returns
+    -------
+    Allocation
+        ``method`` is "deferred_acceptance"; ``bound`` and ``gap`` are against the optimum.
+
+    Examples
+    --------
+    >>> pairs = pd.DataFrame({"need_id": [1, 2], "premises_id": [10, 10],
+    ...                       "score": [0.6, 0.7], "take_m2": [50.0, 60.0]})
+    >>> premises = pd.DataFrame({"premises_id": [10, 11], "capacity_m2": [80.0, 70.0],
+    ...                          "places": [1, 1], "multi": [False, False]})
+    >>> result = allocate_stable(pairs, premises, needs=[1, 2, 3])
+    >>> result.assignments["need_id"].tolist(), result.unserved_needs, result.unused_premises
+    ([2], [1, 3], [11])
+    >>> len(result.blocking)
+    0
+    """
+    problem, all_needs = _prepare(pairs, premises, needs)
+    chosen = deferred_acceptance(problem)
+    allocation = _assemble(problem, chosen, all_needs, "deferred_acceptance", _upper_bound(problem))
+    return replace(allocation, blocking=blocking(problem, chosen))
+
+
+def blocking_pairs(
+    pairs: pd.DataFrame, premises: pd.DataFrame, allocation: Allocation
+) -> pd.DataFrame:
+    """List every pair that blocks ``allocation``: empty exactly when it is stable.
+
+    Parameters
+    ----------
+    pairs, premises
+        The frames the allocation was computed from.
+    allocation : Allocation
+        Any allocation of those pairs, e.g. an optimal one.
+
+    Returns
+    -------
+    DataFrame
+        need_id, premises_id, score of each blocking pair, by need_id then premises_id.
+
+    Examples
+    --------
+    >>> pairs = pd.DataFrame({"need_id": [1, 2], "premises_id": [10, 10],
+    ...                       "score": [0.6, 0.7], "take_m2": [50.0, 60.0]})
+    >>> premises = pd.DataFrame({"premises_id": [10], "capacity_m2": [80.0],
+    ...                          "places": [1], "multi": [False]})
+    >>> worse = allocate_stable(pairs[pairs["need_id"] == 1], premises)
+    >>> blocking_pairs(pairs, premises, worse).to_dict("records")
+    [{'need_id': 2, 'premises_id': 10, 'score': 0.7}]
+    """
+    problem, _ = _prepare(pairs, premises, None)
+    key = pd.MultiIndex.from_arrays([problem.need_id, problem.premises_id])
+    assigned = allocation.assignments
+    chosen = key.isin(pd.MultiIndex.from_frame(assigned[["need_id", "premises_id"]]))
+    return blocking(problem, np.asarray(chosen, dtype=bool))
+
+
+# --- computing -------------------------------------------------------------------------------
+
+
+Rows = tuple[csr_array, FloatArray] | None
+
+
+def _rows(problem: Problem) -> Rows:
+    """Sparse rows ``A x <= ub``: each need once, each premises' slots and multi m².
+
+    Rows that cannot bind (a need with one candidate, a premises with no more candidates than
+    slots, or less candidate area than it has) are left out to keep the model small.
+    """
+    n_premises, usable = len(problem.premises_ids), problem.usable
+    ones = np.ones(problem.n_pairs)
+    per_need = np.bincount(problem.need_code, minlength=problem.n_needs)
+    per_premises = np.bincount(problem.prem_pos[usable], minlength=n_premises)
+    area = np.bincount(problem.prem_pos, weights=problem.take * usable, minlength=n_premises)
+    finite = np.isfinite(problem.limit)
+    shares = problem.take / np.where(finite, problem.limit, 1.0)[problem.prem_pos]
+    blocks = [
+        _block(problem.need_code, ones, np.ones(problem.n_needs), per_need > 1),
+        _block(
+            problem.prem_pos, ones, problem.slots.astype(np.float64), per_premises > problem.slots
+        ),
+        _block(
+            problem.prem_pos,
+            shares,
+            np.full(n_premises, 1 + AREA_RTOL),
+            finite & (area > problem.limit * (1 + AREA_RTOL)),
+        ),
+    ]
+    offsets = np.cumsum([0] + [len(b[3]) for b in blocks])
+    if offsets[-1] == 0:
+        return None
+    rows = np.concatenate([b[0] + offset for b, offset in zip(blocks, offsets, strict=False)])
+    matrix = csr_array(
+        (np.concatenate([b[2] for b in blocks]), (rows, np.concatenate([b[1] for b in blocks]))),
+        shape=(int(offsets[-1]), problem.n_pairs),
+    )
+    return matrix, np.concatenate([b[3] for b in blocks])
+
+
+def _relaxation(problem: Problem, rows: Rows) -> tuple[FloatArray, float] | None:
+    """The LP relaxation by dual simplex, and the upper bound its duals prove (None: failed).
+
+    The bound is rebuilt from the duals (b·y plus the positive reduced costs), so it holds
+    whatever the solver's tolerances.
+    """
+    if problem.n_pairs == 0:
+        return None
+    matrix, upper = rows if rows is not None else (None, None)
+    result = linprog(
+        -problem.score * _SCALE,
+        A_ub=matrix,
+        b_ub=upper,
+        bounds=np.column_stack([np.zeros(problem.n_pairs), problem.usable]),
+        method="highs-ds",
+    )
+    if result.status != 0:
+        return None
+    if matrix is None or upper is None:
+        return np.asarray(result.x, dtype=np.float64), _upper_bound(problem)
+    duals = np.maximum(-np.asarray(result.ineqlin.marginals, dtype=np.float64), 0.0) / _SCALE
+    reduced = np.maximum(problem.score - matrix.T @ duals, 0.0) * problem.usable
+    bound = float(upper @ duals) + math.fsum(reduced.tolist())
+    return np.asarray(result.x, dtype=np.float64), bound
+
+
+def _exact(
+    problem: Problem,
+    rows: Rows,
+    relaxed: tuple[FloatArray, float] | None,
+    time_limit: float | None,
+) -> tuple[BoolArray, float] | None:
+    """The optimum and a bound: the relaxation's if integral, else HiGHS's MILP answer."""
+    if problem.n_pairs == 0:
+        return np.zeros(0, dtype=bool), 0.0
+    if relaxed is not None and np.all(np.minimum(relaxed[0], 1 - relaxed[0]) <= 1e-9):
+        solution = relaxed[0] > 0.5
+        chosen = _repaired(problem, solution)
+        if np.array_equal(chosen, solution):  # an integral optimum of the relaxation
+            return chosen, math.fsum(problem.score[chosen].tolist())
+    options: dict[str, float] = {"mip_rel_gap": 0.0}
+    if time_limit is not None:
+        options["time_limit"] = time_limit
+    result = milp(
+        -problem.score * _SCALE,
+        integrality=np.ones(problem.n_pairs),
+        bounds=Bounds(0.0, problem.usable.astype(np.float64)),
+        constraints=None if rows is None else LinearConstraint(rows[0], -np.inf, rows[1]),
+        options=options,
+    )
+    if result.x is None:  # HiGHS stopped without an answer
+        return None
+    solution = np.asarray(result.x) > 0.5
+    chosen = _repaired(problem, solution)
+    total = math.fsum(problem.score[chosen].tolist())
+    if result.status == 0 and np.array_equal(chosen, solution):
+        return chosen, total
+    dual = -float(result.mip_dual_bound) / _SCALE
+    bound = _upper_bound(problem) if math.isnan(dual) else min(dual, _upper_bound(problem))
+    return chosen, max(bound, total)
+
+
+def _repaired(problem: Problem, solution: BoolArray) -> BoolArray:
+    """Drop what a solver's feasibility tolerance let through; a feasible answer stays whole."""
+    order = problem.global_order()
+    return greedy(problem, order[solution[order]])
+
+
+def _block(
+    groups: IntArray, coeffs: FloatArray, upper: FloatArray, needed: BoolArray
+) -> tuple[IntArray, IntArray, FloatArray, FloatArray]:
+    """Rows ``sum(coeffs * x over a group) <= upper`` for the needed groups (row, col, data, ub)."""
+    selected = needed[groups]
+    row_of_group = np.cumsum(needed) - 1
+    return (
+        row_of_group[groups[selected]].astype(np.int64),
+        np.flatnonzero(selected).astype(np.int64),
+        coeffs[selected],
+        upper[needed],
+    )
+
+
+def _upper_bound(problem: Problem) -> float:
+    """The smaller of two valid bounds: each need's best score, each premises' best slots.
+
+    Each served need scores at most its best pair; each premises hosts at most ``slots``
+    needs, so it contributes at most the sum of its ``slots`` best scores.
+    """
+    score = np.where(problem.usable, problem.score, 0.0)
+    best = np.zeros(problem.n_needs)
+    np.maximum.at(best, problem.need_code, score)
+    order = np.lexsort((-score, problem.prem_pos))
+    positions = problem.prem_pos[order]
+    starts = np.searchsorted(positions, positions, side="left")
+    top = (np.arange(len(order)) - starts) < problem.slots[positions]
+    return min(math.fsum(best.tolist()), math.fsum(score[order][top].tolist()))
+
+
+# --- validation and assembly -----------------------------------------------------------------
+
+
+def _prepare(
+    pairs: pd.DataFrame, premises: pd.DataFrame, needs: Iterable[int] | None
+) -> tuple[Problem, list[int]]:
+    """Validate the frames and the needs, reporting every problem at once, then build arrays."""
+    need, prem, score, take = _columns(pairs, PAIR_COLUMNS, "paires")
+    ids, capacity, places = _columns(premises, PREMISES_COLUMNS[:3], "locaux")
+    multi = premises["multi"] if len(premises) else pd.Series(dtype=bool)
+    listed = np.asarray(pd.to_numeric(pd.Series(list(needs or []), dtype=object), errors="coerce"))
+    listed = listed.astype(np.float64)
+
+    def pairs_where(bad: BoolArray) -> list[str]:
+        return [
+            f"besoin {_text(n)} × local {_text(p)}"
+            for n, p in zip(need[bad], prem[bad], strict=True)
+        ]
+
+    def premises_where(bad: BoolArray) -> list[str]:
+        return [f"local {_text(p)}" for p in ids[bad]]
+
+    problems = [
+        *_listed("identifiants de besoin non entiers", pairs_where, ~_whole(need)),
+        *_listed("identifiants de local non entiers", pairs_where, ~_whole(prem)),
+        *_listed("scores hors de [0, 1]", pairs_where, ~((score >= 0) & (score <= 1)), score),
+        *_listed("take_m2 non positif ou non fini", pairs_where, ~_positive(take), take),
+        *_listed("paires en double", pairs_where, _duplicated(need, prem)),
+        *_listed("identifiants de local non entiers", premises_where, ~_whole(ids)),
+        *_listed("capacity_m2 invalide", premises_where, ~_positive(capacity), capacity),
+        *_listed("places invalide", premises_where, ~(_whole(places) & (places >= 1)), places),
+        *_listed("multi non booléen", premises_where, ~multi.isin([True, False]).to_numpy(), multi),
+        *_listed("locaux en double", premises_where, _duplicated(ids)),
+        *_listed("paires vers des locaux inconnus", pairs_where, ~np.isin(prem, ids)),
+        *_listed(
+            "besoins ouverts non entiers",
+            lambda bad: [str(v) for v in listed[bad]],
+            ~_whole(listed),
+        ),
+    ]
+    if needs is not None:
+        absent = ~np.isin(need, listed)
+        problems += _listed("paires de besoins absents des besoins ouverts", pairs_where, absent)
+    if problems:
+        raise ValueError("; ".join(problems))
+    problem = Problem.from_arrays(
+        need, prem, score, take, ids, capacity, places, multi.to_numpy(bool)
+    )
+    return problem, sorted({int(n) for n in need.tolist()} | {int(n) for n in listed.tolist()})
+
+
+def _columns(frame: pd.DataFrame, columns: tuple[str, ...], name: str) -> list[FloatArray]:
+    """The columns as floats (bad values become NaN, reported later); empty frames pass."""
+    missing = [c for c in columns if c not in frame.columns]
+    if missing and len(frame):
+        raise ValueError(f"colonnes manquantes dans les {name} : {', '.join(missing)}")
+    if missing:
+        return [np.zeros(0) for _ in columns]
+    numbers = (pd.to_numeric(frame[c], errors="coerce") for c in columns)
+    return [np.asarray(n, dtype=np.float64) for n in numbers]
+
+
+def _whole(values: FloatArray) -> BoolArray:
+    return np.asarray(np.isfinite(values) & (values == np.round(values)))
+
+
+def _positive(values: FloatArray) -> BoolArray:
+    return np.asarray(np.isfinite(values) & (values > 0))
+
+
+def _duplicated(*keys: FloatArray) -> BoolArray:
+    return np.asarray(pd.DataFrame(dict(enumerate(keys))).duplicated().to_numpy(bool))
+
+
+def _listed(
+    message: str,
+    where: Callable[[BoolArray], list[str]],
+    bad: BoolArray,
+    values: FloatArray | pd.Series | None = None,
+) -> list[str]:
+    """One complaint quoting the first bad rows (labelled only when there are some)."""
+    if not bad.any():
+        return []
+    labels = where(bad)
+    if values is not None:
+        shown = np.asarray(values)[bad].tolist()
+        labels = [f"{label} ({_text(v)})" for label, v in zip(labels, shown, strict=True)]
+    more = f", … ({len(labels)} en tout)" if len(labels) > 5 else ""
+    return [f"{message} : {', '.join(labels[:5])}{more}"]
+
+
+def _text(value: object) -> str:
+    """A value as shown to users: whole numbers without their ".0"."""
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+def _assemble(
+    problem: Problem, chosen: BoolArray, all_needs: list[int], method: str, bound: float
+) -> Allocation:
+    assignments = pd.DataFrame(
+        {
+            "need_id": problem.need_id[chosen],
+            "premises_id": problem.premises_id[chosen],
+            "score": problem.score[chosen],
+            "area_m2": problem.take[chosen],
+        }
+    )
+    total = math.fsum(assignments["score"].tolist())
+    bound = max(bound, total)
+    served = set(assignments["need_id"].tolist())
+    used = set(assignments["premises_id"].tolist())
+    return Allocation(
+        assignments=assignments,
+        total_score=total,
+        unserved_needs=[n for n in all_needs if n not in served],
+        unused_premises=[int(p) for p in problem.premises_ids.tolist() if p not in used],
+        method=method,
+        bound=bound,
+        gap=(bound - total) / bound if bound > 0 else 0.0,
+    )

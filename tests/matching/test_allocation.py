@@ -1,0 +1,344 @@
+"""Allocation: hand examples, then properties checked against independent brute force."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
+from unittest import mock
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from matching import allocation as alloc
+from matching.allocation import (
+    AREA_RTOL,
+    Allocation,
+    allocate_optimal,
+    allocate_stable,
+    blocking_pairs,
+)
+
+
+def make_pairs(rows: Sequence[tuple[int, int, float, float]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["need_id", "premises_id", "score", "take_m2"])
+
+
+def make_premises(rows: Sequence[tuple[int, float, int, bool]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["premises_id", "capacity_m2", "places", "multi"])
+
+
+def assigned(result: Allocation) -> list[tuple[int, int]]:
+    frame = result.assignments
+    return list(zip(frame["need_id"].tolist(), frame["premises_id"].tolist(), strict=True))
+
+
+# --- hand examples ---------------------------------------------------------------------------
+
+
+def test_a_single_premises_goes_to_the_better_score() -> None:
+    pairs = make_pairs([(1, 10, 0.6, 50.0), (2, 10, 0.8, 50.0)])
+    premises = make_premises([(10, 80.0, 1, False)])
+    for result in (allocate_optimal(pairs, premises), allocate_stable(pairs, premises)):
+        assert assigned(result) == [(2, 10)]
+        assert result.unserved_needs == [1]
+        assert result.total_score == pytest.approx(0.8)
+
+
+def test_a_divisible_premises_hosts_what_its_floor_area_allows() -> None:
+    pairs = make_pairs([(1, 10, 0.9, 100.0), (2, 10, 0.8, 150.0), (3, 10, 0.7, 100.0)])
+    premises = make_premises([(10, 300.0, 3, True)])
+    for result in (allocate_optimal(pairs, premises), allocate_stable(pairs, premises)):
+        assert assigned(result) == [(1, 10), (2, 10)]
+        assert result.assignments["area_m2"].sum() == 250.0
+        assert result.unserved_needs == [3]
+
+
+def test_lots_of_a_third_of_the_capacity_fit_together() -> None:
+    lot = 1000.0 / 3
+    pairs = make_pairs([(1, 10, 0.5, lot), (2, 10, 0.5, lot), (3, 10, 0.5, lot)])
+    premises = make_premises([(10, 1000.0, 3, True)])
+    for result in (allocate_optimal(pairs, premises), allocate_stable(pairs, premises)):
+        assert len(result.assignments) == 3
+
+
+def test_unserved_needs_and_unused_premises_are_listed() -> None:
+    pairs = make_pairs([(1, 10, 0.9, 50.0), (2, 10, 0.5, 50.0)])
+    premises = make_premises([(10, 80.0, 1, False), (11, 80.0, 1, False)])
+    result = allocate_optimal(pairs, premises, needs=[1, 2, 3])
+    assert result.unserved_needs == [2, 3]
+    assert result.unused_premises == [11]
+    assert (result.method, result.bound, result.gap) == ("milp", 0.9, 0.0)
+
+
+def test_the_stable_allocation_may_score_less_than_the_optimum() -> None:
+    pairs = make_pairs([(1, 10, 0.9, 50.0), (1, 11, 0.8, 50.0), (2, 10, 0.85, 50.0)])
+    premises = make_premises([(10, 80.0, 1, False), (11, 80.0, 1, False)])
+    optimal = allocate_optimal(pairs, premises)
+    stable = allocate_stable(pairs, premises)
+    assert assigned(optimal) == [(1, 11), (2, 10)]
+    assert assigned(stable) == [(1, 10)]
+    assert stable.blocking is not None and stable.blocking.empty
+    found = blocking_pairs(pairs, premises, optimal)
+    assert found.to_dict("records") == [{"need_id": 1, "premises_id": 10, "score": 0.9}]
+
+
+def test_a_late_larger_proposer_does_not_leave_room_to_a_rejected_need() -> None:
+    # Rounds of simultaneous proposals would end with premises 10 holding need 3 alone,
+    # 4 m² idle, and need 4 (1 m²) blocking; one proposal at a time, best first, does not.
+    pairs = make_pairs(
+        [
+            (1, 10, 0.8, 5.0),
+            (2, 10, 0.7, 5.0),
+            (3, 10, 0.9, 6.0),
+            (3, 11, 0.95, 1.0),
+            (4, 10, 0.6, 1.0),
+            (5, 11, 0.99, 1.0),
+        ]
+    )
+    premises = make_premises([(10, 10.0, 3, True), (11, 1.0, 1, False)])
+    stable = allocate_stable(pairs, premises)
+    assert assigned(stable) == [(3, 10), (4, 10), (5, 11)]
+    assert blocking_pairs(pairs, premises, stable).empty
+
+
+def test_empty_inputs_give_an_empty_allocation() -> None:
+    for result in (
+        allocate_optimal(pd.DataFrame(), pd.DataFrame(), needs=[4]),
+        allocate_optimal(pd.DataFrame(), make_premises([(10, 80.0, 1, False)]), exact_limit=0),
+        allocate_stable(pd.DataFrame(), pd.DataFrame()),
+    ):
+        assert result.assignments.empty
+        assert list(result.assignments.columns) == ["need_id", "premises_id", "score", "area_m2"]
+        assert result.total_score == result.bound == result.gap == 0.0
+    assert result.unserved_needs == [] and result.unused_premises == []
+    assert allocate_optimal(pd.DataFrame(), pd.DataFrame(), needs=[4]).unserved_needs == [4]
+
+
+def test_missing_columns_are_named() -> None:
+    pairs = make_pairs([(1, 10, 0.5, 50.0)]).drop(columns=["score", "take_m2"])
+    with pytest.raises(ValueError, match="colonnes manquantes dans les paires : score, take_m2"):
+        allocate_optimal(pairs, make_premises([(10, 80.0, 1, False)]))
+    premises = make_premises([(10, 80.0, 1, False)]).drop(columns=["places"])
+    with pytest.raises(ValueError, match="colonnes manquantes dans les locaux : places"):
+        allocate_stable(make_pairs([(1, 10, 0.5, 50.0)]), premises)
+
+
+def test_every_bad_value_is_reported_at_once() -> None:
+    pairs = make_pairs([(1, 10, 1.2, 50.0), (2, 10, 0.5, 0.0), (3, 12, 0.5, 10.0)])
+    premises = make_premises([(10, -5.0, 0, False)])
+    with pytest.raises(ValueError) as raised:
+        allocate_optimal(pairs, premises)
+    message = str(raised.value)
+    for expected in (
+        "scores hors de [0, 1] : besoin 1 × local 10 (1.2)",
+        "take_m2 non positif ou non fini : besoin 2 × local 10 (0)",
+        "paires vers des locaux inconnus : besoin 3 × local 12",
+        "capacity_m2 invalide : local 10 (-5)",
+        "places invalide : local 10 (0)",
+    ):
+        assert expected in message
+
+
+def test_duplicates_and_needs_missing_from_the_open_needs_are_refused() -> None:
+    pairs = make_pairs([(1, 10, 0.5, 50.0), (1, 10, 0.6, 50.0)])
+    premises = make_premises([(10, 80.0, 1, False), (10, 90.0, 1, False)])
+    with pytest.raises(ValueError) as raised:
+        allocate_optimal(pairs, premises, needs=[2])
+    message = str(raised.value)
+    assert "paires en double : besoin 1 × local 10" in message
+    assert "locaux en double : local 10" in message
+    assert "paires de besoins absents des besoins ouverts : besoin 1 × local 10" in message
+
+
+# --- properties --------------------------------------------------------------------------------
+
+
+class Pair(NamedTuple):
+    need_id: int
+    premises_id: int
+    score: float
+    take_m2: float
+
+
+class Spec(NamedTuple):
+    multi: bool
+    places: int
+    capacity_m2: float
+
+
+@dataclass(frozen=True)
+class Instance:
+    rows: list[Pair]
+    specs: dict[int, Spec]
+    needs: list[int]
+
+    @property
+    def pairs(self) -> pd.DataFrame:
+        return make_pairs(self.rows)
+
+    @property
+    def premises(self) -> pd.DataFrame:
+        return make_premises([(p, s.capacity_m2, s.places, s.multi) for p, s in self.specs.items()])
+
+
+scores = st.one_of(st.sampled_from([0.0, 0.5, 1.0]), st.floats(0.0, 1.0))
+
+
+@st.composite
+def instances(draw: st.DrawFn) -> Instance:
+    """≤ 6 needs and ≤ 4 premises with shuffled ids, so that id tie-breaks matter."""
+    need_ids = draw(st.lists(st.integers(1, 40), min_size=0, max_size=6, unique=True))
+    premises_ids = draw(st.lists(st.integers(1, 40), min_size=1, max_size=4, unique=True))
+    specs = {
+        p: Spec(draw(st.booleans()), draw(st.integers(1, 4)), float(draw(st.integers(1, 400))))
+        for p in premises_ids
+    }
+    rows = [
+        Pair(n, p, draw(scores), float(draw(st.integers(1, 300))))
+        for n in need_ids
+        for p in premises_ids
+        if draw(st.booleans())
+    ]
+    extra = draw(st.lists(st.integers(41, 50), max_size=2, unique=True))  # no candidate
+    return Instance(rows, specs, sorted(need_ids + extra))
+
+
+def fits(spec: Spec, count: int, area: float, take: float) -> bool:
+    if not spec.multi:
+        return count == 0
+    return count < spec.places and area + take <= spec.capacity_m2 * (1 + AREA_RTOL)
+
+
+def held(result: Allocation) -> list[Pair]:
+    return [Pair(*row) for row in result.assignments.itertuples(index=False, name=None)]
+
+
+def brute_force_optimum(instance: Instance) -> float:
+    """Enumerate every assignment (each need: nothing, or one of its premises)."""
+    options: dict[int, list[Pair]] = {}
+    for pair in instance.rows:
+        options.setdefault(pair.need_id, []).append(pair)
+    needs = list(options)
+    count = dict.fromkeys(instance.specs, 0)
+    area = dict.fromkeys(instance.specs, 0.0)
+    best = 0.0
+
+    def explore(k: int, total: float) -> None:
+        nonlocal best
+        if k == len(needs):
+            best = max(best, total)
+            return
+        explore(k + 1, total)
+        for _, p, score, take in options[needs[k]]:
+            if fits(instance.specs[p], count[p], area[p], take):
+                count[p], area[p] = count[p] + 1, area[p] + take
+                explore(k + 1, total + score)
+                count[p], area[p] = count[p] - 1, area[p] - take
+
+    explore(0, 0.0)
+    return best
+
+
+def brute_force_blocking(instance: Instance, result: Allocation) -> set[tuple[int, int]]:
+    """Pairs whose need prefers the premises, which would admit it above its lower occupants."""
+    occupants = held(result)
+    current = {a.need_id: a for a in occupants}
+    found = set()
+    for n, p, s, take in instance.rows:
+        mine = current.get(n)
+        if mine is not None and (
+            mine.premises_id == p or (s, -p) < (mine.score, -mine.premises_id)
+        ):
+            continue
+        above = [a for a in occupants if a.premises_id == p and (a.score, -a.need_id) > (s, -n)]
+        if fits(instance.specs[p], len(above), sum(a.take_m2 for a in above), take):
+            found.add((n, p))
+    return found
+
+
+def assert_feasible(instance: Instance, result: Allocation) -> None:
+    given = {(r.need_id, r.premises_id): r for r in instance.rows}
+    occupants = held(result)
+    hosted: dict[int, list[float]] = {p: [] for p in instance.specs}
+    for a in occupants:
+        assert a == given[a.need_id, a.premises_id]
+        hosted[a.premises_id].append(a.take_m2)
+    served = [a.need_id for a in occupants]
+    assert len(served) == len(set(served))
+    for p, spec in instance.specs.items():
+        assert len(hosted[p]) <= (spec.places if spec.multi else 1)
+        assert not spec.multi or sum(hosted[p]) <= spec.capacity_m2 * (1 + AREA_RTOL)
+    assert result.total_score == pytest.approx(math.fsum(a.score for a in occupants), abs=1e-12)
+    needs = set(instance.needs) | {r.need_id for r in instance.rows}
+    assert result.unserved_needs == sorted(needs - set(served))
+    assert result.unused_premises == sorted(p for p, areas in hosted.items() if not areas)
+    assert 0.0 <= result.gap <= 1.0
+    assert result.bound >= result.total_score
+
+
+def assert_same(first: Allocation, second: Allocation) -> None:
+    pd.testing.assert_frame_equal(first.assignments, second.assignments)
+    assert (first.total_score, first.unserved_needs, first.unused_premises) == (
+        second.total_score,
+        second.unserved_needs,
+        second.unused_premises,
+    )
+    assert (first.method, first.bound, first.gap) == (second.method, second.bound, second.gap)
+
+
+def shuffled(instance: Instance) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The same instance with its rows in another order."""
+    return instance.pairs.sample(frac=1.0, random_state=7), instance.premises.iloc[::-1]
+
+
+@settings(max_examples=150, deadline=None)
+@given(instances())
+def test_the_optimum_is_the_brute_force_one(instance: Instance) -> None:
+    result = allocate_optimal(instance.pairs, instance.premises, needs=instance.needs)
+    assert result.method == "milp"
+    assert result.total_score == pytest.approx(brute_force_optimum(instance), abs=1e-9)
+    assert (result.bound, result.gap) == (result.total_score, 0.0)
+    assert_feasible(instance, result)
+    pairs, premises = shuffled(instance)
+    assert_same(result, allocate_optimal(pairs, premises, needs=instance.needs))
+    found = blocking_pairs(instance.pairs, instance.premises, result)
+    expected = brute_force_blocking(instance, result)
+    assert set(zip(found["need_id"], found["premises_id"], strict=True)) == expected
+
+
+@settings(max_examples=150, deadline=None)
+@given(instances())
+def test_the_stable_allocation_has_no_blocking_pair(instance: Instance) -> None:
+    result = allocate_stable(instance.pairs, instance.premises, needs=instance.needs)
+    assert result.method == "deferred_acceptance"
+    assert_feasible(instance, result)
+    assert brute_force_blocking(instance, result) == set()
+    assert result.blocking is not None and result.blocking.empty
+    assert blocking_pairs(instance.pairs, instance.premises, result).empty
+    assert result.total_score <= brute_force_optimum(instance) + 1e-9
+    pairs, premises = shuffled(instance)
+    assert_same(result, allocate_stable(pairs, premises, needs=instance.needs))
+
+
+@settings(max_examples=150, deadline=None)
+@given(instances(), st.booleans())
+def test_the_fallback_is_feasible_and_bounded(instance: Instance, relax: bool) -> None:
+    def fallback() -> Allocation:
+        pairs, premises = instance.pairs, instance.premises
+        return allocate_optimal(pairs, premises, needs=instance.needs, exact_limit=0)
+
+    # Without the relaxation it takes pairs best first and bounds with each side's best scores.
+    with mock.patch.object(alloc, "_relaxation", alloc._relaxation if relax else lambda *_: None):
+        result = fallback()
+        assert_same(result, fallback())
+    assert result.method == ("greedy" if instance.rows else "milp")  # no pair at all: exact
+    assert_feasible(instance, result)
+    optimum = brute_force_optimum(instance)
+    assert result.total_score <= optimum + 1e-9
+    assert result.bound >= optimum - 1e-9
+    if result.bound > 0:
+        assert result.gap == pytest.approx((result.bound - result.total_score) / result.bound)

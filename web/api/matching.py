@@ -1,0 +1,90 @@
+"""Matching through the API: a stored run, or the quick candidates of one record."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from foncier.match_runs import MatchRequest, run_matching, top_candidates
+from foncier.registry import KINDS, get
+from foncier.schemas._fields import FrenchSchema, choices, integer, text
+from web import store
+from web.api.problems import PROBLEM, ProblemSchema
+from web.context import acting_user
+
+blp = Blueprint(
+    "appariements",
+    __name__,
+    url_prefix="/api/v1",
+    description="Appariement : passages enregistrés et candidats d'une fiche.",
+)
+
+
+class RunArgs(FrenchSchema):
+    need_ref = text(128, allow_none=True)
+    premises_ref = text(128, allow_none=True)
+    top = integer(1, load_default=5)
+    allocate = ma.fields.String(allow_none=True, validate=choices(["optimal", "stable"]))
+
+
+class TopArgs(FrenchSchema):
+    top = integer(1, load_default=10)
+
+
+class RunSchema(ma.Schema):
+    run = ma.fields.Integer()
+    algorithm_version = ma.fields.String()
+    fingerprint = ma.fields.String()
+    settings = ma.fields.Dict()
+    pairs = ma.fields.List(ma.fields.Dict())
+    allocation = ma.fields.Dict()
+    near_misses = ma.fields.List(ma.fields.Dict())
+    why_not = ma.fields.List(ma.fields.String())
+
+
+PROBLEMS = {
+    "responses": {
+        str(code): {"description": "Problème", "content": {PROBLEM: {"schema": ProblemSchema}}}
+        for code in (404, 422)
+    }
+}
+
+
+@blp.route("/appariements")
+class Runs(MethodView):
+    @blp.arguments(RunArgs)
+    @blp.response(201, RunSchema)
+    @blp.doc(**PROBLEMS)
+    def post(self, args: dict[str, Any]) -> Any:
+        return run_matching(store.session(), MatchRequest(**args), acting_user("api"))
+
+
+def _candidates(kind: str, record_id: int, top: int) -> Any:
+    ref = get(store.session(), KINDS[kind], record_id)["ref"]
+    wanted = (
+        MatchRequest(need_ref=ref, top=top)
+        if kind == "needs"
+        else MatchRequest(premises_ref=ref, top=top)
+    )
+    return top_candidates(store.session(), wanted)
+
+
+@blp.route("/needs/<int:record_id>/candidats")
+class NeedCandidates(MethodView):
+    @blp.arguments(TopArgs, location="query")
+    @blp.response(200, RunSchema)
+    @blp.doc(**PROBLEMS)
+    def get(self, args: dict[str, Any], record_id: int) -> Any:
+        return _candidates("needs", record_id, args["top"])
+
+
+@blp.route("/premises/<int:record_id>/candidats")
+class PremisesCandidates(MethodView):
+    @blp.arguments(TopArgs, location="query")
+    @blp.response(200, RunSchema)
+    @blp.doc(**PROBLEMS)
+    def get(self, args: dict[str, Any], record_id: int) -> Any:
+        return _candidates("premises", record_id, args["top"])
