@@ -148,6 +148,8 @@ def _ranked(
 def _pair_view(row: pd.Series, refs: dict[str, dict[int, str]], rank: int) -> dict[str, Any]:
     explained = explain(row)
     return {
+        "need_id": int(row["need_id"]),
+        "premises_id": int(row["premises_id"]),
         "need_ref": refs["need"][int(row["need_id"])],
         "premises_ref": refs["premises"][int(row["premises_id"])],
         "rank": rank,

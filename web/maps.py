@@ -225,3 +225,82 @@ def _frame(records: list[dict[str, Any]], fields: list[str], geometry: str) -> g
 
 def _plain(value: Any) -> Any:
     return value if isinstance(value, int | float | str | type(None)) else str(value)
+
+
+SCORE_COLOURS = ("#d73027", "#fc8d59", "#fee08b", "#91cf60", "#1a9850")  # low → high
+
+
+def score_colour(score: float) -> str:
+    return SCORE_COLOURS[min(int(score * len(SCORE_COLOURS)), len(SCORE_COLOURS) - 1)]
+
+
+def candidates_map(
+    centre: dict[str, Any], others: list[dict[str, Any]], assets: MapAssets
+) -> folium.Map:
+    """A need (its wished zone and point) or a premises, and its candidates by score."""
+    fmap = base_map(assets)
+    zone = centre.get("zone_souhaitee")
+    if zone is not None:
+        frame = gpd.GeoDataFrame([{"nom": centre.get("intitule", "")}], geometry=[zone], crs=4326)
+        _polygons(
+            fmap,
+            frame,
+            "Zone souhaitée",
+            ["nom"],
+            ["Besoin"],
+            {"color": "#2166ac", "weight": 2, "fillOpacity": 0.08},
+        )
+    located = [c for c in others if c.get("geometry") is not None]
+    rows = [
+        {
+            "nom": c.get("nom") or c.get("intitule"),
+            "rang": c["rank"],
+            "score": c["score"],
+            "couleur": score_colour(c["score"]),
+        }
+        for c in located
+    ]
+    if rows:
+        frame = gpd.GeoDataFrame(rows, geometry=[c["geometry"] for c in located], crs=4326)
+        folium.GeoJson(
+            _tagged(frame, "Candidats"),
+            name="Candidats",
+            marker=folium.CircleMarker(radius=8, weight=1, fill=True, fill_opacity=0.9),
+            style_function=lambda f: {"color": "#333", "fillColor": f["properties"]["couleur"]},
+            tooltip=folium.GeoJsonTooltip(
+                fields=["rang", "nom", "score"], aliases=["Rang", "Fiche", "Score"]
+            ),
+        ).add_to(fmap)
+    if centre.get("geometry") is not None and centre.get("distance_max_m") and zone is None:
+        point = centre["geometry"]
+        folium.Circle(
+            [point.y, point.x],
+            radius=centre["distance_max_m"],
+            color="#2166ac",
+            weight=1,
+            fill=False,
+            tooltip="Distance maximale",
+        ).add_to(fmap)
+    if centre.get("geometry") is not None:
+        point = centre["geometry"]
+        folium.CircleMarker(
+            [point.y, point.x],
+            radius=6,
+            color="#000",
+            fill=True,
+            fill_color="#2166ac",
+            tooltip="Fiche étudiée",
+        ).add_to(fmap)
+    everything = [
+        g
+        for g in [zone, centre.get("geometry"), *(c["geometry"] for c in located)]
+        if g is not None
+    ]
+    if everything:
+        minx = min(g.bounds[0] for g in everything)
+        miny = min(g.bounds[1] for g in everything)
+        maxx = max(g.bounds[2] for g in everything)
+        maxy = max(g.bounds[3] for g in everything)
+        fmap.fit_bounds([[miny, minx], [maxy, maxx]], max_zoom=15)
+    folium.LayerControl(collapsed=True).add_to(fmap)
+    return fmap

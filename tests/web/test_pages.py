@@ -158,3 +158,15 @@ def test_an_address_the_geocoder_refuses_still_saves(app: Flask) -> None:
     assert created.status_code == 302
     page = html.unescape(client.get(created.headers["Location"]).get_data(as_text=True))
     assert "Adresse pas encore géocodée" in page or "Position à confirmer" in page
+
+
+def test_candidates_page_explains_each_score(app: Flask) -> None:
+    client = app.test_client()
+    run = client.post("/api/v1/appariements", json={"top": 1}).get_json()
+    need_id = run["pairs"][0]["need_id"]
+    page = html.unescape(client.get(f"/besoins/{need_id}/candidats").get_data(as_text=True))
+    assert "Localisation" in page and "la somme fait le score" in page
+    assert "window.carteFonciere" in page
+    premises_id = run["pairs"][0]["premises_id"]
+    other = client.get(f"/locaux/{premises_id}/candidats")
+    assert other.status_code == 200 and "Besoins pour" in other.get_data(as_text=True)

@@ -1,0 +1,65 @@
+"""Pages of the matching: ranked candidates with their reasons, and their map."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+
+from foncier import registry
+from foncier.match_runs import MatchRequest, top_candidates
+from foncier.registry import KINDS
+from web import store
+from web.labels import field_label
+from web.maps import candidates_map, score_colour
+from web.views.home import map_assets, map_parts
+
+bp = Blueprint("appariement", __name__)
+CRITERIA_LABELS = {
+    "location": "Localisation",
+    "area": "Surface",
+    "cost": "Coût",
+    "timing": "Calendrier",
+    "nice_to_have": "Souhaits",
+    "accessibility": "Accessibilité",
+    "priority_sector": "Filière prioritaire",
+    "stage": "Stade",
+    "qpv": "QPV",
+}
+TOP = 10
+
+
+@bp.get("/besoins/<int:record_id>/candidats")
+def need_candidates(record_id: int) -> str:
+    return _page("needs", record_id)
+
+
+@bp.get("/locaux/<int:record_id>/candidats")
+def premises_candidates(record_id: int) -> str:
+    return _page("premises", record_id)
+
+
+def _page(kind_name: str, record_id: int) -> str:
+    session = store.session()
+    kind = KINDS[kind_name]
+    record = registry.get(session, kind, record_id)
+    request = (
+        MatchRequest(need_ref=record["ref"], top=TOP)
+        if kind_name == "needs"
+        else MatchRequest(premises_ref=record["ref"], top=TOP)
+    )
+    result = top_candidates(session, request)
+    other = KINDS["premises" if kind_name == "needs" else "needs"]
+    key = "premises_id" if kind_name == "needs" else "need_id"
+    candidates = [{**registry.get(session, other, pair[key]), **pair} for pair in result["pairs"]]
+    return render_template(
+        "candidats.html",
+        kind=kind,
+        record=record,
+        candidates=candidates,
+        criteria_labels=CRITERIA_LABELS,
+        colour=score_colour,
+        label=field_label,
+        other_segment="locaux" if kind_name == "needs" else "besoins",
+        version=result["algorithm_version"],
+        near_misses=result.get("near_misses", []),
+        **map_parts(candidates_map(record, candidates, map_assets())),
+    )
