@@ -1,13 +1,16 @@
-"""The allocation problem as arrays, the premises' admission rule, and deferred acceptance.
+"""The allocation problem as validated arrays, and its combinatorial side.
 
-Private to :mod:`matching.allocation`, which validates the frames before building a
-:class:`Problem`.
+Private to :mod:`matching.allocation`: validation of the frames, the premises' admission rule,
+the greedy allocation, need-proposing deferred acceptance, blocking pairs and a simple bound.
 """
 
 from __future__ import annotations
 
 import heapq
+import math
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -90,6 +93,131 @@ class Problem:
         return np.lexsort(keys if first is None else (*keys, -first)).astype(np.int64)
 
 
+# --- validation --------------------------------------------------------------------------------
+
+_PAIR_COLUMNS = ("need_id", "premises_id", "score", "take_m2")
+_PREMISES_COLUMNS = ("premises_id", "capacity_m2", "places", "multi")
+
+
+def prepare(
+    pairs: pd.DataFrame, premises: pd.DataFrame, needs: Iterable[int] | None
+) -> tuple[Problem, list[int]]:
+    """Validate the frames and the needs, reporting every problem at once, then build arrays.
+
+    Returns the problem and every need: those of the pairs and those listed in ``needs``.
+    """
+    need, prem, score, take = _columns(pairs, _PAIR_COLUMNS, "paires")
+    ids, capacity, places = _columns(premises, _PREMISES_COLUMNS[:3], "locaux")
+    multi = premises["multi"] if len(premises) else pd.Series(dtype=bool)
+    listed = _numbers(pd.Series([] if needs is None else list(needs), dtype=object))
+    problems = [
+        *_pair_problems(need, prem, score, take, ids),
+        *_premises_problems(ids, capacity, places, multi),
+        *_listed("besoins ouverts non entiers", lambda bad: [], ~_whole(listed), listed),
+    ]
+    if needs is not None:
+        absent = ~np.isin(need, listed)
+        where = _pair_labels(need, prem)
+        problems += _listed("paires de besoins absents des besoins ouverts", where, absent)
+    if problems:
+        raise ValueError("; ".join(problems))
+    flags = multi.to_numpy(bool)
+    problem = Problem.from_arrays(need, prem, score, take, ids, capacity, places, flags)
+    return problem, sorted({int(n) for n in need.tolist()} | {int(n) for n in listed.tolist()})
+
+
+def _pair_problems(
+    need: FloatArray, prem: FloatArray, score: FloatArray, take: FloatArray, ids: FloatArray
+) -> list[str]:
+    where = _pair_labels(need, prem)
+    return [
+        *_listed("identifiants de besoin non entiers", where, ~_whole(need)),
+        *_listed("identifiants de local non entiers", where, ~_whole(prem)),
+        *_listed("scores hors de [0, 1]", where, ~((score >= 0) & (score <= 1)), score),
+        *_listed("take_m2 non positif ou non fini", where, ~_positive(take), take),
+        *_listed("paires en double", where, _duplicated(need, prem)),
+        *_listed("paires vers des locaux inconnus", where, ~np.isin(prem, ids)),
+    ]
+
+
+def _premises_problems(
+    ids: FloatArray, capacity: FloatArray, places: FloatArray, multi: pd.Series
+) -> list[str]:
+    def where(bad: BoolArray) -> list[str]:
+        return [f"local {_text(p)}" for p in ids[bad].tolist()]
+
+    flags = multi.isin([True, False]).to_numpy(bool)
+    return [
+        *_listed("identifiants de local non entiers", where, ~_whole(ids)),
+        *_listed("capacity_m2 invalide", where, ~_positive(capacity), capacity),
+        *_listed("places invalide", where, ~(_whole(places) & (places >= 1)), places),
+        *_listed("multi non booléen", where, ~flags, multi.to_numpy(object)),
+        *_listed("locaux en double", where, _duplicated(ids)),
+    ]
+
+
+def _pair_labels(need: FloatArray, prem: FloatArray) -> Callable[[BoolArray], list[str]]:
+    def where(bad: BoolArray) -> list[str]:
+        pairs = zip(need[bad].tolist(), prem[bad].tolist(), strict=True)
+        return [f"besoin {_text(n)} × local {_text(p)}" for n, p in pairs]
+
+    return where
+
+
+def _columns(frame: pd.DataFrame, columns: tuple[str, ...], name: str) -> list[FloatArray]:
+    """The columns as floats (bad values become NaN, reported later); empty frames pass."""
+    missing = [c for c in columns if c not in frame.columns]
+    if missing and len(frame):
+        raise ValueError(f"colonnes manquantes dans les {name} : {', '.join(missing)}")
+    if missing:
+        return [np.zeros(0) for _ in columns]
+    return [_numbers(frame[c]) for c in columns]
+
+
+def _numbers(values: pd.Series) -> FloatArray:
+    return np.asarray(pd.to_numeric(values, errors="coerce"), dtype=np.float64)
+
+
+def _whole(values: FloatArray) -> BoolArray:
+    return np.asarray(np.isfinite(values) & (values == np.round(values)))
+
+
+def _positive(values: FloatArray) -> BoolArray:
+    return np.asarray(np.isfinite(values) & (values > 0))
+
+
+def _duplicated(*keys: FloatArray) -> BoolArray:
+    return np.asarray(pd.DataFrame(dict(enumerate(keys))).duplicated().to_numpy(bool))
+
+
+def _listed(
+    message: str,
+    where: Callable[[BoolArray], list[str]],
+    bad: BoolArray,
+    values: npt.NDArray[Any] | None = None,
+) -> list[str]:
+    """One complaint quoting the first bad rows, labelled only when there are some.
+
+    With no label, the bad values alone are quoted.
+    """
+    if not bad.any():
+        return []
+    labels = where(bad)
+    if values is not None:
+        shown = [_text(v) for v in values[bad].tolist()]
+        labels = [f"{lab} ({v})" for lab, v in zip(labels, shown, strict=True)] if labels else shown
+    more = f", … ({len(labels)} en tout)" if len(labels) > 5 else ""
+    return [f"{message} : {', '.join(labels[:5])}{more}"]
+
+
+def _text(value: object) -> str:
+    """A value as shown to users: whole numbers without their ".0"."""
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+# --- greedy and deferred acceptance ------------------------------------------------------------
+
+
 def greedy(problem: Problem, order: IntArray | None = None) -> BoolArray:
     """Take pairs in ``order`` (default: best first) whenever the need is free and it fits.
 
@@ -111,6 +239,22 @@ def greedy(problem: Problem, order: IntArray | None = None) -> BoolArray:
         count[pos] += 1
         area[pos] += take
     return chosen
+
+
+def upper_bound(problem: Problem) -> float:
+    """The smaller of two valid bounds: each need's best score, each premises' best slots.
+
+    Each served need scores at most its best pair; each premises hosts at most ``slots``
+    needs, so it contributes at most the sum of its ``slots`` best scores.
+    """
+    score = np.where(problem.usable, problem.score, 0.0)
+    best = np.zeros(problem.n_needs)
+    np.maximum.at(best, problem.need_code, score)
+    order = np.lexsort((-score, problem.prem_pos))
+    positions = problem.prem_pos[order]
+    starts = np.searchsorted(positions, positions, side="left")
+    top = (np.arange(len(order)) - starts) < problem.slots[positions]
+    return min(math.fsum(best.tolist()), math.fsum(score[order][top].tolist()))
 
 
 def _admit(problem: Problem, pos: int, proposers: list[int]) -> tuple[list[int], list[int]]:

@@ -29,7 +29,7 @@ among equally optimal allocations HiGHS returns the same one for the same canoni
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -46,6 +46,8 @@ from matching._stable import (
     blocking,
     deferred_acceptance,
     greedy,
+    prepare,
+    upper_bound,
 )
 
 __all__ = [
@@ -55,10 +57,6 @@ __all__ = [
     "allocate_stable",
     "blocking_pairs",
 ]
-
-PAIR_COLUMNS = ("need_id", "premises_id", "score", "take_m2")
-PREMISES_COLUMNS = ("premises_id", "capacity_m2", "places", "multi")
-ASSIGNMENT_COLUMNS = ("need_id", "premises_id", "score", "area_m2")
 
 # HiGHS stops within an absolute gap of 1e-6 on the objective it sees; scaling the scores
 # makes the optimum exact to about 1e-12 in score units.
@@ -121,18 +119,17 @@ def allocate_optimal(
     >>> result.assignments[["need_id", "premises_id"]].values.tolist(), result.total_score
     ([[1, 10], [2, 11]], 1.4)
     """
-    problem, all_needs = _prepare(pairs, premises, needs)
+    problem, all_needs = prepare(pairs, premises, needs)
     rows = _rows(problem)
     relaxed = _relaxation(problem, rows)
-    if problem.n_pairs <= exact_limit:
-        exact = _exact(problem, rows, relaxed, time_limit)
-        if exact is not None:
-            return _assemble(problem, exact[0], all_needs, "milp", exact[1])
-    if relaxed is None:  # no relaxation: best first, with the combinatorial bound
-        return _assemble(problem, greedy(problem), all_needs, "greedy", _upper_bound(problem))
-    x, bound = relaxed
-    chosen = greedy(problem, problem.global_order(first=np.round(x, 6)))
-    return _assemble(problem, chosen, all_needs, "greedy", min(bound, _upper_bound(problem)))
+    exact = _exact(problem, rows, relaxed, time_limit) if problem.n_pairs <= exact_limit else None
+    if exact is not None and exact.gap == 0.0:
+        return _assemble(problem, exact.chosen, all_needs, "milp", exact.bound)
+    fast = _fast(problem, relaxed)
+    if exact is not None and exact.total >= fast.total:  # HiGHS stopped early, still better
+        return _assemble(problem, exact.chosen, all_needs, "milp", min(exact.bound, fast.bound))
+    bound = fast.bound if exact is None else min(exact.bound, fast.bound)
+    return _assemble(problem, fast.chosen, all_needs, "greedy", bound)
 
 
 def allocate_stable(
@@ -171,9 +168,9 @@ def allocate_stable(
     >>> len(result.blocking)
     0
     """
-    problem, all_needs = _prepare(pairs, premises, needs)
+    problem, all_needs = prepare(pairs, premises, needs)
     chosen = deferred_acceptance(problem)
-    allocation = _assemble(problem, chosen, all_needs, "deferred_acceptance", _upper_bound(problem))
+    allocation = _assemble(problem, chosen, all_needs, "deferred_acceptance", upper_bound(problem))
     return replace(allocation, blocking=blocking(problem, chosen))
 
 
@@ -204,7 +201,7 @@ def blocking_pairs(
     >>> blocking_pairs(pairs, premises, worse).to_dict("records")
     [{'need_id': 2, 'premises_id': 10, 'score': 0.7}]
     """
-    problem, _ = _prepare(pairs, premises, None)
+    problem, _ = prepare(pairs, premises, None)
     key = pd.MultiIndex.from_arrays([problem.need_id, problem.premises_id])
     assigned = allocation.assignments
     chosen = key.isin(pd.MultiIndex.from_frame(assigned[["need_id", "premises_id"]]))
@@ -215,6 +212,35 @@ def blocking_pairs(
 
 
 Rows = tuple[csr_array, FloatArray] | None
+
+
+@dataclass(frozen=True)
+class _Solution:
+    chosen: BoolArray
+    total: float
+    bound: float
+
+    @classmethod
+    def of(cls, problem: Problem, chosen: BoolArray, bound: float) -> _Solution:
+        total = math.fsum(problem.score[chosen].tolist())
+        return cls(chosen, total, max(bound, total))
+
+    @property
+    def gap(self) -> float:
+        return (self.bound - self.total) / self.bound if self.bound > 0 else 0.0
+
+
+def _fast(problem: Problem, relaxed: tuple[FloatArray, float] | None) -> _Solution:
+    """Greedy guided by the LP relaxation, bounded by it (or best first, bounded simply).
+
+    Pairs the relaxation takes whole come first, then by descending LP value and score: the
+    relaxation is integral but for a few pairs around the multi premises whose m² bind.
+    """
+    if relaxed is None:
+        return _Solution.of(problem, greedy(problem), upper_bound(problem))
+    x, bound = relaxed
+    chosen = greedy(problem, problem.global_order(first=np.round(x, 6)))
+    return _Solution.of(problem, chosen, min(bound, upper_bound(problem)))
 
 
 def _rows(problem: Problem) -> Rows:
@@ -272,7 +298,7 @@ def _relaxation(problem: Problem, rows: Rows) -> tuple[FloatArray, float] | None
     if result.status != 0:
         return None
     if matrix is None or upper is None:
-        return np.asarray(result.x, dtype=np.float64), _upper_bound(problem)
+        return np.asarray(result.x, dtype=np.float64), upper_bound(problem)
     duals = np.maximum(-np.asarray(result.ineqlin.marginals, dtype=np.float64), 0.0) / _SCALE
     reduced = np.maximum(problem.score - matrix.T @ duals, 0.0) * problem.usable
     bound = float(upper @ duals) + math.fsum(reduced.tolist())
@@ -284,15 +310,15 @@ def _exact(
     rows: Rows,
     relaxed: tuple[FloatArray, float] | None,
     time_limit: float | None,
-) -> tuple[BoolArray, float] | None:
-    """The optimum and a bound: the relaxation's if integral, else HiGHS's MILP answer."""
+) -> _Solution | None:
+    """The relaxation's optimum if integral, else HiGHS's MILP answer (None: no answer)."""
     if problem.n_pairs == 0:
-        return np.zeros(0, dtype=bool), 0.0
+        return _Solution.of(problem, np.zeros(0, dtype=bool), 0.0)
     if relaxed is not None and np.all(np.minimum(relaxed[0], 1 - relaxed[0]) <= 1e-9):
         solution = relaxed[0] > 0.5
         chosen = _repaired(problem, solution)
         if np.array_equal(chosen, solution):  # an integral optimum of the relaxation
-            return chosen, math.fsum(problem.score[chosen].tolist())
+            return _Solution.of(problem, chosen, 0.0)
     options: dict[str, float] = {"mip_rel_gap": 0.0}
     if time_limit is not None:
         options["time_limit"] = time_limit
@@ -307,12 +333,11 @@ def _exact(
         return None
     solution = np.asarray(result.x) > 0.5
     chosen = _repaired(problem, solution)
-    total = math.fsum(problem.score[chosen].tolist())
     if result.status == 0 and np.array_equal(chosen, solution):
-        return chosen, total
+        return _Solution.of(problem, chosen, 0.0)
     dual = -float(result.mip_dual_bound) / _SCALE
-    bound = _upper_bound(problem) if math.isnan(dual) else min(dual, _upper_bound(problem))
-    return chosen, max(bound, total)
+    bound = upper_bound(problem) if math.isnan(dual) else min(dual, upper_bound(problem))
+    return _Solution.of(problem, chosen, bound)
 
 
 def _repaired(problem: Problem, solution: BoolArray) -> BoolArray:
@@ -335,116 +360,7 @@ def _block(
     )
 
 
-def _upper_bound(problem: Problem) -> float:
-    """The smaller of two valid bounds: each need's best score, each premises' best slots.
-
-    Each served need scores at most its best pair; each premises hosts at most ``slots``
-    needs, so it contributes at most the sum of its ``slots`` best scores.
-    """
-    score = np.where(problem.usable, problem.score, 0.0)
-    best = np.zeros(problem.n_needs)
-    np.maximum.at(best, problem.need_code, score)
-    order = np.lexsort((-score, problem.prem_pos))
-    positions = problem.prem_pos[order]
-    starts = np.searchsorted(positions, positions, side="left")
-    top = (np.arange(len(order)) - starts) < problem.slots[positions]
-    return min(math.fsum(best.tolist()), math.fsum(score[order][top].tolist()))
-
-
-# --- validation and assembly -----------------------------------------------------------------
-
-
-def _prepare(
-    pairs: pd.DataFrame, premises: pd.DataFrame, needs: Iterable[int] | None
-) -> tuple[Problem, list[int]]:
-    """Validate the frames and the needs, reporting every problem at once, then build arrays."""
-    need, prem, score, take = _columns(pairs, PAIR_COLUMNS, "paires")
-    ids, capacity, places = _columns(premises, PREMISES_COLUMNS[:3], "locaux")
-    multi = premises["multi"] if len(premises) else pd.Series(dtype=bool)
-    listed = np.asarray(pd.to_numeric(pd.Series(list(needs or []), dtype=object), errors="coerce"))
-    listed = listed.astype(np.float64)
-
-    def pairs_where(bad: BoolArray) -> list[str]:
-        return [
-            f"besoin {_text(n)} × local {_text(p)}"
-            for n, p in zip(need[bad], prem[bad], strict=True)
-        ]
-
-    def premises_where(bad: BoolArray) -> list[str]:
-        return [f"local {_text(p)}" for p in ids[bad]]
-
-    problems = [
-        *_listed("identifiants de besoin non entiers", pairs_where, ~_whole(need)),
-        *_listed("identifiants de local non entiers", pairs_where, ~_whole(prem)),
-        *_listed("scores hors de [0, 1]", pairs_where, ~((score >= 0) & (score <= 1)), score),
-        *_listed("take_m2 non positif ou non fini", pairs_where, ~_positive(take), take),
-        *_listed("paires en double", pairs_where, _duplicated(need, prem)),
-        *_listed("identifiants de local non entiers", premises_where, ~_whole(ids)),
-        *_listed("capacity_m2 invalide", premises_where, ~_positive(capacity), capacity),
-        *_listed("places invalide", premises_where, ~(_whole(places) & (places >= 1)), places),
-        *_listed("multi non booléen", premises_where, ~multi.isin([True, False]).to_numpy(), multi),
-        *_listed("locaux en double", premises_where, _duplicated(ids)),
-        *_listed("paires vers des locaux inconnus", pairs_where, ~np.isin(prem, ids)),
-        *_listed(
-            "besoins ouverts non entiers",
-            lambda bad: [str(v) for v in listed[bad]],
-            ~_whole(listed),
-        ),
-    ]
-    if needs is not None:
-        absent = ~np.isin(need, listed)
-        problems += _listed("paires de besoins absents des besoins ouverts", pairs_where, absent)
-    if problems:
-        raise ValueError("; ".join(problems))
-    problem = Problem.from_arrays(
-        need, prem, score, take, ids, capacity, places, multi.to_numpy(bool)
-    )
-    return problem, sorted({int(n) for n in need.tolist()} | {int(n) for n in listed.tolist()})
-
-
-def _columns(frame: pd.DataFrame, columns: tuple[str, ...], name: str) -> list[FloatArray]:
-    """The columns as floats (bad values become NaN, reported later); empty frames pass."""
-    missing = [c for c in columns if c not in frame.columns]
-    if missing and len(frame):
-        raise ValueError(f"colonnes manquantes dans les {name} : {', '.join(missing)}")
-    if missing:
-        return [np.zeros(0) for _ in columns]
-    numbers = (pd.to_numeric(frame[c], errors="coerce") for c in columns)
-    return [np.asarray(n, dtype=np.float64) for n in numbers]
-
-
-def _whole(values: FloatArray) -> BoolArray:
-    return np.asarray(np.isfinite(values) & (values == np.round(values)))
-
-
-def _positive(values: FloatArray) -> BoolArray:
-    return np.asarray(np.isfinite(values) & (values > 0))
-
-
-def _duplicated(*keys: FloatArray) -> BoolArray:
-    return np.asarray(pd.DataFrame(dict(enumerate(keys))).duplicated().to_numpy(bool))
-
-
-def _listed(
-    message: str,
-    where: Callable[[BoolArray], list[str]],
-    bad: BoolArray,
-    values: FloatArray | pd.Series | None = None,
-) -> list[str]:
-    """One complaint quoting the first bad rows (labelled only when there are some)."""
-    if not bad.any():
-        return []
-    labels = where(bad)
-    if values is not None:
-        shown = np.asarray(values)[bad].tolist()
-        labels = [f"{label} ({_text(v)})" for label, v in zip(labels, shown, strict=True)]
-    more = f", … ({len(labels)} en tout)" if len(labels) > 5 else ""
-    return [f"{message} : {', '.join(labels[:5])}{more}"]
-
-
-def _text(value: object) -> str:
-    """A value as shown to users: whole numbers without their ".0"."""
-    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+# --- assembly --------------------------------------------------------------------------------
 
 
 def _assemble(
