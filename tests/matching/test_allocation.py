@@ -5,9 +5,11 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import NamedTuple
 from unittest import mock
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -152,6 +154,31 @@ def test_duplicates_and_needs_missing_from_the_open_needs_are_refused() -> None:
     assert "paires en double : besoin 1 × local 10" in message
     assert "locaux en double : local 10" in message
     assert "paires de besoins absents des besoins ouverts : besoin 1 × local 10" in message
+
+
+def test_needs_and_flags_of_the_wrong_kind_are_refused() -> None:
+    premises = make_premises([(10, 80.0, 1, False)]).astype({"multi": object})
+    premises.loc[0, "multi"] = "oui"
+    with pytest.raises(ValueError) as raised:
+        allocate_stable(make_pairs([(1, 10, 0.5, 50.0)]), premises, needs=[1, 2.5])
+    assert "multi non booléen : local 10 (oui)" in str(raised.value)
+    assert "besoins ouverts non entiers : 2.5" in str(raised.value)
+
+
+def test_a_milp_stopped_early_gives_way_to_the_fast_answer() -> None:
+    pairs = make_pairs([(1, 10, 0.9, 60.0), (2, 10, 0.8, 60.0), (3, 10, 0.7, 60.0)])
+    premises = make_premises([(10, 100.0, 2, True)])
+    stopped = SimpleNamespace(x=np.zeros(3), status=1, mip_dual_bound=-1.2e6)
+    with (
+        mock.patch.object(alloc, "_relaxation", lambda *_: None),
+        mock.patch.object(alloc, "milp", lambda *_, **__: stopped),
+    ):
+        result = allocate_optimal(pairs, premises, time_limit=1.0)
+    assert (result.method, result.total_score) == ("greedy", 0.9)
+    assert result.bound == pytest.approx(1.2)  # HiGHS's, tighter than the best two scores
+    assert result.gap == pytest.approx(0.25)
+    with mock.patch.object(alloc, "milp", lambda *_, **__: SimpleNamespace(x=None)):
+        assert allocate_optimal(pairs, premises).method == "greedy"
 
 
 # --- properties --------------------------------------------------------------------------------
