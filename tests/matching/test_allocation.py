@@ -160,7 +160,7 @@ def test_needs_and_flags_of_the_wrong_kind_are_refused() -> None:
     premises = make_premises([(10, 80.0, 1, False)]).astype({"multi": object})
     premises.loc[0, "multi"] = "oui"
     with pytest.raises(ValueError) as raised:
-        allocate_stable(make_pairs([(1, 10, 0.5, 50.0)]), premises, needs=[1, 2.5])
+        allocate_stable(make_pairs([(1, 10, 0.5, 50.0)]), premises, needs=[1, 2.5])  # type: ignore[list-item]
     assert "multi non booléen : local 10 (oui)" in str(raised.value)
     assert "besoins ouverts non entiers : 2.5" in str(raised.value)
 
