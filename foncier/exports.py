@@ -27,11 +27,10 @@ from sqlalchemy.orm import Session
 
 from foncier.errors import InvalidInput
 from foncier.geo import WGS84_SRID
-from foncier.imports.columns import KIND_NAMES
 from foncier.models import Acteur
 from foncier.registry import Kind, search
-from foncier.registry._filters import ALL
-from foncier.schemas._fields import COORDINATE_DECIMALS
+from foncier.registry.filters import ALL
+from foncier.schemas.fields import COORDINATE_DECIMALS
 
 Record = dict[str, Any]
 Writer = Callable[[Path, Kind, list[Record]], None]
@@ -87,7 +86,7 @@ def _add_actor_refs(session: Session, records: list[Record]) -> None:
 
 def layer_name(kind: Kind) -> str:
     """The French plural the imports also use: locaux, acteurs, besoins."""
-    return KIND_NAMES[kind.name]  # type: ignore[index]  # a Kind's name is one of KINDS
+    return kind.segment
 
 
 def field_names(kind: Kind) -> list[str]:

@@ -14,14 +14,13 @@ from foncier.registry import Kind
 from web import store
 
 EXPORT_FORMATS = ("csv", "xlsx", "geojson", "gpkg")
-NAMES = {"premises": "locaux", "actors": "acteurs", "needs": "besoins"}
 TYPES = {"geojson": "application/geo+json", "gpkg": "application/geopackage+sqlite3"}
 
 
 def export_response(kind: Kind, extension: str, filters: dict[str, Any]) -> Response:
     """Written to a private temporary folder, then sent from memory: a list of the
     Métropole's records weighs a few megabytes, and no file handle outlives the request."""
-    name = f"{NAMES[kind.name]}.{extension}"
+    name = f"{kind.segment}.{extension}"
     with tempfile.TemporaryDirectory(prefix="export-") as folder:
         path = Path(folder) / name
         export_records(store.session(), kind, path, filters)

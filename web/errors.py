@@ -9,7 +9,7 @@ from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from foncier.errors import FoncierError, InvalidInput
-from foncier.schemas._fields import quote_errors
+from foncier.schemas.fields import quote_errors
 from web.api.problems import problem
 
 log = logging.getLogger(__name__)

@@ -179,7 +179,6 @@ def _escaped(value: Any) -> Any:
     return html.escape(value) if isinstance(value, str) else value
 
 
-LAYER_NAMES = {"premises": "Locaux", "actors": "Acteurs ESS", "needs": "Besoins des acteurs"}
 TOOLTIPS = {
     "premises": (
         ["nom", "type_local", "surface_m2", "loyer_m2_an", "statut"],
@@ -211,7 +210,7 @@ def records_map(records: list[dict[str, Any]], kind: Any, assets: MapAssets) -> 
             )
     frame = _frame(located, fields, "geometry")
     if not frame.empty:
-        _points(fmap, frame, LAYER_NAMES[kind.name], fields, aliases)
+        _points(fmap, frame, kind.title, fields, aliases)
         minx, miny, maxx, maxy = frame.total_bounds
         fmap.fit_bounds([[miny, minx], [maxy, maxx]], max_zoom=15)
     folium.LayerControl(collapsed=True).add_to(fmap)

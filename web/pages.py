@@ -11,7 +11,7 @@ from foncier.registry import KINDS
 from web.labels import field_label, value_label
 from web.maps import CREDITS, tile_source
 from web.views import home, imports, matching
-from web.views.registry import SEGMENTS, TITLES, registry_pages
+from web.views.registry import registry_pages
 
 csrf = CSRFProtect()
 
@@ -36,5 +36,5 @@ def _context(app: Flask) -> dict[str, Any]:
         "credits": CREDITS,
         "tiles_url": source[0] if source else "",
         "tiles_attribution": source[1] if source else "",
-        "registres": [(f"pages_{k}", TITLES[k], SEGMENTS[k]) for k in KINDS],
+        "registres": [(f"pages_{k.name}", k.title, k.segment) for k in KINDS.values()],
     }

@@ -131,7 +131,7 @@ def export_command(kind: str, path: Path, **options: Any) -> None:
     """Exporte une liste filtrée : CSV, XLSX, GeoJSON ou GeoPackage selon l'extension."""
     from foncier.exports import export_records
     from foncier.registry import kind_named
-    from foncier.schemas._fields import load
+    from foncier.schemas.fields import load
     from foncier.schemas.filters import FILTERS
 
     given = {FILTER_OPTIONS[k]: v for k, v in options.items() if v is not None}

@@ -15,7 +15,7 @@ from foncier.demo._catalogue import DEFAULT_SEED, SOURCE
 from foncier.demo._generate import DemoData, generate
 from foncier.errors import Conflict, InvalidInput
 from foncier.geo import STORE_SRID
-from foncier.models import Acteur, Besoin, Local
+from foncier.models import Acteur, Besoin, Local, Proposition
 from foncier.models.base import table_of
 
 __all__ = ["DEFAULT_SEED", "SOURCE", "DemoCounts", "clear_demo", "generate", "load_demo"]
@@ -61,6 +61,14 @@ def clear_demo(session: Session) -> DemoCounts:
             f"{foreign} besoin(s) saisi(s) hors démo sont rattachés à des acteurs de démo : "
             "rattachez-les à un autre acteur avant de vider la démo."
         )
+    # Proposals of demo records were made on demo data: they go with it (runs stay).
+    demo_needs = select(Besoin.id).where(Besoin.source == SOURCE)
+    demo_premises = select(Local.id).where(Local.source == SOURCE)
+    session.execute(
+        delete(Proposition).where(
+            Proposition.besoin_id.in_(demo_needs) | Proposition.local_id.in_(demo_premises)
+        )
+    )
     counts = [
         session.execute(delete(model).where(model.source == SOURCE)).rowcount  # type: ignore[attr-defined]
         for model in (Besoin, Acteur, Local)

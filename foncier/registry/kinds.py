@@ -8,7 +8,7 @@ from enum import StrEnum
 from foncier.errors import InvalidInput
 from foncier.models import Acteur, Besoin, Local
 from foncier.models.base import Base
-from foncier.schemas._fields import FrenchSchema
+from foncier.schemas.fields import FrenchSchema
 from foncier.schemas.registry import ActeurSchema, BesoinSchema, LocalSchema
 from foncier.vocabulary import (
     TRANSITIONS_BESOIN,
@@ -26,6 +26,8 @@ class Kind:
     schema: type[FrenchSchema]
     ref_prefix: str
     withdrawn: tuple[str, object]  # the soft delete: (field, value)
+    segment: str  # French plural, in URLs, file and layer names: locaux, acteurs, besoins
+    title: str  # French, for page titles and map layers
     transitions: dict[StrEnum, frozenset[StrEnum]] | None = None
 
 
@@ -36,9 +38,13 @@ PREMISES = Kind(
     LocalSchema,
     "L",
     ("statut", StatutLocal.RETIRE),
+    "locaux",
+    "Locaux",
     TRANSITIONS_LOCAL,  # type: ignore[arg-type]
 )
-ACTORS = Kind("actors", "acteur", Acteur, ActeurSchema, "A", ("archive", True))
+ACTORS = Kind(
+    "actors", "acteur", Acteur, ActeurSchema, "A", ("archive", True), "acteurs", "Acteurs ESS"
+)
 NEEDS = Kind(
     "needs",
     "besoin",
@@ -46,6 +52,8 @@ NEEDS = Kind(
     BesoinSchema,
     "B",
     ("statut", StatutBesoin.ABANDONNE),
+    "besoins",
+    "Besoins des acteurs",
     TRANSITIONS_BESOIN,  # type: ignore[arg-type]
 )
 KINDS = {kind.name: kind for kind in (PREMISES, ACTORS, NEEDS)}

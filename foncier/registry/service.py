@@ -21,10 +21,10 @@ from foncier.errors import Conflict, InvalidInput, NotFound
 from foncier.geocoding import AddressLocator, GeocodingUnavailable
 from foncier.models import Acteur, Historique
 from foncier.registry import _store
-from foncier.registry._filters import Page, apply_filters
+from foncier.registry.filters import Page, apply_filters
 from foncier.registry.kinds import Kind
 from foncier.registry.rules import check
-from foncier.schemas._fields import MAX_INTEGER, load
+from foncier.schemas.fields import MAX_INTEGER, load
 from foncier.vocabulary import DEMO_SOURCE, Geocodage
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from foncier.schemas._fields import FrenchSchema, boolean, number, one_of, text
+from foncier.schemas.fields import FrenchSchema, boolean, number, one_of, text
 from foncier.vocabulary import Stade, StatutBesoin, StatutLocal, TypeLocal
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from marshmallow import ValidationError, fields, pre_load, validates
 
 from foncier.identifiers import luhn_valid
-from foncier.schemas._fields import (
+from foncier.schemas.fields import (
     FrenchSchema,
     Geometry,
     boolean,

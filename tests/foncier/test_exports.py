@@ -25,7 +25,7 @@ from foncier.imports.columns import map_headers
 from foncier.imports.parse import ParsedRow, parse_table
 from foncier.imports.reading import read_table
 from foncier.registry import KINDS, Kind, create, get, search
-from foncier.registry._filters import ALL
+from foncier.registry.filters import ALL
 
 PREMISES, ACTORS, NEEDS = KINDS["premises"], KINDS["actors"], KINDS["needs"]
 BORDEAUX_OFFICES = {"commune_insee": "33063", "type_local": "bureau"}

@@ -56,7 +56,9 @@ def test_skip_invalid_writes_good_rows_and_a_rejects_file(
 ) -> None:
     report = import_file(session, PREMISES, messy_csv, "t", source=SOURCE, skip_invalid=True)
     assert report.written and imported(session) == ["IMP-1", "IMP-5"]
-    chartrons = session.scalars(select(Local).where(Local.ref == "IMP-1")).one()
+    chartrons = session.scalars(
+        select(Local).where(Local.source == SOURCE, Local.ref == "IMP-1")
+    ).one()
     assert chartrons.surface_m2 == 120.5 and chartrons.acces_pmr is True
     assert chartrons.commune_insee == "33063" and chartrons.origine == "partenaire"
     assert report.rejects_file is not None
@@ -77,7 +79,12 @@ def test_importing_twice_updates_never_duplicates(session: Session, messy_csv: P
     messy_csv.write_bytes(changed.encode("cp1252"))
     third = import_file(session, PREMISES, messy_csv, "t", source=SOURCE, skip_invalid=True)
     assert third.count("mis à jour") == 1
-    assert session.scalars(select(Local.loyer_m2_an).where(Local.ref == "IMP-1")).one() == 175
+    assert (
+        session.scalars(
+            select(Local.loyer_m2_an).where(Local.source == SOURCE, Local.ref == "IMP-1")
+        ).one()
+        == 175
+    )
 
 
 def test_dry_run_writes_nothing(session: Session, messy_csv: Path) -> None:

@@ -105,3 +105,18 @@ def test_bad_requests_are_explained(session: Session) -> None:
         run_matching(session, MatchRequest(need_ref="NULLE-PART"), "t")
     with pytest.raises(InvalidInput, match="optimal, stable"):
         run_matching(session, MatchRequest(allocate="meilleur"), "t")
+
+
+def test_demo_clear_after_a_run_takes_the_demo_proposals_along(session: Session) -> None:
+    from foncier.demo import clear_demo
+
+    run = run_matching(session, MatchRequest(top=2), "t")
+    counts = clear_demo(session)
+    assert counts.besoins > 0
+    left = (
+        select(func.count())
+        .select_from(Proposition)
+        .where(Proposition.appariement_id == run["run"])
+    )
+    assert session.scalar(left) == 0
+    assert session.get(Appariement, run["run"]) is not None  # the run itself stays

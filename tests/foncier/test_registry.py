@@ -13,7 +13,7 @@ from foncier.errors import Conflict, InvalidInput
 from foncier.geocoding import Geocoder
 from foncier.models import Acteur, Local
 from foncier.registry import KINDS, create, get, history, search, update, withdraw
-from foncier.registry._filters import Page
+from foncier.registry.filters import Page
 from tests.ban_server import ban_server, closed_url
 
 PREMISES, ACTORS, NEEDS = KINDS["premises"], KINDS["actors"], KINDS["needs"]

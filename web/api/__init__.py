@@ -8,7 +8,7 @@ from flask import Flask
 from flask_smorest import Api
 
 from foncier.registry import KINDS
-from foncier.schemas._fields import Geometry
+from foncier.schemas.fields import Geometry
 from web.api import matching
 from web.api.problems import ProblemSchema
 from web.api.registry import registry_blueprint

@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 
 from foncier.match_runs import MatchRequest, run_matching, top_candidates
 from foncier.registry import KINDS, get
-from foncier.schemas._fields import FrenchSchema, choices, integer, text
+from foncier.schemas.fields import FrenchSchema, choices, integer, text
 from web import store
 from web.api.problems import PROBLEM, ProblemSchema
 from web.context import acting_user

@@ -12,15 +12,13 @@ from marshmallow import fields
 
 from foncier import registry
 from foncier.registry import Kind
-from foncier.registry._filters import MAX_PAGE_SIZE, Page
-from foncier.schemas._fields import FrenchSchema, choices, integer
+from foncier.registry.filters import MAX_PAGE_SIZE, Page
+from foncier.schemas.fields import FrenchSchema, choices, integer
 from foncier.schemas.filters import FILTERS
 from web import store
 from web.api.problems import PROBLEM, ProblemSchema
 from web.context import acting_user, geocoder
 from web.downloads import EXPORT_FORMATS, export_response
-
-TITLES = {"premises": "Locaux", "actors": "Acteurs ESS", "needs": "Besoins"}
 
 
 class VersionArgs(FrenchSchema):
@@ -52,7 +50,7 @@ def registry_blueprint(kind: Kind) -> Blueprint:
         kind.name,
         f"{__name__}.{kind.name}",
         url_prefix=f"/api/v1/{kind.name}",
-        description=f"{TITLES[kind.name]} : liste filtrée, fiche, création, modification "
+        description=f"{kind.title} : liste filtrée, fiche, création, modification "
         "avec version (409 si elle a changé), retrait.",
     )
     schema = kind.schema

@@ -15,11 +15,10 @@ from foncier.errors import InvalidInput, NotFound
 from foncier.imports.columns import fields as importable_fields
 from foncier.imports.reading import ALLOWED_FORMATS
 from foncier.imports.service import import_file, source_of
-from foncier.registry import kind_named
+from foncier.registry import KINDS, kind_named
 from web import store
 from web.context import acting_user, geocoder
 from web.labels import field_label
-from web.views.registry import TITLES
 
 bp = Blueprint("imports", __name__, url_prefix="/import")
 MODES = {"essai": "Essai à blanc", "tout": "Tout ou rien", "valides": "Lignes valides seulement"}
@@ -42,7 +41,8 @@ def _folder(token: str) -> Path:
 
 @bp.get("/")
 def form() -> str:
-    return render_template("import_depot.html", titles=TITLES, formats=ALLOWED_FORMATS)
+    titles = {name: kind.title for name, kind in KINDS.items()}
+    return render_template("import_depot.html", titles=titles, formats=ALLOWED_FORMATS)
 
 
 @bp.post("/")
@@ -104,7 +104,7 @@ def _run(token: str, mode: str, fixes: dict[str, str | None]) -> str:
         token=token,
         meta=meta,
         kind=kind,
-        title=TITLES[kind.name],
+        title=kind.title,
         report=report,
         options=options,
         mode=mode,

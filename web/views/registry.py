@@ -10,9 +10,9 @@ from werkzeug.wrappers import Response
 from foncier import registry
 from foncier.errors import Conflict, InvalidInput
 from foncier.registry import Kind
-from foncier.registry._filters import ALL, Page
+from foncier.registry.filters import ALL, Page
 from foncier.registry.lists import choices, communes
-from foncier.schemas._fields import load
+from foncier.schemas.fields import load
 from foncier.schemas.filters import FILTERS
 from web import store
 from web.context import acting_user, geocoder
@@ -22,8 +22,6 @@ from web.labels import field_label, value_label
 from web.maps import records_map
 from web.views.home import map_assets, map_parts
 
-SEGMENTS = {"premises": "locaux", "actors": "acteurs", "needs": "besoins"}
-TITLES = {"premises": "Locaux", "actors": "Acteurs ESS", "needs": "Besoins des acteurs"}
 COLUMNS = {
     "premises": [
         "ref",
@@ -59,7 +57,7 @@ PAGE_SIZE = 50
 
 
 def registry_pages(kind: Kind) -> Blueprint:
-    bp = Blueprint(f"pages_{kind.name}", __name__, url_prefix=f"/{SEGMENTS[kind.name]}")
+    bp = Blueprint(f"pages_{kind.name}", __name__, url_prefix=f"/{kind.segment}")
 
     @bp.get("/")
     def index() -> str:
@@ -72,7 +70,7 @@ def registry_pages(kind: Kind) -> Blueprint:
         return render_template(
             "registre_fiche.html",
             kind=kind,
-            title=TITLES[kind.name],
+            title=kind.title,
             record=record,
             history=registry.history(session, kind, record_id),
             names=dict(communes(session)),
@@ -114,7 +112,7 @@ def _list_page(kind: Kind) -> str:
     return render_template(
         "registre_liste.html",
         kind=kind,
-        title=TITLES[kind.name],
+        title=kind.title,
         items=items,
         total=total,
         page=number,
@@ -166,7 +164,7 @@ def _form_page(kind: Kind, record_id: int | None) -> str | Response:
     return render_template(
         "registre_formulaire.html",
         kind=kind,
-        title=TITLES[kind.name],
+        title=kind.title,
         fields=fields_,
         values=shown,
         errors=errors,
