@@ -24,7 +24,8 @@ MATCHABLE_PREMISES = ("local", "lot")  # sites and buildings hold lots; they are
 
 _QUERY = """
 WITH needs AS MATERIALIZED (
-    SELECT b.id AS need_id, b.types_acceptes, b.surface_min_m2, b.surface_max_m2,
+    SELECT b.id AS need_id, b.types_acceptes, b.modes_occupation, b.surface_min_m2,
+           b.surface_max_m2,
            b.budget_loyer_m2_an, b.emmenagement_au_plus_tot, b.emmenagement_au_plus_tard,
            b.distance_max_m, b.criteres_obligatoires, b.criteres_souhaites, b.geom AS centre,
            ST_Union(ARRAY_REMOVE(ARRAY[
@@ -54,6 +55,11 @@ pairs AS (
     SELECT n.*, l.id AS premises_id, l.type_local, l.surface_m2, l.divisible,
            l.surface_lot_min_m2, l.partageable, l.loyer_m2_an, l.charges_m2_an,
            l.disponible_le, l.disponible_jusqu_au, l.features, l.acces_pmr,
+           ((l.loyer_m2_an IS NOT NULL AND 'location' = ANY(n.modes_occupation))
+            OR (l.prix_vente_m2 IS NOT NULL AND 'achat' = ANY(n.modes_occupation))
+            OR (l.loyer_m2_an IS NULL AND l.prix_vente_m2 IS NULL))
+           AND (l.disponible_jusqu_au IS NULL
+                OR 'occupation_temporaire' = ANY(n.modes_occupation)) AS tenure_accepted,
            l.rez_de_chaussee, l.en_qpv,
            COALESCE(ST_Intersects(n.zone, l.geom), false) AS in_zone,
            ST_Distance(COALESCE(n.zone, n.centre), l.geom) AS distance_m
@@ -76,10 +82,12 @@ SELECT need_id, premises_id, distance_m, in_zone, distance_max_m AS max_distance
        cardinality(ARRAY(SELECT unnest(criteres_obligatoires) EXCEPT SELECT unnest(features)))
            AS must_have_missing,
        acces_pmr AS step_free, rez_de_chaussee AS ground_floor, priority_sector, stage,
-       en_qpv AS premises_in_qpv, type_local = ANY(types_acceptes) AS kind_accepted
+       en_qpv AS premises_in_qpv, type_local = ANY(types_acceptes) AS kind_accepted,
+       tenure_accepted
 FROM pairs
 WHERE NOT :strict OR (
     type_local = ANY(types_acceptes)
+    AND tenure_accepted
     AND (in_zone OR distance_m <= distance_max_m)
     AND surface_m2 >= surface_min_m2
     AND (surface_m2 <= surface_max_m2 OR partageable

@@ -72,6 +72,7 @@ EXAMPLE_PAIR: dict[str, Any] = {
     "stage": "developpement",
     "premises_in_qpv": False,
     "kind_accepted": True,
+    "tenure_accepted": True,
 }
 
 
@@ -227,6 +228,7 @@ def check_constraints(pairs: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     ok_location, gap_distance = _location(pairs)
     oks: dict[str, BoolArray] = {
         "ok_kind": _bools(pairs, "kind_accepted"),
+        "ok_tenure": _bools(pairs, "tenure_accepted"),
         "ok_area": ok_area,
         "ok_timing": (late == 0) & (early == 0),
         "ok_budget": ok_budget,

@@ -96,6 +96,7 @@ def near_misses(pairs: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     chosen = (
         ~checks["passes"]
         & checks["ok_kind"]
+        & checks["ok_tenure"]
         & checks["ok_must_have"]
         & _close(pairs, checks, settings)
     ).to_numpy()
@@ -135,6 +136,11 @@ def why_not(pair_row: pd.Series, settings: Settings) -> list[str]:
     reasons: list[str] = []
     if not check["ok_kind"]:
         reasons.append("Type de local non accepté.")
+    if not check["ok_tenure"]:
+        reasons.append(
+            "Mode d'occupation non accepté : le besoin ne prend pas ce que le local offre "
+            "(location, vente ou occupation temporaire)."
+        )
     if not check["ok_must_have"]:
         reasons.append(_must_have_reason(int(frame["must_have_missing"].iloc[0])))
     if not check["ok_area"]:

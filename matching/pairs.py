@@ -33,6 +33,7 @@ priority_sector       bool       the actor's sector is a priority one
 stage                 object     the actor's stage: emergence, developpement, changement_echelle
 premises_in_qpv       bool       the premises lies in a priority urban district
 kind_accepted         bool       the premises' kind is one the need accepts
+tenure_accepted       bool       the need accepts the terms offered: rent, sale, temporary use
 ====================  =========  ===========================================================
 """
 
@@ -68,6 +69,7 @@ PAIR_COLUMNS: dict[str, str] = {
     "stage": "object",
     "premises_in_qpv": "bool",
     "kind_accepted": "bool",
+    "tenure_accepted": "bool",
 }
 
 

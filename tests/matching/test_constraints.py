@@ -86,6 +86,7 @@ def pair_rows(draw: st.DrawFn, premises_id: int) -> dict[str, Any]:
         "stage": draw(st.sampled_from(STAGES)),
         "premises_in_qpv": draw(st.booleans()),
         "kind_accepted": draw(st.sampled_from([True, True, True, False])),
+        "tenure_accepted": draw(st.sampled_from([True, True, True, False])),
     }
 
 
