@@ -332,8 +332,9 @@ def blocking(problem: Problem, chosen: BoolArray) -> pd.DataFrame:
     before = np.searchsorted(rank[held], rank)
     start = np.searchsorted(p.prem_pos[held], p.prem_pos)
     area = np.concatenate([[0.0], np.cumsum(p.take[held])])
-    room = p.limit[p.prem_pos] * (1 + AREA_RTOL) - (area[before] - area[start])
-    admits = (before - start < p.slots[p.prem_pos]) & (p.take <= room)
+    above = area[before] - area[start]
+    limit = p.limit[p.prem_pos] * (1 + AREA_RTOL)
+    admits = (before - start < p.slots[p.prem_pos]) & (above + p.take <= limit)
     # Each need's current pair: unserved needs prefer any candidate.
     current_score = np.full(p.n_needs, -np.inf)
     current_premises = np.full(p.n_needs, np.iinfo(np.int64).max)

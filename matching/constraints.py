@@ -38,7 +38,7 @@ from matching.settings import Settings
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
-CONSTRAINTS = ("kind", "area", "timing", "budget", "must_have", "location")
+CONSTRAINTS = ("kind", "tenure", "area", "timing", "budget", "must_have", "location")
 GAP_COLUMNS = ("gap_area_m2", "gap_days", "gap_budget_m2_year", "gap_distance_m")
 
 _DAY = pd.Timedelta(days=1)

@@ -364,6 +364,9 @@ def test_the_fallback_is_feasible_and_bounded(instance: Instance, relax: bool) -
         assert_same(result, fallback())
     assert result.method == ("greedy" if instance.rows else "milp")  # no pair at all: exact
     assert_feasible(instance, result)
+    if not relax:  # best first is what deferred acceptance, proposing best first, comes to
+        stable = allocate_stable(instance.pairs, instance.premises, needs=instance.needs)
+        pd.testing.assert_frame_equal(result.assignments, stable.assignments)
     optimum = brute_force_optimum(instance)
     assert result.total_score <= optimum + 1e-9
     assert result.bound >= optimum - 1e-9
