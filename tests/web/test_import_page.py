@@ -75,3 +75,16 @@ def test_unknown_deposit_is_a_french_404(app: Flask) -> None:
     response = app.test_client().get("/import/inconnu/rejets")
     assert response.status_code == 404
     assert "Aucun dépôt « inconnu »" in html.unescape(response.get_data(as_text=True))
+
+
+def test_old_deposits_are_purged_at_the_next_upload(app: Flask) -> None:
+    import os
+    from pathlib import Path
+
+    client = app.test_client()
+    old, _ = upload(client)
+    folder = Path(app.config["UPLOAD_DIR"]) / old
+    two_days_ago = folder.stat().st_mtime - 2 * 86400
+    os.utime(folder, (two_days_ago, two_days_ago))
+    upload(client)
+    assert not folder.exists()

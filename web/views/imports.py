@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import secrets
+import shutil
+import time
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +55,7 @@ def upload() -> str:
     if upload is None or not upload.filename:
         raise InvalidInput("Choisissez un fichier à importer.")
     kind_named(kind)
+    _purge_old_deposits()
     token = secrets.token_urlsafe(12)
     folder = _deposits() / token
     folder.mkdir(parents=True)
@@ -60,6 +64,20 @@ def upload() -> str:
     source = request.form.get("source", "").strip() or source_of(Path(upload.filename))
     (folder / "depot.json").write_text(json.dumps({"kind": kind, "file": name, "source": source}))
     return _run(token, "essai", {})
+
+
+KEEP_DEPOSITS = timedelta(days=1)  # time to correct a mapping or fetch the rejects file
+
+
+def _purge_old_deposits() -> None:
+    """Uploaded spreadsheets hold personal data: they do not outlive their import by long."""
+    root = _deposits()
+    if not root.exists():
+        return
+    limit = time.time() - KEEP_DEPOSITS.total_seconds()
+    for folder in root.iterdir():
+        if folder.is_dir() and folder.stat().st_mtime < limit:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 @bp.post("/<token>")
