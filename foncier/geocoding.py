@@ -138,3 +138,10 @@ def _result(location: Location) -> GeocodeResult:
         citycode=properties.get("citycode"),
         kind=properties.get("type"),
     )
+
+
+def configured_geocoder(url: str | None, timeout: float = 5.0) -> Geocoder | None:
+    """The geocoder a setting names; "aucun" (or nothing) keeps addresses "à géocoder"."""
+    if not url or url == "aucun":
+        return None
+    return Geocoder(base_url=url, timeout=timeout)

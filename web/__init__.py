@@ -9,6 +9,8 @@ from typing import Any
 
 from flask import Flask
 
+from foncier.geocoding import DEFAULT_BASE_URL
+
 DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": None,  # None: DATABASE_URL from the environment, else the embedded PostGIS
     "TILES": "osm-fr",  # osm-fr, ign-plan, aucun, or a URL template {z}/{x}/{y}
@@ -17,7 +19,7 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,  # uploads: a spreadsheet, not a database dump
     "UPLOAD_DIR": None,  # None: the instance folder's imports/
     # Base Adresse Nationale; "aucun" keeps records with only an address as "à géocoder".
-    "GEOCODER_URL": "https://api-adresse.data.gouv.fr",
+    "GEOCODER_URL": DEFAULT_BASE_URL,
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, request
 
-from foncier.geocoding import Geocoder
+from foncier.geocoding import Geocoder, configured_geocoder
 
 
 def acting_user(channel: str) -> str:
@@ -13,7 +13,5 @@ def acting_user(channel: str) -> str:
 
 
 def geocoder() -> Geocoder | None:
-    url = current_app.config.get("GEOCODER_URL")
-    if not url or url == "aucun":
-        return None
-    return Geocoder(base_url=url, timeout=float(current_app.config.get("GEOCODER_TIMEOUT", 5)))
+    config = current_app.config
+    return configured_geocoder(config.get("GEOCODER_URL"), float(config.get("GEOCODER_TIMEOUT", 5)))

@@ -69,12 +69,12 @@ def _fixes(fixes: tuple[str, ...]) -> dict[str, str | None]:
 
 
 def _geocoder() -> Any:
+    """The same setting as the web app's (FONCIER_GEOCODER_URL)."""
     import os
 
-    from foncier.geocoding import DEFAULT_BASE_URL, Geocoder
+    from foncier.geocoding import DEFAULT_BASE_URL, configured_geocoder
 
-    url = os.environ.get("FONCIER_GEOCODER_URL", DEFAULT_BASE_URL)
-    return None if url == "aucun" else Geocoder(base_url=url)
+    return configured_geocoder(os.environ.get("FONCIER_GEOCODER_URL", DEFAULT_BASE_URL))
 
 
 def _print_report(report: Any, dry_run: bool) -> None:
