@@ -200,16 +200,21 @@ def _flatten(path: str, content: Any, value: Any) -> list[tuple[str, str]]:
     if isinstance(content, Mapping):
         found = []
         for key, inner in content.items():
-            item = (
-                value[key]
-                if isinstance(value, list) and isinstance(key, int) and key < len(value)
-                else None
-            )
+            item = _item(value, key)
             found.extend(_flatten(f"{path}[{key}]", inner, item))
         return found
     texts = content if isinstance(content, list) else [content]
     shown = "" if value is None or isinstance(value, Mapping) else f"« {value} » : "
     return [(path, f"{shown}{text}") for text in texts]
+
+
+def _item(value: Any, key: Any) -> Any:
+    """The part of the user's value a nested message is about (a list item, a field)."""
+    if isinstance(value, list) and isinstance(key, int) and 0 <= key < len(value):
+        return value[key]
+    if isinstance(value, Mapping):
+        return value.get(key)
+    return None
 
 
 def load(schema: Schema, data: Any, *, partial: bool = False) -> dict[str, Any]:

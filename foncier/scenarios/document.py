@@ -1,0 +1,93 @@
+"""Read a scenario document (YAML or JSON) and turn its lots into the model's frame."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from foncier.errors import InvalidInput
+from foncier.geo import to_store
+from foncier.schemas.fields import load
+from foncier.schemas.scenario import ScenarioSchema
+from matching.pricecap.clause import programme_shares
+
+# Lot keys whose absence means "not given" (NaN) rather than a default.
+_OPTIONAL_NUMBERS = (
+    "price_eur_m2",
+    "rent_eur_m2_year",
+    "yield",
+    "cap_price_eur_m2",
+    "cap_rent_eur_m2_year",
+    "cap_share_of_market",
+    "ess_land_charge_eur_m2",
+)
+# Lot keys that place the ESS premises (coverage), not numbers of the model.
+_PLACING = ("point", "unit_sizes_m2")
+
+
+def read_document(path: Path) -> dict[str, Any]:
+    """Parse FILE as YAML or JSON (by its extension, YAML otherwise) and validate it."""
+    try:
+        raw = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"« {path} » : fichier illisible ({exc}).") from None
+    return parse_document(raw, json_only=path.suffix.lower() == ".json", name=str(path))
+
+
+def parse_document(raw: str, *, json_only: bool = False, name: str = "scénario") -> dict[str, Any]:
+    try:
+        data = json.loads(raw) if json_only else yaml.safe_load(raw)
+    except (json.JSONDecodeError, yaml.YAMLError) as exc:
+        kind = "JSON" if json_only else "YAML"
+        raise InvalidInput(f"« {name} » n'est pas un {kind} valide : {exc}") from None
+    return validate_document(data)
+
+
+def validate_document(data: Any) -> dict[str, Any]:
+    """The validated scenario, with every default filled in; French errors on every field."""
+    if isinstance(data, dict):
+        data = {k: _plain_dates(v) for k, v in data.items()}
+    document = load(ScenarioSchema(), data)
+    if document["ess_programme_share"] is not None:
+        try:
+            shares = programme_shares(lots_frame(document), document["ess_programme_share"])
+        except ValueError as exc:
+            raise InvalidInput.from_errors({"ess_programme_share": [str(exc)]}) from None
+        for lot, s in zip(document["lots"], shares, strict=True):
+            lot["ess_share"] = float(s)
+    return document
+
+
+def _plain_dates(value: Any) -> Any:
+    """YAML reads 2027-01-01 as a date; the schema reads ISO text, as JSON gives it."""
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def lots_frame(document: dict[str, Any]) -> pd.DataFrame:
+    """The lots as the pure model's frame: one row per lot, NaN where a value is not given."""
+    rows = [
+        {("yield" if k == "yield_" else k): v for k, v in lot.items() if k not in _PLACING}
+        for lot in document["lots"]
+    ]
+    frame = pd.DataFrame(rows)
+    for column in _OPTIONAL_NUMBERS:
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
+    frame["vacancy"] = frame["vacancy"].astype(float)
+    frame["buyer_costs"] = frame["buyer_costs"].astype(float)
+    return frame.replace({None: np.nan}).infer_objects()
+
+
+def perimeter_store(document: dict[str, Any]) -> Any:
+    """The perimeter in Lambert-93 (the store's projection), for distances and maps."""
+    return to_store(document["perimeter"])
+
+
+def document_json(document: dict[str, Any]) -> dict[str, Any]:
+    """The validated document back as plain JSON (GeoJSON geometries), to store or send."""
+    dumped: dict[str, Any] = ScenarioSchema().dump(document)
+    return dumped

@@ -1,0 +1,123 @@
+"""The scenario document: an operation's perimeter and programme of lots, with its clause.
+
+The same schema validates the file of ``foncier scenario run``, the API and the planner's
+page, and produces the OpenAPI description. Keys are English, as the issue fixed them; the
+values follow DESIGN §6 (euros excluding VAT, m², rents per m² per year, shares as 0–1).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import ValidationError, fields, validates_schema
+
+from foncier.schemas.fields import FrenchSchema, Geometry, choices, day, integer, number, text
+from matching.pricecap.clause import ESS_USES
+
+USES = ["bureaux", "activites", "commerce", "logement", "equipement"]
+INDICES = ["ILAT", "ILC"]
+
+
+def share(**kwargs: Any) -> fields.Float:
+    """A share between 0 and 1 (0.08 is 8 %)."""
+    return number(0, maximum=1, **kwargs)
+
+
+class LotSchema(FrenchSchema):
+    ref = text(80, required=True)
+    use = fields.String(required=True, validate=choices(USES))
+    sdp_m2 = number(0, strict_min=True, required=True)
+    eta = number(0, strict_min=True, maximum=1, load_default=1.0)
+    price_eur_m2 = number(0, strict_min=True, load_default=None)
+    rent_eur_m2_year = number(0, strict_min=True, load_default=None)
+    # Named "yield" in the file; a Python keyword, hence the data_key.
+    yield_ = number(0, strict_min=True, maximum=1, data_key="yield", load_default=None)
+    vacancy = number(0, maximum=0.99, load_default=0.0)
+    buyer_costs = number(0, maximum=1, load_default=0.0)
+    construction_eur_m2 = number(0, required=True)
+    fees_technical = share(load_default=0.0)
+    contingencies = share(load_default=0.0)
+    taxes_eur = number(0, load_default=0.0)
+    margin = share(load_default=0.0)
+    fees_commercial = share(load_default=0.0)
+    fees_management = share(load_default=0.0)
+    fees_financial = share(load_default=0.0)
+    ess_share = share(load_default=0.0)
+    cap_price_eur_m2 = number(0, strict_min=True, load_default=None)
+    cap_rent_eur_m2_year = number(0, strict_min=True, load_default=None)
+    cap_share_of_market = number(0, strict_min=True, maximum=1, load_default=None)
+    ess_land_charge_eur_m2 = number(None, load_default=None)
+    unit_sizes_m2 = fields.List(number(0, strict_min=True), load_default=None)
+    point = Geometry("Point", load_default=None)
+
+    @validates_schema
+    def _coherent(self, data: dict[str, Any], **_: Any) -> None:
+        errors: dict[str, list[str]] = {}
+        market = [k for k in ("price_eur_m2", "rent_eur_m2_year") if data.get(k) is not None]
+        if len(market) != 1:
+            errors["price_eur_m2"] = [
+                "Donnez soit price_eur_m2 (vente), soit rent_eur_m2_year (investisseur)."
+            ]
+        renting = data.get("rent_eur_m2_year") is not None or (
+            data.get("cap_rent_eur_m2_year") is not None and data.get("cap_price_eur_m2") is None
+        )
+        if renting and data.get("yield_") is None:
+            errors["yield"] = ["Obligatoire avec un loyer : le taux de capitalisation."]
+        fees = sum(
+            data.get(k, 0.0) or 0.0
+            for k in ("margin", "fees_commercial", "fees_management", "fees_financial")
+        )
+        if fees >= 1:
+            errors["margin"] = [f"« {fees:g} » : marge et frais doivent faire moins de 1."]
+        if data.get("fees_technical", 0) + data.get("contingencies", 0) > 1:
+            errors["fees_technical"] = ["Honoraires et aléas : au plus 1 (100 %) ensemble."]
+        if data.get("ess_share", 0) > 0 and data.get("use") not in ESS_USES:
+            errors["ess_share"] = [
+                f"« {data.get('use')} » : la clause ESS porte sur des lots {', '.join(ESS_USES)}."
+            ]
+        if errors:
+            raise ValidationError(errors)
+
+
+class IndexSchema(FrenchSchema):
+    annual_change = number(-0.5, maximum=0.5, load_default=0.02)
+    base = text(10, load_default=None)
+    series = fields.Dict(keys=fields.String(), values=number(0, strict_min=True), load_default={})
+
+
+class ScenarioSchema(FrenchSchema):
+    name = text(200, load_default="Scénario")
+    perimeter = Geometry("Polygon", "MultiPolygon", required=True)
+    lots = fields.List(
+        fields.Nested(LotSchema),
+        required=True,
+        validate=lambda lots: len(lots) > 0 or _refuse("Au moins un lot."),
+    )
+    ess_programme_share = share(load_default=None)
+    other_receipts_eur = number(0, load_default=0.0)
+    other_expenditures_eur = number(0, load_default=0.0)
+    min_margin = share(load_default=0.05)
+    duration_years = integer(1, load_default=9)
+    discount_rate = number(0, maximum=0.5, load_default=0.04)
+    market_rent_growth = number(-0.5, maximum=0.5, load_default=0.015)
+    indices = fields.Dict(
+        keys=fields.String(validate=choices(INDICES)),
+        values=fields.Nested(IndexSchema),
+        load_default={},
+    )
+    unit_sizes_m2 = fields.List(number(0, strict_min=True), load_default=[80.0, 150.0, 300.0])
+    fonciere_yield = number(0, strict_min=True, maximum=1, load_default=0.05)
+    available_from = day(load_default=None)
+
+    @validates_schema
+    def _unique_refs(self, data: dict[str, Any], **_: Any) -> None:
+        refs = [lot["ref"] for lot in data.get("lots", [])]
+        twice = sorted({r for r in refs if refs.count(r) > 1})
+        if twice:
+            raise ValidationError(
+                {"lots": [f"« {', '.join(twice)} » : chaque lot a sa propre référence."]}
+            )
+
+
+def _refuse(message: str) -> bool:
+    raise ValidationError(message)
