@@ -179,4 +179,4 @@ def serve(host: str, port: int) -> None:
 
 
 # The commands of the registries and of the matching register themselves on `main`.
-from foncier.cli import match, records  # noqa: E402, F401
+from foncier.cli import match, records, scenario  # noqa: E402, F401

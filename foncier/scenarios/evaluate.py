@@ -103,11 +103,10 @@ def _capped_path(use: str, years: int, document: dict[str, Any]) -> np.ndarray:
 def lot_rows(per_lot: pd.DataFrame) -> list[dict[str, Any]]:
     """The per-lot figures as JSON-ready rows (NaN becomes null)."""
     frame = per_lot[list(LOT_KEYS)].astype(object)
-    return [
-        {str(k): (None if isinstance(v, float) and np.isnan(v) else _plain(v)) for k, v in row.items()}
-        for row in frame.to_dict(orient="records")
-    ]
+    return [{str(k): _plain(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
 
 
 def _plain(value: Any) -> Any:
-    return value.item() if hasattr(value, "item") else value
+    """A JSON-ready value: numpy scalars as Python's, NaN as null."""
+    value = value.item() if hasattr(value, "item") else value
+    return None if isinstance(value, float) and np.isnan(value) else value

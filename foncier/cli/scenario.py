@@ -1,0 +1,103 @@
+"""The `foncier scenario` commands: the planners' price-cap scenarios."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from foncier.cli import _session, main
+
+
+@main.group("scenario", cls=click.Group)
+def scenario() -> None:
+    """Scénarios de plafonnement des prix de sortie d'une opération d'aménagement."""
+
+
+_FILE = click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+
+
+@scenario.command("run")
+@_FILE
+@click.option("--json", "as_json", is_flag=True, help="Résultat en JSON.")
+def run_command(file: Path, as_json: bool) -> None:
+    """Calcule le scénario de FILE (YAML ou JSON) : charges foncières, bilan, couverture."""
+    from foncier.scenarios.document import read_document
+    from foncier.scenarios.service import run_scenario
+
+    document = read_document(file)
+    with _session() as session:
+        result = run_scenario(session, document)
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    _print_run(result)
+
+
+@scenario.command("sweep")
+@_FILE
+@click.option("--caps", help="Plafonds en part du prix de marché, ex. 0.5,0.6,0.7,0.8,0.9,1")
+@click.option("--shares", help="Parts ESS de chaque lot, ex. 0,0.1,0.2,0.3")
+@click.option("--json", "as_json", is_flag=True, help="Résultat en JSON.")
+def sweep_command(file: Path, caps: str | None, shares: str | None, as_json: bool) -> None:
+    """Balaye plafond × part ESS : bilan de l'aménageur et ligne d'équilibre."""
+    from foncier.scenarios.document import read_document
+    from foncier.scenarios.service import DEFAULT_CAPS, DEFAULT_SHARES, sweep_scenario
+
+    result = sweep_scenario(
+        read_document(file),
+        _numbers(caps, "--caps") if caps else DEFAULT_CAPS,
+        _numbers(shares, "--shares") if shares else DEFAULT_SHARES,
+    )
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    for point in result["break_even"]:
+        where = (
+            "le bilan ne change pas de signe dans la grille"
+            if point["share"] is None
+            else f"équilibre à une part ESS de {_pct(point['share'])}"
+        )
+        click.echo(f"Plafond à {_pct(point['cap'], 0)} du marché : {where}")
+
+
+def _numbers(raw: str, option: str) -> list[float]:
+    try:
+        return [float(v.replace(",", ".")) for v in raw.replace(";", " ").split()]
+    except ValueError:
+        raise click.BadParameter(
+            f"« {raw} » : attendu des nombres séparés par des espaces ou des points-virgules",
+            param_hint=option,
+        ) from None
+
+
+def _print_run(result: dict[str, Any]) -> None:
+    click.echo(f"Scénario « {result['name']} »")
+    for lot in result["lots"]:
+        click.echo(
+            f"  {lot['ref']} ({lot['use']}) : charge foncière {_eur(lot['cfa_market_eur'])}, "
+            f"part ESS {lot['ess_sdp_m2']:.0f} m² → {_eur(lot['cfa_ess_eur'])}, "
+            f"perte {_eur(lot['revenue_loss_eur'])}"
+        )
+    click.echo(
+        f"Bilan de l'aménageur : {_eur(result['balance_before_eur'])} avant, "
+        f"{_eur(result['balance_after_eur'])} après ; contribution nécessaire "
+        f"{_eur(result['contribution_needed_eur'])}."
+    )
+    cover = result["coverage"]
+    click.echo(
+        f"Couverture : {cover['needs_served']} besoin(s) servi(s) sur "
+        f"{cover['premises_offered']} local(aux) ESS, {cover['area_served_m2']:.0f} m², "
+        f"{cover['jobs_hosted']} emploi(s) ; {len(cover['unaffordable'])} besoin(s) trop cher(s)."
+    )
+
+
+def _eur(value: float) -> str:
+    return f"{value:,.0f} €".replace(",", " ")
+
+
+def _pct(share: float, decimals: int = 1) -> str:
+    """French percentages: a decimal comma and a space before the sign."""
+    return f"{share * 100:.{decimals}f}".replace(".", ",") + "\u202f%"
