@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from foncier.cli import _session, main
+from foncier.cli import _session, _user, main
 
 
 @main.group("scenario", cls=click.Group)
@@ -61,6 +61,70 @@ def sweep_command(file: Path, caps: str | None, shares: str | None, as_json: boo
             else f"équilibre à une part ESS de {_pct(point['share'])}"
         )
         click.echo(f"Plafond à {_pct(point['cap'], 0)} du marché : {where}")
+
+
+@scenario.command("save")
+@_FILE
+@click.option("--operation", "operation_ref", help="Référence d'une opération enregistrée.")
+def save_command(file: Path, operation_ref: str | None) -> None:
+    """Enregistre le scénario de FILE (et son opération, si elle est nouvelle)."""
+    from foncier.scenarios.document import read_document
+    from foncier.scenarios.store import save
+
+    with _session() as session:
+        saved = save(session, read_document(file), _user(), operation_ref=operation_ref)
+        click.echo(
+            f"Scénario {saved.ref} « {saved.nom} » enregistré (opération {saved.operation.ref})."
+        )
+
+
+@scenario.command("list")
+def list_command() -> None:
+    """Les scénarios enregistrés, par opération."""
+    from foncier.scenarios.store import list_scenarios
+
+    with _session() as session:
+        for saved in list_scenarios(session):
+            mark = " (retenu)" if saved.retenu else ""
+            click.echo(f"{saved.operation.ref}  {saved.ref}  {saved.nom}{mark}")
+
+
+@scenario.command("copy")
+@click.argument("ref")
+@click.argument("name")
+def copy_command(ref: str, name: str) -> None:
+    """Copie le scénario REF sous le nom NAME."""
+    from foncier.scenarios.store import copy_scenario
+
+    with _session() as session:
+        saved = copy_scenario(session, ref, name, _user())
+        click.echo(f"Scénario {saved.ref} « {saved.nom} » créé d'après {ref}.")
+
+
+@scenario.command("adopt")
+@click.argument("ref")
+def adopt_command(ref: str) -> None:
+    """Retient le scénario REF : ses plafonds s'appliquent à l'appariement courant."""
+    from foncier.scenarios.store import adopt
+
+    with _session() as session:
+        saved = adopt(session, ref, _user())
+        click.echo(f"Scénario {saved.ref} retenu pour l'opération {saved.operation.ref}.")
+
+
+@scenario.command("compare")
+@click.argument("refs", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Résultat en JSON.")
+def compare_command(refs: tuple[str, ...], as_json: bool) -> None:
+    """Compare côte à côte les scénarios REFS enregistrés."""
+    from foncier.scenarios.service import compare_saved
+
+    with _session() as session:
+        table = compare_saved(session, list(refs))
+    if as_json:
+        click.echo(table.to_json(force_ascii=False, indent=2))
+        return
+    click.echo(table.map(lambda v: f"{v:,.0f}".replace(",", " ")).to_string())
 
 
 def _numbers(raw: str, option: str) -> list[float]:

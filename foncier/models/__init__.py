@@ -5,6 +5,7 @@ from foncier.models.history import Historique
 from foncier.models.matching import Appariement, Proposition, ReglagesAppariement
 from foncier.models.reference import Commune, Filiere, FormeJuridiqueRef, Friche, Qpv
 from foncier.models.registry import Acteur, Besoin, Local
+from foncier.models.scenarios import Operation, Scenario
 
 __all__ = [
     "Acteur",
@@ -17,7 +18,9 @@ __all__ = [
     "Friche",
     "Historique",
     "Local",
+    "Operation",
     "Proposition",
     "Qpv",
     "ReglagesAppariement",
+    "Scenario",
 ]

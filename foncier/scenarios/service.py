@@ -104,6 +104,19 @@ def _check_grid(caps: Sequence[float], shares: Sequence[float]) -> None:
         raise InvalidInput.from_errors(errors)
 
 
+def compare_saved(session: Session, refs: list[str]) -> pd.DataFrame:
+    """Saved scenarios side by side, each run afresh on today's open needs."""
+    from foncier.scenarios.store import compose, get_scenario
+
+    results = {}
+    for ref in refs:
+        saved = get_scenario(session, ref)
+        results[f"{ref} {saved.nom}"] = run_scenario(
+            session, compose(saved.operation, saved.clause)
+        )
+    return comparison(results)
+
+
 def comparison(results: dict[str, dict[str, Any]]) -> pd.DataFrame:
     """Scenarios side by side: one column per scenario, one row per headline figure."""
     keys = (

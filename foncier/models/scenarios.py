@@ -1,0 +1,48 @@
+"""Urban development operations and their price-cap scenarios, as planners save them.
+
+An operation holds what the market gives (perimeter, programme of lots, the public
+developer's other receipts and expenditures); a scenario holds one clause over it. Both are
+versioned and recorded in the append-only history.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from foncier.models.base import Base, Registered, multipolygon
+
+
+class Operation(Registered, Base):
+    """An opération d'aménagement: its perimeter (Lambert-93) and its programme."""
+
+    __tablename__ = "operations"
+    __table_args__ = (UniqueConstraint("source", "ref"),)
+
+    nom: Mapped[str] = mapped_column(String(200))
+    perimetre: Mapped[Any] = mapped_column(multipolygon())
+    # lots (market inputs, point), other_receipts_eur, other_expenditures_eur
+    programme: Mapped[dict[str, Any]] = mapped_column(JSONB)
+
+    scenarios: Mapped[list[Scenario]] = relationship(back_populates="operation")
+
+
+class Scenario(Registered, Base):
+    """One clause over an operation; ``retenu`` makes its caps apply in everyday matching."""
+
+    __tablename__ = "scenarios"
+    __table_args__ = (UniqueConstraint("source", "ref"),)
+
+    operation_id: Mapped[int] = mapped_column(
+        ForeignKey("operations.id", ondelete="RESTRICT"), index=True
+    )
+    nom: Mapped[str] = mapped_column(String(200))
+    # per-lot clause keys by lot ref, and the scenario's parameters (duration, indices…)
+    clause: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    retenu: Mapped[bool] = mapped_column(default=False, server_default="false")
+    archive: Mapped[bool] = mapped_column(default=False, server_default="false")
+
+    operation: Mapped[Operation] = relationship(back_populates="scenarios")
