@@ -19,7 +19,11 @@ csrf = CSRFProtect()
 def init_app(app: Flask) -> None:
     csrf.init_app(app)
     for name, blueprint in app.blueprints.items():
-        if name in (*KINDS, "appariements"):  # the JSON API: no cookie session, no CSRF
+        if name in (
+            *KINDS,
+            "appariements",
+            "scenarios",
+        ):  # the JSON API: no cookie session, no CSRF
             csrf.exempt(blueprint)
     app.register_blueprint(home.bp)
     app.register_blueprint(imports.bp)

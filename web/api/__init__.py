@@ -9,7 +9,7 @@ from flask_smorest import Api
 
 from foncier.registry import KINDS
 from foncier.schemas.fields import Geometry
-from web.api import matching
+from web.api import matching, scenarios
 from web.api.problems import ProblemSchema
 from web.api.registry import registry_blueprint
 
@@ -55,3 +55,4 @@ def init_app(app: Flask) -> None:
     for kind in KINDS.values():
         api.register_blueprint(registry_blueprint(kind))
     api.register_blueprint(matching.blp)
+    api.register_blueprint(scenarios.blp)

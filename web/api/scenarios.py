@@ -1,0 +1,205 @@
+"""Price-cap scenarios through the API: compute, sweep, save, copy, edit, adopt, compare."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+from flask import request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from foncier.scenarios.document import document_json, validate_document
+from foncier.scenarios.service import (
+    DEFAULT_CAPS,
+    DEFAULT_SHARES,
+    compare_saved,
+    run_scenario,
+    sweep_scenario,
+)
+from foncier.scenarios.store import (
+    adopt,
+    compose,
+    copy_scenario,
+    get_scenario,
+    list_scenarios,
+    save,
+    update_clause,
+)
+from foncier.schemas.fields import FrenchSchema, load, number, text
+from foncier.schemas.scenario import ScenarioSchema
+from web import store
+from web.api.registry import VersionArgs, _body, _problems
+from web.context import acting_user
+
+blp = Blueprint(
+    "scenarios",
+    __name__,
+    url_prefix="/api/v1/scenarios",
+    description="Scénarios de plafonnement des prix de sortie d'une opération d'aménagement.",
+)
+
+
+class SweepSchema(FrenchSchema):
+    scenario = ma.fields.Nested(ScenarioSchema, required=True)
+    caps = ma.fields.List(number(0, strict_min=True, maximum=1), load_default=list(DEFAULT_CAPS))
+    shares = ma.fields.List(number(0, maximum=1), load_default=list(DEFAULT_SHARES))
+
+
+class SaveArgs(FrenchSchema):
+    operation = text(128, load_default=None, metadata={"description": "Opération existante"})
+
+
+class CopySchema(FrenchSchema):
+    name = text(200, required=True)
+
+
+class CompareArgs(FrenchSchema):
+    refs = ma.fields.List(text(128), required=True)
+
+
+class SavedSchema(ma.Schema):
+    ref = ma.fields.String()
+    name = ma.fields.String()
+    operation = ma.fields.String()
+    version = ma.fields.Integer()
+    adopted = ma.fields.Boolean()
+    scenario = ma.fields.Dict()
+
+
+class SweepResultSchema(ma.Schema):
+    grid = ma.fields.List(ma.fields.Dict(), metadata={"description": "cap, share, balance…"})
+    break_even = ma.fields.List(ma.fields.Dict(), metadata={"description": "cap → share"})
+
+
+class ComparisonSchema(ma.Schema):
+    scenarios = ma.fields.Dict(metadata={"description": "scénario → chiffres clés"})
+
+
+class ResultSchema(ma.Schema):
+    name = ma.fields.String()
+    lots = ma.fields.List(ma.fields.Dict(), metadata={"description": "chiffres par lot"})
+    balance_before_eur = ma.fields.Float()
+    balance_after_eur = ma.fields.Float()
+    contribution_needed_eur = ma.fields.Float()
+    revenue_loss_eur = ma.fields.Float()
+    needs_served = ma.fields.Integer()
+    ess_area_m2 = ma.fields.Float(metadata={"description": "SDP ESS (m²)"})
+    ess_usable_area_m2 = ma.fields.Float(metadata={"description": "SU ESS (m²)"})
+    lots_below_minimum_margin = ma.fields.List(ma.fields.String())
+    who_pays = ma.fields.Dict()
+    revenue_loss_per_ess_m2_eur = ma.fields.Float(allow_none=True)
+    tenant_savings_per_ess_m2_eur = ma.fields.Float(allow_none=True)
+    coverage = ma.fields.Dict(metadata={"description": "besoins servis, par filière, trop chers"})
+
+
+def _document() -> dict[str, Any]:
+    return validate_document(request.get_json(silent=True))
+
+
+def _view(ref: str, *, with_document: bool = True) -> dict[str, Any]:
+    saved = get_scenario(store.session(), ref)
+    view: dict[str, Any] = {
+        "ref": saved.ref,
+        "name": saved.nom,
+        "operation": saved.operation.ref,
+        "version": saved.version,
+        "adopted": saved.retenu,
+    }
+    if with_document:
+        view["scenario"] = document_json(compose(saved.operation, saved.clause))
+    return view
+
+
+@blp.route("/calcul")
+class Compute(MethodView):
+    @blp.doc(requestBody=_body(ScenarioSchema()), **_problems(422))
+    @blp.response(200, ResultSchema)
+    def post(self) -> Any:
+        """Calcule un scénario sans l'enregistrer (le contenu d'un fichier de scénario)."""
+        return run_scenario(store.session(), _document())
+
+
+@blp.route("/balayage")
+class Sweep(MethodView):
+    @blp.doc(requestBody=_body(SweepSchema()), **_problems(422))
+    @blp.response(200, SweepResultSchema)
+    def post(self) -> Any:
+        """Balaye plafond × part ESS ; renvoie la grille et la ligne d'équilibre."""
+        args = load(SweepSchema(), request.get_json(silent=True))
+        document = validate_document(document_json(args["scenario"]))
+        return sweep_scenario(document, args["caps"], args["shares"])
+
+
+@blp.route("")
+class Collection(MethodView):
+    @blp.response(200, SavedSchema(many=True))
+    def get(self) -> Any:
+        """Les scénarios enregistrés."""
+        return [_view(s.ref, with_document=False) for s in list_scenarios(store.session())]
+
+    @blp.arguments(SaveArgs, location="query")
+    @blp.doc(requestBody=_body(ScenarioSchema()), **_problems(409, 422))
+    @blp.response(201, SavedSchema)
+    def post(self, args: dict[str, Any]) -> Any:
+        """Enregistre un scénario (et son opération si elle est nouvelle)."""
+        saved = save(
+            store.session(), _document(), acting_user("api"), operation_ref=args["operation"]
+        )
+        return _view(saved.ref)
+
+
+@blp.route("/comparaison")
+class Compare(MethodView):
+    @blp.arguments(CompareArgs, location="query")
+    @blp.response(200, ComparisonSchema)
+    @blp.doc(**_problems(404, 422))
+    def get(self, args: dict[str, Any]) -> Any:
+        """Les chiffres clés de scénarios enregistrés, côte à côte."""
+        return {"scenarios": compare_saved(store.session(), args["refs"]).to_dict()}
+
+
+@blp.route("/<ref>")
+class Item(MethodView):
+    @blp.response(200, SavedSchema)
+    @blp.doc(**_problems(404))
+    def get(self, ref: str) -> Any:
+        """Un scénario enregistré, avec son document complet et sa version."""
+        return _view(ref)
+
+    @blp.arguments(VersionArgs, location="query")
+    @blp.doc(requestBody=_body(ScenarioSchema()), **_problems(404, 409, 422))
+    @blp.response(200, SavedSchema)
+    def put(self, args: dict[str, Any], ref: str) -> Any:
+        """Remplace la clause (même opération, mêmes lots) ; 409 si la version a changé."""
+        update_clause(store.session(), ref, _document(), args["version"], acting_user("api"))
+        return _view(ref)
+
+
+@blp.route("/<ref>/resultat")
+class Result(MethodView):
+    @blp.response(200, ResultSchema)
+    @blp.doc(**_problems(404))
+    def get(self, ref: str) -> Any:
+        """Calcule un scénario enregistré sur les besoins ouverts d'aujourd'hui."""
+        saved = get_scenario(store.session(), ref)
+        return run_scenario(store.session(), compose(saved.operation, saved.clause))
+
+
+@blp.route("/<ref>/copie")
+class Copy(MethodView):
+    @blp.doc(requestBody=_body(CopySchema()), **_problems(404, 422))
+    @blp.response(201, SavedSchema)
+    def post(self, ref: str) -> Any:
+        """Copie un scénario sous un nouveau nom."""
+        name = load(CopySchema(), request.get_json(silent=True))["name"]
+        return _view(copy_scenario(store.session(), ref, name, acting_user("api")).ref)
+
+
+@blp.route("/<ref>/retenir")
+class Adopt(MethodView):
+    @blp.response(200, SavedSchema)
+    @blp.doc(**_problems(404))
+    def post(self, ref: str) -> Any:
+        """Retient ce scénario : ses plafonds s'appliquent à l'appariement courant."""
+        return _view(adopt(store.session(), ref, acting_user("api")).ref)
