@@ -166,11 +166,19 @@ class Geometry(fields.Field):
     def _repaired(self, geom: BaseGeometry) -> BaseGeometry:
         if geom.is_valid:
             return geom
-        fixed = shapely.make_valid(geom)
-        polygons = [g for g in getattr(fixed, "geoms", [fixed]) if g.geom_type == "Polygon"]
-        if polygons and abs(sum(p.area for p in polygons) - geom.area) <= 0.001 * geom.area:
+        polygons = repaired_polygons(geom)
+        if polygons:
             return shapely.MultiPolygon(polygons) if "MultiPolygon" in self.kinds else polygons[0]
         raise self.make_error("unrepairable")
+
+
+def repaired_polygons(geom: BaseGeometry) -> list[shapely.Polygon]:
+    """The polygons of ``make_valid(geom)`` if they keep its area within 0.1 %, else none."""
+    fixed = shapely.make_valid(geom)
+    polygons = [g for g in getattr(fixed, "geoms", [fixed]) if g.geom_type == "Polygon"]
+    if polygons and abs(sum(p.area for p in polygons) - geom.area) <= 0.001 * geom.area:
+        return polygons
+    return []
 
 
 COORDINATE_DECIMALS = 7  # 1 cm: beyond it, digits are noise from the Lambert-93 round trip
