@@ -20,7 +20,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from foncier.candidates import OPEN_NEEDS
-from foncier.geo import to_store
+from foncier.geo import to_store, to_wgs84
 from foncier.match_settings import current_settings
 from matching.allocation import allocate_optimal
 from matching.constraints import check_constraints, take_m2
@@ -204,6 +204,7 @@ def summarise(
     served = allocation.assignments.merge(needs, on="need_id").merge(
         units[["premises_id", "unit_ref", "lot_ref"]], on="premises_id"
     )
+    served["need_lon"], served["need_lat"] = _positions(served)
     return {
         "needs_served": len(served),
         "area_served_m2": float(served["area_m2"].sum()),
@@ -211,12 +212,32 @@ def summarise(
         "premises_offered": len(units),
         "by_sector": _by_sector(served),
         "served": _records(
-            served[["ref", "unit_ref", "lot_ref", "area_m2", "score", "sector_label"]].rename(
+            served[
+                [
+                    "ref",
+                    "unit_ref",
+                    "lot_ref",
+                    "area_m2",
+                    "score",
+                    "sector_label",
+                    "need_lon",
+                    "need_lat",
+                ]
+            ].rename(
                 columns={"ref": "need_ref", "unit_ref": "premises_ref", "sector_label": "sector"}
             )
         ),
         "unaffordable": _unaffordable(checks, needs, served),
     }
+
+
+def _positions(served: pd.DataFrame) -> tuple[list[float], list[float]]:
+    """Where each served need is drawn (WGS84): its point, else a point of its zone."""
+    points = [
+        to_wgs84(c if c is not None else z.representative_point())
+        for c, z in zip(served["centre"], served["zone"], strict=True)
+    ]
+    return [p.x for p in points], [p.y for p in points]
 
 
 def _by_sector(served: pd.DataFrame) -> list[dict[str, Any]]:

@@ -45,6 +45,12 @@ def parse_document(raw: str, *, json_only: bool = False, name: str = "scénario"
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
         kind = "JSON" if json_only else "YAML"
         raise InvalidInput(f"« {name} » n'est pas un {kind} valide : {exc}") from None
+    if not isinstance(data, dict):
+        found = "rien" if data is None else type(data).__name__
+        raise InvalidInput(
+            f"« {name} » : attendu un scénario, un objet avec au moins perimeter et lots "
+            f"(voir data/scenario-exemple.yaml) ; trouvé : {found}."
+        )
     return validate_document(data)
 
 

@@ -1,0 +1,126 @@
+"""The Folium map of an operation: its perimeter, its lots and the needs they would serve."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import folium
+import geopandas as gpd
+from shapely.geometry import LineString, Point, shape
+
+from web.maps import MapAssets, _points, _polygons, _tagged, base_map, score_colour
+
+
+def operation_map(
+    document: dict[str, Any], result: dict[str, Any], assets: MapAssets
+) -> folium.Map:
+    """Perimeter, lots (ESS m², capped price or rent) and served needs linked to their lot."""
+    fmap = base_map(assets)
+    perimeter = (
+        shape(document["perimeter"])
+        if isinstance(document["perimeter"], dict)
+        else document["perimeter"]
+    )
+    frame = gpd.GeoDataFrame([{"nom": document["name"]}], geometry=[perimeter], crs=4326)
+    _polygons(
+        fmap,
+        frame,
+        "Périmètre",
+        ["nom"],
+        ["Opération"],
+        {"color": "#7a0177", "weight": 3, "fillOpacity": 0.06},
+    )
+    lots = _lots(document, result)
+    if not lots.empty:
+        _points(
+            fmap,
+            lots,
+            "Lots",
+            ["ref", "usage", "sdp_ess", "prix_ess"],
+            ["Lot", "Usage", "SDP ESS", "Prix ou loyer ESS"],
+            colour="#7a0177",
+            radius=9,
+        )
+    served = result["coverage"]["served"]
+    if served:
+        where = {row["ref"]: row.geometry for _, row in lots.iterrows()}
+        _served(fmap, served, where)
+    minx, miny, maxx, maxy = gpd.GeoSeries(
+        [perimeter, *_needs_points(served)], crs=4326
+    ).total_bounds
+    fmap.fit_bounds([[miny, minx], [maxy, maxx]], padding=(20, 20))
+    return fmap
+
+
+def _lots(document: dict[str, Any], result: dict[str, Any]) -> gpd.GeoDataFrame:
+    figures = {lot["ref"]: lot for lot in result["lots"]}
+    perimeter = (
+        shape(document["perimeter"])
+        if isinstance(document["perimeter"], dict)
+        else document["perimeter"]
+    )
+    rows, points = [], []
+    for lot in document["lots"]:
+        point = lot.get("point")
+        figure = figures[lot["ref"]]
+        rows.append(
+            {
+                "ref": lot["ref"],
+                "usage": lot["use"],
+                "sdp_ess": f"{figure['ess_sdp_m2']:.0f} m²",
+                "prix_ess": _price(figure),
+            }
+        )
+        geometry = point if point is not None else perimeter.representative_point()
+        points.append(shape(geometry) if isinstance(geometry, dict) else geometry)
+    return gpd.GeoDataFrame(rows, geometry=points, crs=4326)
+
+
+def _price(figure: dict[str, Any]) -> str:
+    if figure.get("ess_rent_eur_m2_year") is not None:
+        return f"{figure['ess_rent_eur_m2_year']:.0f} €/m²/an"
+    if figure.get("ess_price_eur_m2") is not None:
+        return f"{figure['ess_price_eur_m2']:.0f} €/m²"
+    return "—"
+
+
+def _needs_points(served: list[dict[str, Any]]) -> list[Point]:
+    return [Point(s["need_lon"], s["need_lat"]) for s in served]
+
+
+def _served(fmap: folium.Map, served: list[dict[str, Any]], lots: dict[str, Any]) -> None:
+    rows = [
+        {
+            "besoin": s["need_ref"],
+            "local": s["premises_ref"],
+            "filiere": s["sector"],
+            "surface": f"{s['area_m2']:.0f} m²",
+            "score": round(s["score"], 2),
+            "couleur": score_colour(s["score"]),
+        }
+        for s in served
+    ]
+    needs = gpd.GeoDataFrame(rows, geometry=_needs_points(served), crs=4326)
+    links = gpd.GeoDataFrame(
+        rows,
+        geometry=[
+            LineString([p, lots[s["lot_ref"]]]) for p, s in zip(needs.geometry, served, strict=True)
+        ],
+        crs=4326,
+    )
+    folium.GeoJson(
+        _tagged(links, "Liens"),
+        name="Liens",
+        style_function=lambda f: {"color": f["properties"]["couleur"], "weight": 2, "opacity": 0.7},
+    ).add_to(fmap)
+    folium.GeoJson(
+        _tagged(needs, "Besoins servis"),
+        name="Besoins servis",
+        marker=folium.CircleMarker(radius=6, weight=1, fill=True, fill_opacity=0.9),
+        style_function=lambda f: {"color": "#333", "fillColor": f["properties"]["couleur"]},
+        tooltip=folium.GeoJsonTooltip(
+            fields=["besoin", "filiere", "local", "surface", "score"],
+            aliases=["Besoin", "Filière", "Local ESS", "Surface", "Score"],
+        ),
+    ).add_to(fmap)
+    folium.LayerControl(collapsed=True).add_to(fmap)

@@ -1,0 +1,195 @@
+"""The planners' pages: saved scenarios, one scenario's figures, charts and map, comparison."""
+
+from __future__ import annotations
+
+import base64
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from werkzeug.utils import secure_filename
+from werkzeug.wrappers import Response
+
+from foncier.errors import Conflict, InvalidInput
+from foncier.scenarios.charts import balance_heatmap, cap_curves_figure, svg, who_pays_figure
+from foncier.scenarios.document import document_json, parse_document, validate_document
+from foncier.scenarios.perimeter import perimeter_geojson
+from foncier.scenarios.service import cap_curves, compare_saved, run_scenario, sweep_scenario
+from foncier.scenarios.store import (
+    adopt,
+    compose,
+    copy_scenario,
+    get_scenario,
+    list_scenarios,
+    save,
+    update_clause,
+)
+from web import store
+from web.context import acting_user
+from web.scenario_map import operation_map
+from web.views.home import map_assets, map_parts
+
+bp = Blueprint("scenarios_pages", __name__, url_prefix="/scenarios")
+CURVE_CAPS = (0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
+EXAMPLE = Path(__file__).parents[2] / "data" / "scenario-exemple.yaml"
+# Clause fields the page edits, per lot and for the scenario.
+LOT_FIELDS = (
+    ("ess_share", "Part ESS"),
+    ("cap_share_of_market", "Plafond (part du marché)"),
+    ("cap_price_eur_m2", "Prix plafond €/m²"),
+    ("cap_rent_eur_m2_year", "Loyer plafond €/m²/an"),
+    ("ess_land_charge_eur_m2", "Charge foncière ESS fixée €/m²"),
+)
+SCENARIO_FIELDS = (
+    ("duration_years", "Durée de la clause (années)"),
+    ("discount_rate", "Taux d'actualisation"),
+    ("market_rent_growth", "Évolution des loyers de marché"),
+    ("fonciere_yield", "Rendement de la Foncière"),
+    ("min_margin", "Marge minimale du promoteur"),
+)
+
+
+@bp.get("/")
+def index() -> str:
+    return render_template("scenarios_liste.html", scenarios=list_scenarios(store.session()))
+
+
+@bp.post("/")
+def upload() -> Response:
+    """A scenario file (YAML or JSON), and optionally a perimeter file that replaces its own."""
+    scenario_file = request.files.get("scenario")
+    raw = (
+        scenario_file.read().decode("utf-8-sig")
+        if scenario_file and scenario_file.filename
+        else EXAMPLE.read_text(encoding="utf-8")
+    )
+    name = scenario_file.filename if scenario_file and scenario_file.filename else EXAMPLE.name
+    document = parse_document(raw, json_only=name.lower().endswith(".json"), name=name)
+    perimeter_file = request.files.get("perimetre")
+    if perimeter_file and perimeter_file.filename:
+        document = validate_document(
+            {**document_json(document), "perimeter": _perimeter(perimeter_file)}
+        )
+    saved = save(store.session(), document, acting_user("web"))
+    return redirect(url_for(".show", ref=saved.ref))
+
+
+def _perimeter(upload: Any) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / (secure_filename(upload.filename) or "perimetre")
+        upload.save(path)
+        return perimeter_geojson(path)
+
+
+@bp.get("/<ref>")
+def show(ref: str) -> str:
+    return _page(ref)
+
+
+@bp.post("/<ref>")
+def edit(ref: str) -> Response | tuple[str, int]:
+    session = store.session()
+    saved = get_scenario(session, ref)
+    document = document_json(compose(saved.operation, saved.clause))
+    typed = _typed_clause(document)
+    try:
+        update_clause(session, ref, validate_document(document), _version(), acting_user("web"))
+    except (InvalidInput, Conflict) as error:
+        errors = getattr(error, "errors", {}) or {"": [error.message]}
+        return _page(ref, typed=typed, errors=errors), error.status
+    return redirect(url_for(".show", ref=ref))
+
+
+def _version() -> int:
+    try:
+        return int(request.form.get("version", ""))
+    except ValueError:
+        raise InvalidInput(
+            f"« {request.form.get('version')} » : version attendue (un entier)."
+        ) from None
+
+
+def _typed_clause(document: dict[str, Any]) -> dict[str, str]:
+    """Apply the form's values to the document (text kept as typed, for a refused form)."""
+    typed: dict[str, str] = {}
+    document["name"] = typed["name"] = request.form.get("name", document["name"])
+    for key, _ in SCENARIO_FIELDS:
+        typed[key] = request.form.get(key, "")
+        document[key] = _number(typed[key])
+    for index, lot in enumerate(document["lots"]):
+        for key, _ in LOT_FIELDS:
+            name = f"lots-{index}-{key}"
+            typed[name] = request.form.get(name, "")
+            lot[key] = _number(typed[name])
+    return typed
+
+
+def _number(text: str) -> Any:
+    """A typed number (decimal comma allowed); an empty box means "not given"; anything else
+    goes to the schema as typed, which names it in its error."""
+    cleaned = text.strip().replace(",", ".").replace("\u202f", "").replace(" ", "")
+    if not cleaned:
+        return None
+    try:
+        return float(cleaned)
+    except ValueError:
+        return text
+
+
+@bp.post("/<ref>/copie")
+def copy(ref: str) -> Response:
+    name = request.form.get("name", "").strip()
+    if not name:
+        raise InvalidInput("Donnez un nom à la copie.")
+    copied = copy_scenario(store.session(), ref, name, acting_user("web"))
+    return redirect(url_for(".show", ref=copied.ref))
+
+
+@bp.post("/<ref>/retenir")
+def adopt_view(ref: str) -> Response:
+    adopt(store.session(), ref, acting_user("web"))
+    return redirect(url_for(".show", ref=ref))
+
+
+@bp.get("/comparer")
+def compare() -> str:
+    refs = request.args.getlist("refs")
+    if not refs:
+        raise InvalidInput("Cochez au moins un scénario à comparer.")
+    table = compare_saved(store.session(), refs)
+    return render_template("scenarios_comparaison.html", table=table)
+
+
+def _page(
+    ref: str, typed: dict[str, str] | None = None, errors: dict[str, list[str]] | None = None
+) -> str:
+    session = store.session()
+    saved = get_scenario(session, ref)
+    document = compose(saved.operation, saved.clause)
+    result = run_scenario(session, document)
+    sweep = sweep_scenario(document)
+    curves = cap_curves(session, document, CURVE_CAPS)
+    charts = {
+        "heatmap": balance_heatmap(sweep["grid"], sweep["break_even"]),
+        "curves": cap_curves_figure(curves),
+        "who_pays": who_pays_figure(result["who_pays"]),
+    }
+    return render_template(
+        "scenario.html",
+        saved=saved,
+        document=document_json(document),
+        result=result,
+        break_even=sweep["break_even"],
+        curves=curves,
+        charts={name: _data_uri(svg(figure)) for name, figure in charts.items()},
+        lot_fields=LOT_FIELDS,
+        scenario_fields=SCENARIO_FIELDS,
+        typed=typed or {},
+        errors=errors or {},
+        **map_parts(operation_map(document, result, map_assets())),
+    )
+
+
+def _data_uri(text: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(text.encode()).decode()
