@@ -40,6 +40,7 @@ def sweep_scenario(
     shares: Sequence[float] = DEFAULT_SHARES,
 ) -> dict[str, Any]:
     """The balance over a cap × share grid (caps as shares of market), and its break-even line."""
+    caps, shares = [float(c) for c in caps], [float(s) for s in shares]
     _check_grid(caps, shares)
     grid = sweep(
         lots_frame(document),
@@ -62,6 +63,7 @@ def cap_curves(
     session: Session, document: dict[str, Any], caps: Sequence[float] = DEFAULT_CAPS
 ) -> list[dict[str, Any]]:
     """At the scenario's own ESS shares: cost per ESS m² and needs served, cap by cap."""
+    caps = [float(c) for c in caps]
     _check_grid(caps, [0.0])
     rows = []
     for cap in caps:
