@@ -12,6 +12,7 @@ import yaml
 
 from foncier.errors import InvalidInput
 from foncier.geo import to_store
+from foncier.scenarios.indices import read_index_series
 from foncier.schemas.fields import load
 from foncier.schemas.scenario import ScenarioSchema
 from matching.pricecap.clause import programme_shares
@@ -36,10 +37,16 @@ def read_document(path: Path) -> dict[str, Any]:
         raw = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise InvalidInput(f"« {path} » : fichier illisible ({exc}).") from None
-    return parse_document(raw, json_only=path.suffix.lower() == ".json", name=str(path))
+    return parse_document(
+        raw, json_only=path.suffix.lower() == ".json", name=str(path), folder=path.parent
+    )
 
 
-def parse_document(raw: str, *, json_only: bool = False, name: str = "scénario") -> dict[str, Any]:
+def parse_document(
+    raw: str, *, json_only: bool = False, name: str = "scénario", folder: Path | None = None
+) -> dict[str, Any]:
+    """Parse and validate; ``folder`` lets ``indices.<name>.series_file`` name a CSV file
+    (INSEE's format) beside the document: only a file read from the command line may."""
     try:
         data = json.loads(raw) if json_only else yaml.safe_load(raw)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
@@ -51,7 +58,27 @@ def parse_document(raw: str, *, json_only: bool = False, name: str = "scénario"
             f"« {name} » : attendu un scénario, un objet avec au moins perimeter et lots "
             f"(voir data/scenario-exemple.yaml) ; trouvé : {found}."
         )
+    _read_series_files(data, folder)
     return validate_document(data)
+
+
+def _read_series_files(data: dict[str, Any], folder: Path | None) -> None:
+    indices = data.get("indices")
+    if not isinstance(indices, dict):
+        return
+    for name, setting in indices.items():
+        if not isinstance(setting, dict) or "series_file" not in setting:
+            continue
+        if folder is None:
+            raise InvalidInput.from_errors(
+                {
+                    f"indices[{name}][series_file]": [
+                        "Permis seulement dans un fichier lu par la "
+                        "ligne de commande ; ici, donnez la série elle-même (series)."
+                    ]
+                }
+            )
+        setting["series"] = read_index_series(folder / str(setting.pop("series_file")))
 
 
 def validate_document(data: Any) -> dict[str, Any]:

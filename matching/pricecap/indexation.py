@@ -47,6 +47,8 @@ def parse_quarter(text: str) -> pd.Period:
     if cleaned.startswith(("T", "Q")) and len(cleaned) == 6:  # T12023
         cleaned = cleaned[2:] + "Q" + cleaned[1]
     cleaned = cleaned.replace("T", "Q")
+    if "Q" not in cleaned:  # a bare year would silently read as its first quarter
+        raise ValueError(f"« {text} » n'est pas un trimestre (ex. 2024-T1)")
     try:
         return pd.Period(cleaned, freq="Q")
     except ValueError as exc:
