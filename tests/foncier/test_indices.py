@@ -87,7 +87,7 @@ def test_a_falling_index_lowers_the_capped_rent_too() -> None:
                 "lots": [rented_lot()],
             }
         )
-        return float(evaluate(document)[0].loc[0, "tenant_savings_pv_eur"])
+        return float(evaluate(document)[0]["tenant_savings_pv_eur"].to_numpy()[0])
 
     # 500 m² × (200 − 150 × r) over r = 1, 0.98, 0.9604: 25,000 + 26,500 + 27,970
     assert savings(-0.02) == pytest.approx(79_470.0)
