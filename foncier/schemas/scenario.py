@@ -112,11 +112,28 @@ class ScenarioSchema(FrenchSchema):
     @validates_schema
     def _unique_refs(self, data: dict[str, Any], **_: Any) -> None:
         refs = [lot["ref"] for lot in data.get("lots", [])]
-        twice = sorted({r for r in refs if refs.count(r) > 1})
+        twice = {
+            i: {"ref": ["Déjà la référence d'un autre lot : chaque lot a la sienne."]}
+            for i, ref in enumerate(refs)
+            if ref in refs[:i]
+        }
         if twice:
-            raise ValidationError(
-                {"lots": [f"« {', '.join(twice)} » : chaque lot a sa propre référence."]}
-            )
+            raise ValidationError({"lots": twice})
+
+    @validates_schema
+    def _lots_inside(self, data: dict[str, Any], **_: Any) -> None:
+        """A lot's point lies in the perimeter (within about 50 m, for a hand-placed point)."""
+        perimeter = data.get("perimeter")
+        if perimeter is None:
+            return
+        reach = perimeter.buffer(0.0005)
+        outside = {
+            i: {"point": [f"Le point du lot « {lot['ref']} » est hors du périmètre."]}
+            for i, lot in enumerate(data.get("lots", []))
+            if lot.get("point") is not None and not reach.contains(lot["point"])
+        }
+        if outside:
+            raise ValidationError({"lots": outside})
 
 
 def _refuse(message: str) -> bool:

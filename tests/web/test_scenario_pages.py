@@ -11,6 +11,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from selenium import webdriver
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 from shapely.geometry import shape
@@ -31,7 +32,16 @@ def test_a_planner_reads_the_charts_and_edits_the_clause(
     loaded: Engine,
 ) -> None:
     browser.get(base_url + "/scenarios/")
-    browser.find_element(By.CSS_SELECTOR, "form.depot button").click()
+    WebDriverWait(browser, 30).until(lambda d: d.execute_script("return !!window.cartePerimetre"))
+    drawing = browser.find_element(By.ID, "carte-perimetre")
+    for dx, dy in ((-60, -40), (60, -40), (60, 40), (-60, 40)):  # a rectangle of four clicks
+        ActionChains(browser).move_to_element_with_offset(drawing, dx, dy).click().perform()
+    assert browser.find_element(By.ID, "sommets").text == "4"
+    sketch = json.loads(
+        browser.find_element(By.ID, "perimetre_geojson").get_attribute("value") or ""
+    )
+    assert sketch["type"] == "Polygon" and len(sketch["coordinates"][0]) == 5
+    browser.find_element(By.CSS_SELECTOR, "form.depot button[type=submit]").click()
     WebDriverWait(browser, 60).until(lambda d: re.search(r"/scenarios/SC-\d+$", d.current_url))
     WebDriverWait(browser, 30).until(lambda d: d.execute_script("return !!window.carteFonciere"))
     drawn = browser.execute_script(DRAWN_LAYERS, "")
@@ -40,6 +50,11 @@ def test_a_planner_reads_the_charts_and_edits_the_clause(
     served = int(browser.find_element(By.ID, "besoins-servis").text)
     assert served > 0 and drawn["Besoins servis"] == served
     WebDriverWait(browser, 10).until(lambda d: len(d.execute_script(LOADED_IMAGES)) == 3)
+    ref = browser.current_url.rsplit("/", 1)[1]
+    stored = json.loads(
+        browser.execute_script(f"return fetch('/api/v1/scenarios/{ref}').then(r => r.text())")
+    )
+    assert shape(stored["scenario"]["perimeter"]).equals(shape(sketch))  # the drawn perimeter
     assert browser.execute_script("return window.__erreurs") == []
 
     share = browser.find_element(By.NAME, "lots-0-ess_share")

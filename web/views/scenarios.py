@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import base64
+import json
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, redirect, render_template, request, url_for
+from shapely.errors import ShapelyError
+from shapely.geometry import shape
 from werkzeug.utils import secure_filename
 from werkzeug.wrappers import Response
 
@@ -66,16 +69,40 @@ def upload() -> Response:
     )
     name = scenario_file.filename if scenario_file and scenario_file.filename else EXAMPLE.name
     document = parse_document(raw, json_only=name.lower().endswith(".json"), name=name)
-    perimeter_file = request.files.get("perimetre")
-    if perimeter_file and perimeter_file.filename:
-        document = validate_document(
-            {**document_json(document), "perimeter": _perimeter(perimeter_file)}
-        )
+    perimeter = _drawn() or _uploaded(request.files.get("perimetre"))
+    if perimeter is not None:
+        document = validate_document(_placed_in(document_json(document), perimeter))
     saved = save(store.session(), document, acting_user("web"))
     return redirect(url_for(".show", ref=saved.ref))
 
 
-def _perimeter(upload: Any) -> dict[str, Any]:
+def _placed_in(document: dict[str, Any], perimeter: dict[str, Any]) -> dict[str, Any]:
+    """The document over a new perimeter: lots whose point falls outside it lose their point
+    (they are then placed inside the perimeter, as the form says)."""
+    try:
+        area = shape(perimeter)
+    except (AttributeError, KeyError, TypeError, ValueError, ShapelyError):
+        return {**document, "perimeter": perimeter}  # the schema names what is wrong
+    for lot in document["lots"]:
+        if lot.get("point") and not area.contains(shape(lot["point"])):
+            lot["point"] = None
+    return {**document, "perimeter": perimeter}
+
+
+def _drawn() -> Any:
+    """The perimeter drawn on the page's map (GeoJSON text), if any."""
+    drawn = request.form.get("perimetre_geojson", "").strip()
+    if not drawn:
+        return None
+    try:
+        return json.loads(drawn)
+    except ValueError:
+        raise InvalidInput.from_errors({"perimeter": ["Périmètre dessiné illisible."]}) from None
+
+
+def _uploaded(upload: Any) -> dict[str, Any] | None:
+    if not upload or not upload.filename:
+        return None
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / (secure_filename(upload.filename) or "perimetre")
         upload.save(path)
