@@ -1,6 +1,8 @@
 """Candidate pairs in PostGIS: one set-based query for every open need at once.
 
 The query returns the pairs frame of ``matching.pairs`` (every column the pure core reads).
+Its rent is the one offered: capped for premises inside an operation whose adopted scenario
+caps their kind (``foncier.scenarios.caps``).
 ``strict`` applies every hard constraint in SQL, so that only candidates come back; without
 it only the spatial pre-selection (with a margin) and the statuses apply, which is what near
 misses and "why not" need. Both use the GiST index of ``locaux.geom`` through ST_DWithin /
@@ -46,14 +48,24 @@ premises AS MATERIALIZED (
         CASE WHEN l.acces_livraison THEN 'acces_livraison' END,
         CASE WHEN l.stationnement THEN 'stationnement' END,
         CASE WHEN l.categorie_erp IS NOT NULL THEN 'erp' END
-    ], NULL)::varchar[] AS features
+    ], NULL)::varchar[] AS features,
+    -- The rent offered: capped inside an operation whose adopted scenario caps this kind.
+    CASE WHEN l.loyer_m2_an IS NOT NULL THEN LEAST(l.loyer_m2_an, (
+        SELECT MIN(LEAST(p.loyer_max_m2_an,
+                         p.part_du_marche * COALESCE(l.loyer_marche_m2_an, l.loyer_m2_an)))
+        FROM plafonds_loyer p
+        JOIN scenarios s ON s.id = p.scenario_id AND s.retenu
+        JOIN operations o ON o.id = s.operation_id
+        WHERE p.type_local = l.type_local AND ST_Intersects(o.perimetre, l.geom)
+    )) END AS loyer_applique
     FROM locaux l
     WHERE l.statut = 'disponible' AND l.geom IS NOT NULL AND l.nature = ANY(:natures)
       AND (CAST(:premises_id AS integer) IS NULL OR l.id = :premises_id)
 ),
 pairs AS (
     SELECT n.*, l.id AS premises_id, l.type_local, l.surface_m2, l.divisible,
-           l.surface_lot_min_m2, l.partageable, l.loyer_m2_an, l.charges_m2_an,
+           l.surface_lot_min_m2, l.partageable, l.loyer_applique AS loyer_m2_an,
+           l.charges_m2_an,
            l.disponible_le, l.disponible_jusqu_au, l.features, l.acces_pmr,
            ((l.loyer_m2_an IS NOT NULL AND 'location' = ANY(n.modes_occupation))
             OR (l.prix_vente_m2 IS NOT NULL AND 'achat' = ANY(n.modes_occupation))

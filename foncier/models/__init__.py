@@ -5,7 +5,7 @@ from foncier.models.history import Historique
 from foncier.models.matching import Appariement, Proposition, ReglagesAppariement
 from foncier.models.reference import Commune, Filiere, FormeJuridiqueRef, Friche, Qpv
 from foncier.models.registry import Acteur, Besoin, Local
-from foncier.models.scenarios import Operation, Scenario
+from foncier.models.scenarios import Operation, PlafondLoyer, Scenario
 
 __all__ = [
     "Acteur",
@@ -19,6 +19,7 @@ __all__ = [
     "Historique",
     "Local",
     "Operation",
+    "PlafondLoyer",
     "Proposition",
     "Qpv",
     "ReglagesAppariement",

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Float, ForeignKey, String, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from foncier.models.base import Base, Registered, multipolygon
+from foncier.models.base import Base, Registered, enum_column, multipolygon
+from foncier.vocabulary import TypeLocal
 
 
 class Operation(Registered, Base):
@@ -46,3 +47,24 @@ class Scenario(Registered, Base):
     archive: Mapped[bool] = mapped_column(default=False, server_default="false")
 
     operation: Mapped[Operation] = relationship(back_populates="scenarios")
+
+
+class PlafondLoyer(Base):
+    """A rent cap in force: premises of this kind inside the operation of an adopted scenario
+    are offered at most at this rent (derived from the scenario when it is adopted)."""
+
+    __tablename__ = "plafonds_loyer"
+    __table_args__ = (
+        CheckConstraint(
+            "loyer_max_m2_an IS NOT NULL OR part_du_marche IS NOT NULL", name="un_plafond"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scenario_id: Mapped[int] = mapped_column(
+        ForeignKey("scenarios.id", ondelete="CASCADE"), index=True
+    )
+    type_local: Mapped[TypeLocal] = mapped_column(enum_column(TypeLocal, "type_local"))
+    loyer_max_m2_an: Mapped[float | None] = mapped_column(Float)
+    # A share of the premises' market rent (loyer_marche_m2_an, else its rent).
+    part_du_marche: Mapped[float | None] = mapped_column(Float)

@@ -21,6 +21,7 @@ from foncier.db import transaction
 from foncier.errors import Conflict, InvalidInput, NotFound
 from foncier.geo import STORE_SRID, to_store, to_wgs84
 from foncier.models import Operation, Scenario
+from foncier.scenarios.caps import put_in_force
 from foncier.scenarios.document import document_json, validate_document
 
 OPERATION_KEYS = ("perimeter", "other_receipts_eur", "other_expenditures_eur")
@@ -136,6 +137,8 @@ def update_clause(
         scenario.clause = clause
         scenario.nom = document["name"]
         _flush(session, ref)
+        if scenario.retenu:  # an adopted clause that changes changes the caps in force
+            put_in_force(session, scenario, compose(scenario.operation, scenario.clause))
     return scenario
 
 
@@ -146,6 +149,7 @@ def adopt(session: Session, ref: str, user: str) -> Scenario:
         for other in scenario.operation.scenarios:
             other.retenu = other.id == scenario.id
         _flush(session, ref)
+        put_in_force(session, scenario, compose(scenario.operation, scenario.clause))
     return scenario
 
 

@@ -1,0 +1,46 @@
+"""Rent caps in everyday matching: what an adopted scenario imposes on registered premises.
+
+Premises inside the operation's perimeter, of a kind the clause covers, are offered at most at
+the capped rent: the clause's rent cap, or its share of the premises' own market rent, or, for
+a capped sale price, the rent the Foncière solidaire would ask after buying at that price
+(price × ``fonciere_yield``, as in the coverage).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from foncier.models import PlafondLoyer, Scenario
+from foncier.scenarios.coverage import KIND_OF_USE
+
+
+def rent_caps(document: dict[str, Any]) -> dict[str, dict[str, float | None]]:
+    """Per kind of premises: the lowest rent cap and the lowest share of market of the lots."""
+    caps: dict[str, dict[str, float | None]] = {}
+    for lot in document["lots"]:
+        kind = KIND_OF_USE.get(lot["use"])
+        if kind is None or not lot.get("ess_share"):
+            continue
+        rent = lot.get("cap_rent_eur_m2_year")
+        if rent is None and lot.get("cap_price_eur_m2") is not None:
+            rent = lot["cap_price_eur_m2"] * document["fonciere_yield"]
+        share = lot.get("cap_share_of_market") if rent is None else None
+        if rent is None and share is None:
+            continue
+        found = caps.setdefault(kind, {"loyer_max_m2_an": None, "part_du_marche": None})
+        for key, value in (("loyer_max_m2_an", rent), ("part_du_marche", share)):
+            if value is not None:
+                current = found[key]
+                found[key] = value if current is None else min(current, value)
+    return caps
+
+
+def put_in_force(session: Session, scenario: Scenario, document: dict[str, Any]) -> None:
+    """Replace the operation's caps by this scenario's (inside the caller's transaction)."""
+    siblings = select(Scenario.id).where(Scenario.operation_id == scenario.operation_id)
+    session.execute(delete(PlafondLoyer).where(PlafondLoyer.scenario_id.in_(siblings)))
+    for kind, values in sorted(rent_caps(document).items()):
+        session.add(PlafondLoyer(scenario_id=scenario.id, type_local=kind, **values))
