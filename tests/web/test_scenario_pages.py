@@ -34,6 +34,7 @@ def test_a_planner_reads_the_charts_and_edits_the_clause(
     browser.get(base_url + "/scenarios/")
     WebDriverWait(browser, 30).until(lambda d: d.execute_script("return !!window.cartePerimetre"))
     drawing = browser.find_element(By.ID, "carte-perimetre")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", drawing)
     for dx, dy in ((-60, -40), (60, -40), (60, 40), (-60, 40)):  # a rectangle of four clicks
         ActionChains(browser).move_to_element_with_offset(drawing, dx, dy).click().perform()
     assert browser.find_element(By.ID, "sommets").text == "4"
