@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from foncier.models import PlafondLoyer, Scenario
+from foncier.models import Local, Operation, PlafondLoyer, Scenario
 from foncier.scenarios.coverage import KIND_OF_USE
 
 
@@ -44,3 +44,22 @@ def put_in_force(session: Session, scenario: Scenario, document: dict[str, Any])
     session.execute(delete(PlafondLoyer).where(PlafondLoyer.scenario_id.in_(siblings)))
     for kind, values in sorted(rent_caps(document).items()):
         session.add(PlafondLoyer(scenario_id=scenario.id, type_local=kind, **values))
+
+
+def cap_in_force(session: Session, premises_id: int) -> dict[str, Any] | None:
+    """The capped rent a premises is offered at, and the adopted scenario that caps it."""
+    capped = func.foncier_loyer_plafond(
+        Local.type_local, Local.loyer_m2_an, Local.loyer_marche_m2_an, Local.geom
+    )
+    row = session.execute(
+        select(capped, Scenario.ref, Scenario.nom)
+        .select_from(Local)
+        .join(Operation, func.ST_Intersects(Operation.perimetre, Local.geom))
+        .join(Scenario, (Scenario.operation_id == Operation.id) & Scenario.retenu)
+        .where(Local.id == premises_id, Local.loyer_m2_an.is_not(None), capped.is_not(None))
+        .order_by(capped)
+        .limit(1)
+    ).first()
+    if row is None or row[0] >= session.get_one(Local, premises_id).loyer_m2_an:
+        return None
+    return {"loyer_m2_an": float(row[0]), "scenario_ref": row[1], "scenario_nom": row[2]}

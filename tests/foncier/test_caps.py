@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from foncier.candidates import Scope, candidate_pairs
 from foncier.models import Acteur, PlafondLoyer
 from foncier.registry import KINDS, create
-from foncier.scenarios.caps import rent_caps
+from foncier.scenarios.caps import cap_in_force, rent_caps
 from foncier.scenarios.document import read_document
 from foncier.scenarios.store import adopt, compose, copy_scenario, save, update_clause
 from matching.settings import Settings
@@ -84,6 +84,11 @@ def test_an_adopted_scenario_caps_the_rent_the_matcher_sees(session: Session) ->
     scenario = save(session, read_document(EXAMPLE), "tests")
     adopt(session, scenario.ref, "tests")
     assert offered() == [pytest.approx(210.0)]  # 70 % of its 300 market rent: affordable
+    assert cap_in_force(session, office) == {
+        "loyer_m2_an": pytest.approx(210.0),
+        "scenario_ref": scenario.ref,
+        "scenario_nom": scenario.nom,
+    }
     # Editing the adopted clause moves the cap in force with it.
     document = compose(scenario.operation, scenario.clause)
     document["lots"][0]["cap_share_of_market"] = 0.5
@@ -98,3 +103,4 @@ def test_an_adopted_scenario_caps_the_rent_the_matcher_sees(session: Session) ->
     adopt(session, plain.ref, "tests")
     assert offered() == []
     assert session.scalars(select(PlafondLoyer)).all() == []
+    assert cap_in_force(session, office) is None

@@ -12,6 +12,7 @@ from foncier.errors import Conflict, InvalidInput
 from foncier.registry import Kind
 from foncier.registry.filters import ALL, Page
 from foncier.registry.lists import choices, communes
+from foncier.scenarios.caps import cap_in_force
 from foncier.schemas.fields import load
 from foncier.schemas.filters import FILTERS
 from web import store
@@ -73,6 +74,7 @@ def registry_pages(kind: Kind) -> Blueprint:
             title=kind.title,
             record=record,
             history=registry.history(session, kind, record_id),
+            cap=cap_in_force(session, record_id) if kind.name == "premises" else None,
             names=dict(communes(session)),
             **map_parts(records_map([record], kind, map_assets())),
         )
