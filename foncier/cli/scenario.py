@@ -17,17 +17,30 @@ def scenario() -> None:
 
 
 _FILE = click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+_PERIMETER = click.option(
+    "--perimeter",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Périmètre qui remplace celui du fichier : GeoJSON, GeoPackage ou shapefile zippé.",
+)
+
+
+def _document(file: Path, perimeter: Path | None) -> dict[str, Any]:
+    from foncier.scenarios.document import read_document, with_perimeter
+    from foncier.scenarios.perimeter import perimeter_geojson
+
+    document = read_document(file)
+    return document if perimeter is None else with_perimeter(document, perimeter_geojson(perimeter))
 
 
 @scenario.command("run")
 @_FILE
+@_PERIMETER
 @click.option("--json", "as_json", is_flag=True, help="Résultat en JSON.")
-def run_command(file: Path, as_json: bool) -> None:
+def run_command(file: Path, perimeter: Path | None, as_json: bool) -> None:
     """Calcule le scénario de FILE (YAML ou JSON) : charges foncières, bilan, couverture."""
-    from foncier.scenarios.document import read_document
     from foncier.scenarios.service import run_scenario
 
-    document = read_document(file)
+    document = _document(file, perimeter)
     with _session() as session:
         result = run_scenario(session, document)
     if as_json:
@@ -38,16 +51,18 @@ def run_command(file: Path, as_json: bool) -> None:
 
 @scenario.command("sweep")
 @_FILE
-@click.option("--caps", help="Plafonds en part du prix de marché, ex. 0.5,0.6,0.7,0.8,0.9,1")
-@click.option("--shares", help="Parts ESS de chaque lot, ex. 0,0.1,0.2,0.3")
+@_PERIMETER
+@click.option("--caps", help="Plafonds en part du marché : 0.5,0.7,1 ou 0,5;0,7;1")
+@click.option("--shares", help="Parts ESS de chaque lot : 0,0.1,0.2 ou 0;0,1;0,2")
 @click.option("--json", "as_json", is_flag=True, help="Résultat en JSON.")
-def sweep_command(file: Path, caps: str | None, shares: str | None, as_json: bool) -> None:
+def sweep_command(
+    file: Path, perimeter: Path | None, caps: str | None, shares: str | None, as_json: bool
+) -> None:
     """Balaye plafond × part ESS : bilan de l'aménageur et ligne d'équilibre."""
-    from foncier.scenarios.document import read_document
     from foncier.scenarios.service import DEFAULT_CAPS, DEFAULT_SHARES, sweep_scenario
 
     result = sweep_scenario(
-        read_document(file),
+        _document(file, perimeter),
         _numbers(caps, "--caps") if caps else DEFAULT_CAPS,
         _numbers(shares, "--shares") if shares else DEFAULT_SHARES,
     )
@@ -65,14 +80,15 @@ def sweep_command(file: Path, caps: str | None, shares: str | None, as_json: boo
 
 @scenario.command("save")
 @_FILE
+@_PERIMETER
 @click.option("--operation", "operation_ref", help="Référence d'une opération enregistrée.")
-def save_command(file: Path, operation_ref: str | None) -> None:
+def save_command(file: Path, perimeter: Path | None, operation_ref: str | None) -> None:
     """Enregistre le scénario de FILE (et son opération, si elle est nouvelle)."""
-    from foncier.scenarios.document import read_document
     from foncier.scenarios.store import save
 
+    document = _document(file, perimeter)
     with _session() as session:
-        saved = save(session, read_document(file), _user(), operation_ref=operation_ref)
+        saved = save(session, document, _user(), operation_ref=operation_ref)
         click.echo(
             f"Scénario {saved.ref} « {saved.nom} » enregistré (opération {saved.operation.ref})."
         )
@@ -128,11 +144,14 @@ def compare_command(refs: tuple[str, ...], as_json: bool) -> None:
 
 
 def _numbers(raw: str, option: str) -> list[float]:
+    """'0.5,0.7,1' or '0.5 0.7 1', or with decimal commas '0,5;0,7;1'."""
+    french = ";" in raw
+    parts = raw.split(";") if french else raw.replace(",", " ").split()
     try:
-        return [float(v.replace(",", ".")) for v in raw.replace(";", " ").split()]
+        return [float(v.strip().replace(",", ".")) for v in parts if v.strip()]
     except ValueError:
         raise click.BadParameter(
-            f"« {raw} » : attendu des nombres séparés par des espaces ou des points-virgules",
+            f"« {raw} » : attendu des nombres, ex. 0.5,0.7,1 ou 0,5;0,7;1",
             param_hint=option,
         ) from None
 

@@ -9,6 +9,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import yaml
+from shapely.errors import ShapelyError
+from shapely.geometry import shape
 
 from foncier.errors import InvalidInput
 from foncier.geo import to_store
@@ -113,6 +115,20 @@ def lots_frame(document: dict[str, Any]) -> pd.DataFrame:
     frame["vacancy"] = frame["vacancy"].astype(float)
     frame["buyer_costs"] = frame["buyer_costs"].astype(float)
     return frame.replace({None: np.nan}).infer_objects()
+
+
+def with_perimeter(document: dict[str, Any], perimeter: Any) -> dict[str, Any]:
+    """The document over another perimeter (GeoJSON): a lot whose point falls outside it loses
+    its point and is placed inside the perimeter, like a lot given without one."""
+    plain = document_json(document)
+    try:
+        area = shape(perimeter)
+    except (AttributeError, KeyError, TypeError, ValueError, ShapelyError):
+        area = None  # the schema names what is wrong with it
+    for lot in plain["lots"]:
+        if area is not None and lot.get("point") and not area.contains(shape(lot["point"])):
+            lot["point"] = None
+    return validate_document({**plain, "perimeter": perimeter})
 
 
 def perimeter_store(document: dict[str, Any]) -> Any:

@@ -186,3 +186,26 @@ def test_no_served_need_breaks_a_hard_constraint(session: Session) -> None:
     # Each virtual premises hosts one need at most, and no more m² than it has.
     assert len({p for _, p in served}) == len(served)
     assert sum(s["area_m2"] for s in summary["served"]) <= units["area_m2"].sum() + 1e-6
+
+
+def test_the_cli_reads_caps_either_way_and_a_perimeter_file(
+    loaded: Engine, empty_db: str, tmp_path: Path
+) -> None:
+    plain = json.loads(run_cli(empty_db, "sweep", str(EXAMPLE), "--caps", "0.5,1", "--json").output)
+    french = json.loads(
+        run_cli(empty_db, "sweep", str(EXAMPLE), "--caps", "0,5;1", "--json").output
+    )
+    assert [p["cap"] for p in plain["break_even"]] == [0.5, 1.0]
+    assert plain == french
+    refused = run_cli(empty_db, "sweep", str(EXAMPLE), "--caps", "beaucoup")
+    assert refused.exit_code == 2 and "« beaucoup » : attendu des nombres" in refused.output
+    # A perimeter file elsewhere: the lots placed outside it are placed inside it.
+    far = {
+        "type": "Polygon",
+        "coordinates": [[[-0.60, 44.83], [-0.59, 44.83], [-0.59, 44.84], [-0.60, 44.83]]],
+    }
+    path = tmp_path / "perimetre.geojson"
+    path.write_text(json.dumps({"type": "Feature", "properties": {}, "geometry": far}), "utf-8")
+    moved = run_cli(empty_db, "run", str(EXAMPLE), "--perimeter", str(path), "--json")
+    assert moved.exit_code == 0, moved.output
+    assert json.loads(moved.output)["ess_area_m2"] == pytest.approx(2400.0)

@@ -9,14 +9,17 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, redirect, render_template, request, url_for
-from shapely.errors import ShapelyError
-from shapely.geometry import shape
 from werkzeug.utils import secure_filename
 from werkzeug.wrappers import Response
 
 from foncier.errors import Conflict, InvalidInput
 from foncier.scenarios.charts import balance_heatmap, cap_curves_figure, svg, who_pays_figure
-from foncier.scenarios.document import document_json, parse_document, validate_document
+from foncier.scenarios.document import (
+    document_json,
+    parse_document,
+    validate_document,
+    with_perimeter,
+)
 from foncier.scenarios.perimeter import perimeter_geojson
 from foncier.scenarios.service import cap_curves, compare_saved, run_scenario, sweep_scenario
 from foncier.scenarios.store import (
@@ -71,22 +74,9 @@ def upload() -> Response:
     document = parse_document(raw, json_only=name.lower().endswith(".json"), name=name)
     perimeter = _drawn() or _uploaded(request.files.get("perimetre"))
     if perimeter is not None:
-        document = validate_document(_placed_in(document_json(document), perimeter))
+        document = with_perimeter(document, perimeter)
     saved = save(store.session(), document, acting_user("web"))
     return redirect(url_for(".show", ref=saved.ref))
-
-
-def _placed_in(document: dict[str, Any], perimeter: dict[str, Any]) -> dict[str, Any]:
-    """The document over a new perimeter: lots whose point falls outside it lose their point
-    (they are then placed inside the perimeter, as the form says)."""
-    try:
-        area = shape(perimeter)
-    except (AttributeError, KeyError, TypeError, ValueError, ShapelyError):
-        return {**document, "perimeter": perimeter}  # the schema names what is wrong
-    for lot in document["lots"]:
-        if lot.get("point") and not area.contains(shape(lot["point"])):
-            lot["point"] = None
-    return {**document, "perimeter": perimeter}
 
 
 def _drawn() -> Any:
