@@ -75,7 +75,7 @@ def base_map(assets: MapAssets) -> folium.Map:
 def overview_map(layers: dict[str, gpd.GeoDataFrame], assets: MapAssets) -> folium.Map:
     """Communes, QPV, brownfields, premises and needs, each a layer the user can toggle."""
     fmap = base_map(assets)
-    _polygons(
+    polygons_layer(
         fmap,
         layers["communes"],
         "Communes",
@@ -83,7 +83,7 @@ def overview_map(layers: dict[str, gpd.GeoDataFrame], assets: MapAssets) -> foli
         ["Commune", "INSEE"],
         {"color": "#404040", "weight": 1, "fillOpacity": 0.02},
     )
-    _polygons(
+    polygons_layer(
         fmap,
         layers["qpv"],
         "Quartiers prioritaires (QPV)",
@@ -91,7 +91,7 @@ def overview_map(layers: dict[str, gpd.GeoDataFrame], assets: MapAssets) -> foli
         ["QPV", "Code", "Communes"],
         {"color": "#c51b7d", "weight": 1.5, "fillColor": "#de77ae", "fillOpacity": 0.35},
     )
-    _points(
+    points_layer(
         fmap,
         layers["friches"],
         "Friches (Cartofriches)",
@@ -100,14 +100,14 @@ def overview_map(layers: dict[str, gpd.GeoDataFrame], assets: MapAssets) -> foli
         colour="#8c510a",
         show=False,
     )
-    _points(
+    points_layer(
         fmap,
         layers["locaux"],
         "Locaux",
         ["nom", "type_local", "surface_m2", "loyer_m2_an", "statut", "commune"],
         ["Local", "Type", "Surface (m²)", "Loyer (€/m²/an HT HC)", "Statut", "Commune"],
     )
-    _points(
+    points_layer(
         fmap,
         layers["besoins"],
         "Besoins des acteurs",
@@ -122,7 +122,7 @@ def overview_map(layers: dict[str, gpd.GeoDataFrame], assets: MapAssets) -> foli
     return fmap
 
 
-def _polygons(
+def polygons_layer(
     fmap: folium.Map,
     frame: gpd.GeoDataFrame,
     name: str,
@@ -131,7 +131,7 @@ def _polygons(
     style: dict[str, object],
 ) -> None:
     folium.GeoJson(
-        _tagged(frame, name),
+        tagged_geojson(frame, name),
         name=name,
         style_function=lambda _feature: style,
         highlight_function=lambda _feature: {"weight": 3},
@@ -139,7 +139,7 @@ def _polygons(
     ).add_to(fmap)
 
 
-def _points(
+def points_layer(
     fmap: folium.Map,
     frame: gpd.GeoDataFrame,
     name: str,
@@ -150,7 +150,7 @@ def _points(
     show: bool = True,
 ) -> None:
     folium.GeoJson(
-        _tagged(frame, name),
+        tagged_geojson(frame, name),
         name=name,
         show=show,
         marker=folium.CircleMarker(radius=radius, weight=1, fill=True, fill_opacity=0.85),
@@ -162,7 +162,7 @@ def _points(
     ).add_to(fmap)
 
 
-def _tagged(frame: gpd.GeoDataFrame, layer: str) -> str:
+def tagged_geojson(frame: gpd.GeoDataFrame, layer: str) -> str:
     """GeoJSON whose features name their layer (``couche``), for tests and scripts.
 
     Folium's tooltips insert property values as HTML: every text is escaped here, since
@@ -200,7 +200,7 @@ def records_map(records: list[dict[str, Any]], kind: Any, assets: MapAssets) -> 
     if kind.name == "needs":
         zones = [r for r in located if r.get("zone_souhaitee") is not None]
         if zones:
-            _polygons(
+            polygons_layer(
                 fmap,
                 _frame(zones, fields, "zone_souhaitee"),
                 "Zones souhaitées",
@@ -210,7 +210,7 @@ def records_map(records: list[dict[str, Any]], kind: Any, assets: MapAssets) -> 
             )
     frame = _frame(located, fields, "geometry")
     if not frame.empty:
-        _points(fmap, frame, kind.title, fields, aliases)
+        points_layer(fmap, frame, kind.title, fields, aliases)
         minx, miny, maxx, maxy = frame.total_bounds
         fmap.fit_bounds([[miny, minx], [maxy, maxx]], max_zoom=15)
     folium.LayerControl(collapsed=True).add_to(fmap)
@@ -229,6 +229,19 @@ def _plain(value: Any) -> Any:
 SCORE_COLOURS = ("#d73027", "#fc8d59", "#fee08b", "#91cf60", "#1a9850")  # low → high
 
 
+def scored_points(
+    fmap: folium.Map, frame: gpd.GeoDataFrame, name: str, tooltip: dict[str, str], radius: int = 8
+) -> None:
+    """Points filled with the colour of their score (``couleur``), with a tooltip."""
+    folium.GeoJson(
+        tagged_geojson(frame, name),
+        name=name,
+        marker=folium.CircleMarker(radius=radius, weight=1, fill=True, fill_opacity=0.9),
+        style_function=lambda f: {"color": "#333", "fillColor": f["properties"]["couleur"]},
+        tooltip=folium.GeoJsonTooltip(fields=list(tooltip), aliases=list(tooltip.values())),
+    ).add_to(fmap)
+
+
 def score_colour(score: float) -> str:
     return SCORE_COLOURS[min(int(score * len(SCORE_COLOURS)), len(SCORE_COLOURS) - 1)]
 
@@ -241,7 +254,7 @@ def candidates_map(
     zone = centre.get("zone_souhaitee")
     if zone is not None:
         frame = gpd.GeoDataFrame([{"nom": centre.get("intitule", "")}], geometry=[zone], crs=4326)
-        _polygons(
+        polygons_layer(
             fmap,
             frame,
             "Zone souhaitée",
@@ -261,15 +274,7 @@ def candidates_map(
     ]
     if rows:
         frame = gpd.GeoDataFrame(rows, geometry=[c["geometry"] for c in located], crs=4326)
-        folium.GeoJson(
-            _tagged(frame, "Candidats"),
-            name="Candidats",
-            marker=folium.CircleMarker(radius=8, weight=1, fill=True, fill_opacity=0.9),
-            style_function=lambda f: {"color": "#333", "fillColor": f["properties"]["couleur"]},
-            tooltip=folium.GeoJsonTooltip(
-                fields=["rang", "nom", "score"], aliases=["Rang", "Fiche", "Score"]
-            ),
-        ).add_to(fmap)
+        scored_points(fmap, frame, "Candidats", {"rang": "Rang", "nom": "Fiche", "score": "Score"})
     if centre.get("geometry") is not None and centre.get("distance_max_m") and zone is None:
         point = centre["geometry"]
         folium.Circle(

@@ -8,7 +8,15 @@ import folium
 import geopandas as gpd
 from shapely.geometry import LineString, Point, shape
 
-from web.maps import MapAssets, _points, _polygons, _tagged, base_map, score_colour
+from web.maps import (
+    MapAssets,
+    base_map,
+    points_layer,
+    polygons_layer,
+    score_colour,
+    scored_points,
+    tagged_geojson,
+)
 
 
 def operation_map(
@@ -22,7 +30,7 @@ def operation_map(
         else document["perimeter"]
     )
     frame = gpd.GeoDataFrame([{"nom": document["name"]}], geometry=[perimeter], crs=4326)
-    _polygons(
+    polygons_layer(
         fmap,
         frame,
         "Périmètre",
@@ -32,7 +40,7 @@ def operation_map(
     )
     lots = _lots(document, result)
     if not lots.empty:
-        _points(
+        points_layer(
             fmap,
             lots,
             "Lots",
@@ -109,18 +117,16 @@ def _served(fmap: folium.Map, served: list[dict[str, Any]], lots: dict[str, Any]
         crs=4326,
     )
     folium.GeoJson(
-        _tagged(links, "Liens"),
+        tagged_geojson(links, "Liens"),
         name="Liens",
         style_function=lambda f: {"color": f["properties"]["couleur"], "weight": 2, "opacity": 0.7},
     ).add_to(fmap)
-    folium.GeoJson(
-        _tagged(needs, "Besoins servis"),
-        name="Besoins servis",
-        marker=folium.CircleMarker(radius=6, weight=1, fill=True, fill_opacity=0.9),
-        style_function=lambda f: {"color": "#333", "fillColor": f["properties"]["couleur"]},
-        tooltip=folium.GeoJsonTooltip(
-            fields=["besoin", "filiere", "local", "surface", "score"],
-            aliases=["Besoin", "Filière", "Local ESS", "Surface", "Score"],
-        ),
-    ).add_to(fmap)
+    tooltip = {
+        "besoin": "Besoin",
+        "filiere": "Filière",
+        "local": "Local ESS",
+        "surface": "Surface",
+        "score": "Score",
+    }
+    scored_points(fmap, needs, "Besoins servis", tooltip, radius=6)
     folium.LayerControl(collapsed=True).add_to(fmap)

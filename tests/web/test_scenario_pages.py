@@ -80,8 +80,8 @@ def test_a_planner_reads_the_charts_and_edits_the_clause(
 
 
 @pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    app.config["WTF_CSRF_ENABLED"] = False
+def client(app: Flask, monkeypatch: pytest.MonkeyPatch) -> FlaskClient:
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)  # restored after the test
     return app.test_client()
 
 
