@@ -17,16 +17,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import geopandas
 import numpy as np
 import openpyxl
 import pandas as pd
-import pyogrio.errors
 from openpyxl.utils.exceptions import InvalidFileException
 from shapely.geometry.base import BaseGeometry
 
 from foncier.errors import InvalidInput
 from foncier.geo import WGS84_SRID
+from foncier.vector_files import UnreadableFile, read_vector_file
 
 ALLOWED_FORMATS = (".csv", ".xlsx", ".geojson", ".json", ".gpkg")
 _SEPARATORS = (";", ",", "\t")  # on a tie the French one wins
@@ -70,11 +69,11 @@ def read_table(path: Path) -> RawTable:
     return reader(path)
 
 
-def _unreadable(path: Path, reason: str) -> InvalidInput:
+def _unreadable(path: Path, reason: str, detail: str | None = None) -> InvalidInput:
     return InvalidInput(
         f"Le fichier « {path.name} » est illisible ({reason}) ; formats permis : "
         f"{', '.join(ALLOWED_FORMATS)}.",
-        detail=f"{path}: {reason}",
+        detail=f"{path}: {detail or reason}",
     )
 
 
@@ -194,11 +193,15 @@ def _read_xlsx(path: Path) -> RawTable:
 
 
 def _read_geographic(path: Path) -> RawTable:
-    """First layer; attributes as columns, geometries reprojected to WGS84."""
+    """First layer; attributes as columns, geometries reprojected to WGS84.
+
+    Read by ``foncier.vector_files``, which keeps GDAL from following what the content names.
+    """
+    expected = "un GeoJSON (.geojson, .json) ou un GeoPackage (.gpkg)"
     try:
-        frame = geopandas.read_file(path, layer=0, engine="pyogrio")
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as error:
-        raise _unreadable(path, "couche géographique introuvable ou invalide") from error
+        frame = read_vector_file(path, expected=expected)
+    except UnreadableFile as error:
+        raise _unreadable(path, error.reason, error.detail) from None
     if frame.crs is not None and frame.crs.to_epsg() != WGS84_SRID:
         frame = frame.to_crs(WGS84_SRID)
     headers = [str(column) for column in frame.columns if column != frame.geometry.name]

@@ -1,32 +1,30 @@
 """Read an operation's perimeter from the GIS file a planner uploads, as a WGS84 MultiPolygon.
 
 Planners draw perimeters in QGIS and export them as they can: GeoJSON, GeoPackage or a zipped
-shapefile, in Lambert-93 or WGS84, sometimes without their coordinate system.
+shapefile, in Lambert-93 or WGS84, sometimes without their coordinate system. The file is
+opened by ``foncier.vector_files``, which keeps GDAL from following what its content names.
 """
 
 from __future__ import annotations
 
-import zipfile
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 import geopandas
-import pyogrio
 import shapely
-from pyogrio.errors import DataLayerError, DataSourceError
 from pyproj.exceptions import ProjError
 from shapely.geometry import mapping
 
 from foncier.errors import InvalidInput
 from foncier.geo import STORE_SRID, WGS84_SRID
 from foncier.schemas.fields import Geometry, repaired_polygons
+from foncier.vector_files import read_vector_file
 
 EXTENSIONS = (".geojson", ".json", ".gpkg", ".zip")
 POLYGONS = ("Polygon", "MultiPolygon")
 Bounds = tuple[float, ...]  # min x, min y, max x, max y
 FRANCE: Bounds = (-5.5, 41.0, 10.0, 51.5)  # lon/lat: mainland France and Corsica
 LAMBERT93: Bounds = (300_000, 6_000_000, 1_300_000, 7_200_000)  # metres
-_UNREADABLE = (OSError, zipfile.BadZipFile, DataSourceError, DataLayerError, ProjError)
 _FORMATS = "un GeoJSON, un GeoPackage ou un shapefile zippé (.shp, .shx, .dbf et .prj)"
 
 
@@ -75,34 +73,19 @@ def _read(path: Path) -> geopandas.GeoDataFrame:
             f" extensions permises : {', '.join(EXTENSIONS)}."
         )
     try:
-        if path.stat().st_size == 0:
-            raise _invalid(f"« {path.name} » est vide : aucune entité géographique.")
-        dataset = _shapefile_folder(path) if suffix == ".zip" else str(path)
-        layers = pyogrio.list_layers(dataset)
-        if len(layers) == 0:
-            raise _invalid(f"« {path.name} » est vide : aucune couche.")
-        polygon_layers = [name for name, kind in layers if kind and "Polygon" in kind]
-        layer = polygon_layers[0] if len(polygon_layers) == 1 else layers[0][0]
-        return geopandas.read_file(dataset, layer=layer, engine="pyogrio")
-    except _UNREADABLE as error:
+        empty = path.stat().st_size == 0
+    except OSError as error:
         raise _invalid(
             f"« {path.name} » : fichier illisible ; attendu : {_FORMATS}.", error
         ) from None
-
-
-def _shapefile_folder(path: Path) -> str:
-    """The GDAL path of the folder of the archive that holds its first shapefile."""
-    with zipfile.ZipFile(path) as archive:
-        names = [n for n in archive.namelist() if not n.startswith("__MACOSX/")]
-    shapefiles = sorted(n for n in names if n.lower().endswith(".shp"))
-    if not shapefiles:
-        found = ", ".join(names[:5]) + (" …" if len(names) > 5 else "") or "rien"
-        raise _invalid(
-            f"« {path.name} » ne contient aucun fichier .shp (trouvé : {found}) ;"
-            f" attendu : {_FORMATS}."
-        )
-    folder = PurePosixPath(shapefiles[0]).parent
-    return f"/vsizip/{path.absolute()}" + ("" if str(folder) == "." else f"/{folder}")
+    if empty:
+        raise _invalid(f"« {path.name} » est vide : aucune entité géographique.")
+    try:
+        return read_vector_file(path, expected=_FORMATS, polygons_first=True)
+    except InvalidInput as error:
+        raise InvalidInput(
+            error.message, detail=error.detail, errors={"perimeter": [error.message]}
+        ) from None
 
 
 def _guessed_crs(path: Path, bounds: Bounds) -> int:
