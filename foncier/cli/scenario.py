@@ -52,8 +52,8 @@ def run_command(file: Path, perimeter: Path | None, as_json: bool) -> None:
 @scenario.command("sweep")
 @_FILE
 @_PERIMETER
-@click.option("--caps", help="Plafonds en part du marché : 0.5,0.7,1 ou 0,5;0,7;1")
-@click.option("--shares", help="Parts ESS de chaque lot : 0,0.1,0.2 ou 0;0,1;0,2")
+@click.option("--caps", help="Plafonds en part du marché : « 0.5 0.7 1 » ou « 0,5;0,7;1 »")
+@click.option("--shares", help="Parts ESS de chaque lot : « 0 0.1 0.2 » ou « 0;0,1;0,2 »")
 @click.option("--json", "as_json", is_flag=True, help="Résultat en JSON.")
 def sweep_command(
     file: Path, perimeter: Path | None, caps: str | None, shares: str | None, as_json: bool
@@ -144,14 +144,15 @@ def compare_command(refs: tuple[str, ...], as_json: bool) -> None:
 
 
 def _numbers(raw: str, option: str) -> list[float]:
-    """'0.5,0.7,1' or '0.5 0.7 1', or with decimal commas '0,5;0,7;1'."""
-    french = ";" in raw
-    parts = raw.split(";") if french else raw.replace(",", " ").split()
+    """Values apart by spaces or semicolons, with a decimal point or comma: '0.5 0.7 1' or
+    '0,5;0,7;1'. A comma is always decimal, so '0,1' is 0.1, never the list 0 and 1."""
+    parts = raw.replace(";", " ").split()
     try:
-        return [float(v.strip().replace(",", ".")) for v in parts if v.strip()]
+        return [float(v.replace(",", ".")) for v in parts]
     except ValueError:
         raise click.BadParameter(
-            f"« {raw} » : attendu des nombres, ex. 0.5,0.7,1 ou 0,5;0,7;1",
+            f"« {raw} » : attendu des nombres séparés par des espaces ou des points-virgules, "
+            "ex. « 0.5 0.7 1 » ou « 0,5;0,7;1 »",
             param_hint=option,
         ) from None
 

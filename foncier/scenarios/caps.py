@@ -15,23 +15,25 @@ from sqlalchemy.orm import Session
 
 from foncier.models import Local, Operation, PlafondLoyer, Scenario
 from foncier.scenarios.coverage import KIND_OF_USE
+from foncier.scenarios.document import lots_frame
 
 
 def rent_caps(document: dict[str, Any]) -> dict[str, dict[str, float | None]]:
     """Per kind of premises: the lowest rent cap and the lowest share of market of the lots."""
     caps: dict[str, dict[str, float | None]] = {}
-    for lot in document["lots"]:
+    shares = lots_frame(document)["ess_share"].tolist()
+    for lot, share in zip(document["lots"], shares, strict=True):
         kind = KIND_OF_USE.get(lot["use"])
-        if kind is None or not lot.get("ess_share"):
+        if kind is None or not share > 0:
             continue
         rent = lot.get("cap_rent_eur_m2_year")
         if rent is None and lot.get("cap_price_eur_m2") is not None:
             rent = lot["cap_price_eur_m2"] * document["fonciere_yield"]
-        share = lot.get("cap_share_of_market") if rent is None else None
-        if rent is None and share is None:
+        part = lot.get("cap_share_of_market") if rent is None else None
+        if rent is None and part is None:
             continue
         found = caps.setdefault(kind, {"loyer_max_m2_an": None, "part_du_marche": None})
-        for key, value in (("loyer_max_m2_an", rent), ("part_du_marche", share)):
+        for key, value in (("loyer_max_m2_an", rent), ("part_du_marche", part)):
             if value is not None:
                 current = found[key]
                 found[key] = value if current is None else min(current, value)

@@ -20,6 +20,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from foncier.candidates import OPEN_NEEDS
+from foncier.errors import InvalidInput
 from foncier.geo import to_store, to_wgs84
 from foncier.match_settings import current_settings
 from matching.allocation import allocate_optimal
@@ -74,14 +75,15 @@ def virtual_premises(
     perimeter = to_store(document["perimeter"])
     rows = []
     figures = per_lot[["ess_su_m2", "ess_rent_eur_m2_year", "ess_price_eur_m2"]]
-    for lot, (su, rent, price) in zip(document["lots"], figures.to_numpy(float), strict=True):
+    rows_of = zip(document["lots"], figures.to_numpy(float), strict=True)
+    for index, (lot, (su, rent, price)) in enumerate(rows_of):
         if not su > 0:
             continue
         point = to_store(lot["point"]) if lot.get("point") else perimeter.point_on_surface()
         if np.isnan(rent):
             rent = price * document["fonciere_yield"]
         sizes = lot.get("unit_sizes_m2") or document["unit_sizes_m2"]
-        for k, area in enumerate(split_area(su, sizes), start=1):
+        for k, area in enumerate(_split(su, sizes, index), start=1):
             rows.append(
                 {
                     "unit_ref": f"{lot['ref']}-ESS-{k}",
@@ -98,6 +100,13 @@ def virtual_premises(
     units.insert(0, "premises_id", np.arange(1, len(units) + 1, dtype=np.int64))
     units["in_qpv"] = _in_qpv(session, units["geometry"].tolist())
     return units
+
+
+def _split(area: float, sizes: list[float], index: int) -> list[float]:
+    try:
+        return split_area(area, sizes)
+    except ValueError as exc:
+        raise InvalidInput.from_errors({f"lots[{index}][unit_sizes_m2]": [str(exc)]}) from None
 
 
 def _in_qpv(session: Session, points: list[Any]) -> list[bool]:

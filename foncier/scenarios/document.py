@@ -17,6 +17,7 @@ from foncier.geo import to_store
 from foncier.scenarios.indices import read_index_series
 from foncier.schemas.fields import load
 from foncier.schemas.scenario import ScenarioSchema
+from foncier.text_files import decoded
 from matching.pricecap.clause import programme_shares
 
 # Lot keys whose absence means "not given" (NaN) rather than a default.
@@ -36,9 +37,9 @@ _PLACING = ("point", "unit_sizes_m2")
 def read_document(path: Path) -> dict[str, Any]:
     """Parse FILE as YAML or JSON (by its extension, YAML otherwise) and validate it."""
     try:
-        raw = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"« {path} » : fichier illisible ({exc}).") from None
+        raw = decoded(path.read_bytes(), path.name)
+    except OSError as exc:
+        raise InvalidInput(f"« {path.name} » : fichier illisible ({exc.strerror}).") from None
     return parse_document(
         raw, json_only=path.suffix.lower() == ".json", name=str(path), folder=path.parent
     )
@@ -88,13 +89,7 @@ def validate_document(data: Any) -> dict[str, Any]:
     if isinstance(data, dict):
         data = {k: _plain_dates(v) for k, v in data.items()}
     document = load(ScenarioSchema(), data)
-    if document["ess_programme_share"] is not None:
-        try:
-            shares = programme_shares(lots_frame(document), document["ess_programme_share"])
-        except ValueError as exc:
-            raise InvalidInput.from_errors({"ess_programme_share": [str(exc)]}) from None
-        for lot, s in zip(document["lots"], shares, strict=True):
-            lot["ess_share"] = float(s)
+    lots_frame(document)  # a programme share too large for the lots is refused here
     return document
 
 
@@ -104,7 +99,8 @@ def _plain_dates(value: Any) -> Any:
 
 
 def lots_frame(document: dict[str, Any]) -> pd.DataFrame:
-    """The lots as the pure model's frame: one row per lot, NaN where a value is not given."""
+    """The lots as the pure model's frame: one row per lot, NaN where a value is not given,
+    and the ESS shares in force (a share of the whole programme spread over the lots)."""
     rows = [
         {("yield" if k == "yield_" else k): v for k, v in lot.items() if k not in _PLACING}
         for lot in document["lots"]
@@ -114,7 +110,13 @@ def lots_frame(document: dict[str, Any]) -> pd.DataFrame:
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
     frame["vacancy"] = frame["vacancy"].astype(float)
     frame["buyer_costs"] = frame["buyer_costs"].astype(float)
-    return frame.replace({None: np.nan}).infer_objects()
+    frame = frame.replace({None: np.nan}).infer_objects()
+    if document["ess_programme_share"] is not None:
+        try:
+            frame["ess_share"] = programme_shares(frame, document["ess_programme_share"])
+        except ValueError as exc:
+            raise InvalidInput.from_errors({"ess_programme_share": [str(exc)]}) from None
+    return frame
 
 
 def with_perimeter(document: dict[str, Any], perimeter: Any) -> dict[str, Any]:

@@ -16,6 +16,7 @@ LOT_KEYS = (
     "use",
     "cfa_market_eur",
     "cf_market_eur_m2",
+    "ess_share",
     "ess_sdp_m2",
     "ess_su_m2",
     "ess_price_eur_m2",
@@ -45,15 +46,15 @@ def evaluate(document: dict[str, Any]) -> tuple[pd.DataFrame, dict[str, Any]]:
 
 def _operation(per_lot: pd.DataFrame, balance: Balance) -> dict[str, Any]:
     loss = balance.revenue_loss_eur
-    savings = float(per_lot["tenant_savings_pv_eur"].sum())
-    ess_su = float(per_lot["ess_su_m2"].sum())
+    savings = float(per_lot["tenant_savings_pv_eur"].sum())  # lots without a figure: skipped
+    ess_sdp = float(per_lot["ess_sdp_m2"].sum())
     return {
         "balance_before_eur": balance.balance_before_eur,
         "balance_after_eur": balance.balance_after_eur,
         "contribution_needed_eur": balance.contribution_needed_eur,
         "revenue_loss_eur": loss,
-        "ess_area_m2": float(per_lot["ess_sdp_m2"].sum()),
-        "ess_usable_area_m2": ess_su,
+        "ess_area_m2": ess_sdp,
+        "ess_usable_area_m2": float(per_lot["ess_su_m2"].sum()),
         "lots_below_minimum_margin": per_lot.loc[per_lot["margin_below_minimum"], "ref"].tolist(),
         "who_pays": {
             "public_developer_eur": loss - balance.contribution_due_to_clause_eur,
@@ -61,14 +62,16 @@ def _operation(per_lot: pd.DataFrame, balance: Balance) -> dict[str, Any]:
             "developer_margin_eur": float(per_lot["developer_margin_loss_eur"].sum()),
             "tenants_savings_pv_eur": savings,
         },
-        "revenue_loss_per_ess_m2_eur": loss / ess_su if ess_su else None,
-        "tenant_savings_per_ess_m2_eur": savings / ess_su if ess_su else None,
+        # Both per m² of ESS floor area (SDP), as ΔR is defined, so that they compare.
+        "revenue_loss_per_ess_m2_eur": loss / ess_sdp if ess_sdp else None,
+        "tenant_savings_per_ess_m2_eur": savings / ess_sdp if ess_sdp else None,
     }
 
 
 def _savings(lots: pd.DataFrame, per_lot: pd.DataFrame, document: dict[str, Any]) -> pd.Series:
     """Tenants' savings: the present value of the rent gap over N years, or, for a capped
-    sale price, the buyer's saving at once ((P − P_cap)·SU, not discounted)."""
+    sale price, the buyer's saving at once ((P − P_cap)·SU, not discounted). NaN where the
+    lot gives no market figure to compare with (a sale lot whose ESS part is let)."""
     years = document["duration_years"]
     capped = np.vstack([_capped_path(use, years, document) for use in lots["use"]])
     market_growth = (1 + document["market_rent_growth"]) ** np.arange(years)
@@ -83,7 +86,7 @@ def _savings(lots: pd.DataFrame, per_lot: pd.DataFrame, document: dict[str, Any]
         document["discount_rate"],
     )
     price_gap = (lots["price_eur_m2"] - per_lot["ess_price_eur_m2"]).to_numpy() * su
-    savings = np.where(renting, rent_gap, np.nan_to_num(price_gap))
+    savings = np.where(renting, rent_gap, price_gap)
     return pd.Series(np.where(per_lot["ess_share"] > 0, savings, 0.0), index=lots.index)
 
 

@@ -13,6 +13,7 @@ import io
 from pathlib import Path
 
 from foncier.errors import InvalidInput
+from foncier.text_files import decoded
 from matching.pricecap.indexation import parse_quarter
 
 
@@ -22,7 +23,7 @@ def read_index_series(path: Path) -> dict[str, float]:
         raw = path.read_bytes()
     except OSError as exc:
         raise InvalidInput(f"« {path.name} » : fichier illisible ({exc.strerror}).") from None
-    return parse_index_series(_decoded(raw), path.name)
+    return parse_index_series(decoded(raw, path.name), path.name)
 
 
 def parse_index_series(text: str, name: str = "série") -> dict[str, float]:
@@ -50,12 +51,3 @@ def _point(row: list[str]) -> tuple[str, float] | None:
     except ValueError:
         return None
     return (f"{quarter.year}-T{quarter.quarter}", value) if value > 0 else None
-
-
-def _decoded(raw: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return raw.decode("latin-1")

@@ -23,6 +23,8 @@ from foncier.geo import STORE_SRID, to_store, to_wgs84
 from foncier.models import Operation, Scenario
 from foncier.scenarios.caps import put_in_force
 from foncier.scenarios.document import document_json, validate_document
+from foncier.schemas.fields import load
+from foncier.schemas.scenario import CopySchema
 
 OPERATION_KEYS = ("perimeter", "other_receipts_eur", "other_expenditures_eur")
 LOT_CLAUSE_KEYS = (
@@ -85,10 +87,10 @@ def save(
                 programme=programme,
             )
             session.add(operation)
-        elif operation.programme["lots"] != programme["lots"]:
+        elif differing := _differences(operation, programme, document["perimeter"]):
             raise Conflict(
-                f"L'opération « {operation.ref} » a un autre programme de lots : "
-                "enregistrez ce scénario sous une nouvelle opération."
+                f"L'opération « {operation.ref} » diffère de ce scénario "
+                f"({', '.join(differing)}) : enregistrez-le sous une nouvelle opération."
             )
         number = _next_id(session, "scenarios")
         scenario = Scenario(
@@ -105,6 +107,7 @@ def save(
 
 def copy_scenario(session: Session, ref: str, name: str, user: str) -> Scenario:
     """A new scenario with the same clause over the same operation, under a new name."""
+    name = load(CopySchema(), {"name": name})["name"]
     with transaction(session, user):
         source = get_scenario(session, ref)
         clause = {**copy.deepcopy(source.clause), "name": name}
@@ -130,9 +133,12 @@ def update_clause(
         if scenario.version != version:
             raise _stale(ref)
         programme, clause = split(document)
-        if programme["lots"] != scenario.operation.programme["lots"]:
+        if differing := _differences(scenario.operation, programme, document["perimeter"]):
             raise InvalidInput.from_errors(
-                {"lots": ["Le programme de lots ne se change pas depuis un scénario."]}
+                {
+                    key: ["Propre à l'opération : ne se change pas depuis un scénario."]
+                    for key in differing
+                }
             )
         scenario.clause = clause
         scenario.nom = document["name"]
@@ -163,6 +169,23 @@ def get_scenario(session: Session, ref: str) -> Scenario:
 def list_scenarios(session: Session) -> list[Scenario]:
     query = select(Scenario).where(~Scenario.archive).order_by(Scenario.operation_id, Scenario.id)
     return list(session.scalars(query))
+
+
+def _differences(operation: Operation, programme: dict[str, Any], perimeter: Any) -> list[str]:
+    """What of a document's operation part differs from the stored operation, by key (lots
+    by ref): a scenario never silently drops what it was given."""
+    stored = operation.programme
+    keys = [
+        k for k in ("other_receipts_eur", "other_expenditures_eur") if stored[k] != programme[k]
+    ]
+    before = {lot["ref"]: lot for lot in stored["lots"]}
+    after = {lot["ref"]: lot for lot in programme["lots"]}
+    keys += [f"lot {ref}" for ref in sorted(before.keys() ^ after.keys())]
+    keys += [f"lot {ref}" for ref in before if ref in after and before[ref] != after[ref]]
+    stored_shape = to_wgs84(to_shape(operation.perimetre))
+    if stored_shape.symmetric_difference(perimeter).area > 1e-10 * max(stored_shape.area, 1e-12):
+        keys.append("perimeter")
+    return keys
 
 
 def _find_operation(session: Session, ref: str) -> Operation | None:

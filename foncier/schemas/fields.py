@@ -35,10 +35,12 @@ NO_NUL = validate.Regexp(
 )
 
 
-def text(max_length: int | None = None, **kwargs: Any) -> fields.String:
+def text(max_length: int | None = None, *, min_length: int = 0, **kwargs: Any) -> fields.String:
     checks: list[validate.Validator] = [NO_NUL]
     if max_length:
         checks.append(validate.Length(max=max_length, error="{max} caractères au plus."))
+    if min_length:
+        checks.append(validate.Length(min=min_length, error="Ne peut pas être vide."))
     return fields.String(
         validate=checks, error_messages=_messages(invalid="Attendu : du texte."), **kwargs
     )
@@ -79,11 +81,9 @@ def number(
 MAX_INTEGER = 2**31 - 1  # PostgreSQL's integer
 
 
-def integer(minimum: int | None = 0, **kwargs: Any) -> fields.Integer:
+def integer(minimum: int | None = 0, maximum: int = MAX_INTEGER, **kwargs: Any) -> fields.Integer:
     low = -MAX_INTEGER - 1 if minimum is None else minimum
-    check = validate.Range(
-        min=low, max=MAX_INTEGER, error=f"Doit être un entier de {low} à {MAX_INTEGER}."
-    )
+    check = validate.Range(min=low, max=maximum, error=f"Doit être un entier de {low} à {maximum}.")
     return fields.Integer(
         strict=False,
         validate=check,

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import ValidationError, fields, validates_schema
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from foncier.schemas.fields import FrenchSchema, Geometry, choices, day, integer, number, text
 from matching.pricecap.clause import ESS_USES
+from matching.pricecap.indexation import parse_quarter
 
 USES = ["bureaux", "activites", "commerce", "logement", "equipement"]
 INDICES = ["ILAT", "ILC"]
@@ -21,6 +22,26 @@ INDICES = ["ILAT", "ILC"]
 def share(**kwargs: Any) -> fields.Float:
     """A share between 0 and 1 (0.08 is 8 %)."""
     return number(0, maximum=1, **kwargs)
+
+
+SMALLEST_UNIT_M2 = 10.0  # smaller than any premises let to an actor: a typing slip
+CAPS = ("cap_price_eur_m2", "cap_rent_eur_m2_year", "cap_share_of_market")
+
+
+def unit_sizes(**kwargs: Any) -> fields.List:
+    """Sizes of the premises the ESS part is split into (m², taken in turn)."""
+    return fields.List(
+        number(SMALLEST_UNIT_M2, maximum=100_000),
+        validate=validate.Length(min=1, error="Au moins une taille de local."),
+        **kwargs,
+    )
+
+
+def _quarter(text: str) -> None:
+    try:
+        parse_quarter(text)
+    except ValueError as exc:
+        raise ValidationError(f"« {text} » n'est pas un trimestre (ex. 2024-T1).") from exc
 
 
 class LotSchema(FrenchSchema):
@@ -47,7 +68,7 @@ class LotSchema(FrenchSchema):
     cap_rent_eur_m2_year = number(0, strict_min=True, load_default=None)
     cap_share_of_market = number(0, strict_min=True, maximum=1, load_default=None)
     ess_land_charge_eur_m2 = number(None, load_default=None)
-    unit_sizes_m2 = fields.List(number(0, strict_min=True), load_default=None)
+    unit_sizes_m2 = unit_sizes(load_default=None)
     point = Geometry("Point", load_default=None)
 
     @validates_schema
@@ -55,8 +76,15 @@ class LotSchema(FrenchSchema):
         errors: dict[str, list[str]] = {}
         market = [k for k in ("price_eur_m2", "rent_eur_m2_year") if data.get(k) is not None]
         if len(market) != 1:
+            given = " et ".join(f"{k} = {data[k]:g}" for k in market) or "aucun des deux"
             errors["price_eur_m2"] = [
-                "Donnez soit price_eur_m2 (vente), soit rent_eur_m2_year (investisseur)."
+                f"« {given} » : donnez soit price_eur_m2 (vente), soit rent_eur_m2_year "
+                "(investisseur)."
+            ]
+        caps = [k for k in CAPS if data.get(k) is not None]
+        if len(caps) > 1:
+            errors[caps[1]] = [
+                f"« {', '.join(caps)} » : un seul plafond par lot (prix, loyer ou part du marché)."
             ]
         renting = data.get("rent_eur_m2_year") is not None or (
             data.get("cap_rent_eur_m2_year") is not None and data.get("cap_price_eur_m2") is None
@@ -81,8 +109,24 @@ class LotSchema(FrenchSchema):
 
 class IndexSchema(FrenchSchema):
     annual_change = number(-0.5, maximum=0.5, load_default=0.02)
-    base = text(10, load_default=None)
-    series = fields.Dict(keys=fields.String(), values=number(0, strict_min=True), load_default={})
+    base = fields.String(load_default=None, validate=_quarter)
+    series = fields.Dict(
+        keys=fields.String(validate=_quarter), values=number(0, strict_min=True), load_default={}
+    )
+
+    @validates_schema
+    def _base_in_series(self, data: dict[str, Any], **_: Any) -> None:
+        """A series is read from its base quarter: without it, it would be silently unused."""
+        series, base = data.get("series") or {}, data.get("base")
+        if not series:
+            return
+        if base is None:
+            raise ValidationError(
+                {"base": ["Obligatoire avec une série : le trimestre de départ."]}
+            )
+        known = {parse_quarter(q) for q in series}
+        if parse_quarter(base) not in known:
+            raise ValidationError({"base": [f"« {base} » : trimestre absent de la série."]})
 
 
 class ScenarioSchema(FrenchSchema):
@@ -97,7 +141,7 @@ class ScenarioSchema(FrenchSchema):
     other_receipts_eur = number(0, load_default=0.0)
     other_expenditures_eur = number(0, load_default=0.0)
     min_margin = share(load_default=0.05)
-    duration_years = integer(1, load_default=9)
+    duration_years = integer(1, maximum=99, load_default=9)
     discount_rate = number(0, maximum=0.5, load_default=0.04)
     market_rent_growth = number(-0.5, maximum=0.5, load_default=0.015)
     indices = fields.Dict(
@@ -105,9 +149,25 @@ class ScenarioSchema(FrenchSchema):
         values=fields.Nested(IndexSchema),
         load_default={},
     )
-    unit_sizes_m2 = fields.List(number(0, strict_min=True), load_default=[80.0, 150.0, 300.0])
+    unit_sizes_m2 = unit_sizes(load_default=[80.0, 150.0, 300.0])
     fonciere_yield = number(0, strict_min=True, maximum=1, load_default=0.05)
     available_from = day(load_default=None)
+
+    @validates_schema
+    def _one_kind_of_share(self, data: dict[str, Any], **_: Any) -> None:
+        """A programme share replaces the lots' own: both would leave one silently unused."""
+        if data.get("ess_programme_share") is None:
+            return
+        given = [lot["ref"] for lot in data.get("lots", []) if lot.get("ess_share")]
+        if given:
+            raise ValidationError(
+                {
+                    "ess_programme_share": [
+                        f"« {', '.join(given)} » ont leur propre part ESS : donnez soit une part "
+                        "par lot, soit une part du programme."
+                    ]
+                }
+            )
 
     @validates_schema
     def _unique_refs(self, data: dict[str, Any], **_: Any) -> None:
@@ -138,3 +198,7 @@ class ScenarioSchema(FrenchSchema):
 
 def _refuse(message: str) -> bool:
     raise ValidationError(message)
+
+
+class CopySchema(FrenchSchema):
+    name = text(200, min_length=1, required=True)

@@ -49,9 +49,10 @@ def programme_shares(lots: pd.DataFrame, share: float, uses: Iterable[str] = ESS
     eligible_sdp = float(lots.loc[eligible, "sdp_m2"].sum())
     wanted = share * float(lots["sdp_m2"].sum())
     if wanted > eligible_sdp + 1e-9:
+        shown = f"{share * 100:.1f}".replace(".", ",")
         raise ValueError(
-            f"part ESS du programme {share:.1%} : {wanted:.0f} m² demandés, "
-            f"{eligible_sdp:.0f} m² de lots {', '.join(uses)} disponibles"
+            f"« {shown} % » du programme : {wanted:.0f} m² demandés, seulement "
+            f"{eligible_sdp:.0f} m² de lots {', '.join(uses)}"
         )
     ratio = wanted / eligible_sdp if eligible_sdp else 0.0
     return pd.Series(np.where(eligible, ratio, 0.0), index=lots.index)
@@ -139,7 +140,10 @@ def apply_clause(lots: pd.DataFrame, min_margin: float = 0.05) -> pd.DataFrame:
             "developer_margin_loss_eur": (
                 lots["margin"] * s * market["revenue_eur"] - margin_ess_eur
             ).where(s > 0, 0.0),
-            "margin_below_minimum": (margin_rate < min_margin).fillna(False).astype(bool),
+            # Only a fixed land charge can squeeze the margin: a residual keeps its rate.
+            "margin_below_minimum": ((margin_rate < min_margin) & fixed.notna())
+            .fillna(False)
+            .astype(bool),
         },
         index=lots.index,
     )

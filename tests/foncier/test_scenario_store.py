@@ -47,8 +47,12 @@ def test_copy_edit_and_a_stale_edit(session: Session) -> None:
     assert variant.version == 2  # the stale edit wrote nothing
     assert variant.clause["lots"]["B1"]["cap_share_of_market"] == 0.5
     document["lots"] = document["lots"][:2]
-    with pytest.raises(InvalidInput, match="programme de lots ne se change pas"):
+    with pytest.raises(InvalidInput, match="lot C1 : Propre à l'opération"):
         update_clause(session, variant.ref, document, 2, "tests")
+    costly = compose(variant.operation, variant.clause)
+    costly["other_expenditures_eur"] = 99_000_000
+    with pytest.raises(InvalidInput, match="other_expenditures_eur : Propre à l'opération"):
+        update_clause(session, variant.ref, costly, 2, "tests")
 
 
 def test_adopting_one_scenario_sets_aside_the_others(session: Session) -> None:
@@ -71,7 +75,7 @@ def test_saving_over_an_operation_with_other_lots_is_refused(session: Session) -
     first = save(session, read_document(EXAMPLE), "tests")
     document = read_document(EXAMPLE)
     document["lots"] = document["lots"][:1]
-    with pytest.raises(Conflict, match="a un autre programme de lots"):
+    with pytest.raises(Conflict, match="diffère de ce scénario \\(lot A1, lot C1, lot L1\\)"):
         save(session, document, "tests", operation_ref=first.operation.ref)
     count = len(session.scalars(select(Scenario)).all())
     same = save(session, read_document(EXAMPLE), "tests", operation_ref=first.operation.ref)

@@ -191,7 +191,7 @@ def test_no_served_need_breaks_a_hard_constraint(session: Session) -> None:
 def test_the_cli_reads_caps_either_way_and_a_perimeter_file(
     loaded: Engine, empty_db: str, tmp_path: Path
 ) -> None:
-    plain = json.loads(run_cli(empty_db, "sweep", str(EXAMPLE), "--caps", "0.5,1", "--json").output)
+    plain = json.loads(run_cli(empty_db, "sweep", str(EXAMPLE), "--caps", "0.5 1", "--json").output)
     french = json.loads(
         run_cli(empty_db, "sweep", str(EXAMPLE), "--caps", "0,5;1", "--json").output
     )
@@ -199,6 +199,8 @@ def test_the_cli_reads_caps_either_way_and_a_perimeter_file(
     assert plain == french
     refused = run_cli(empty_db, "sweep", str(EXAMPLE), "--caps", "beaucoup")
     assert refused.exit_code == 2 and "« beaucoup » : attendu des nombres" in refused.output
+    one = json.loads(run_cli(empty_db, "sweep", str(EXAMPLE), "--shares", "0,1", "--json").output)
+    assert {p["share"] for p in one["grid"]} == {0.1}  # a comma is decimal: one share of 10 %
     # A perimeter file elsewhere: the lots placed outside it are placed inside it.
     far = {
         "type": "Polygon",
@@ -209,3 +211,46 @@ def test_the_cli_reads_caps_either_way_and_a_perimeter_file(
     moved = run_cli(empty_db, "run", str(EXAMPLE), "--perimeter", str(path), "--json")
     assert moved.exit_code == 0, moved.output
     assert json.loads(moved.output)["ess_area_m2"] == pytest.approx(2400.0)
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"indices": {"ILAT": {"base": "2023"}}}, "indices", "« 2023 » n'est pas un trimestre"),
+        (
+            {"indices": {"ILAT": {"base": "2023-T1", "series": {"2023-T1": 1, "2023-T5": 2}}}},
+            "indices",
+            "« 2023-T5 » n'est pas un trimestre",
+        ),
+        (
+            {"indices": {"ILAT": {"series": {"2023-T1": 128.59, "2024-T1": 135.13}}}},
+            "indices",
+            "Obligatoire avec une série",
+        ),
+        (
+            {"indices": {"ILAT": {"base": "2022-T1", "series": {"2023-T1": 1.0, "2024-T1": 2.0}}}},
+            "indices",
+            "« 2022-T1 » : trimestre absent de la série",
+        ),
+        ({"unit_sizes_m2": []}, "unit_sizes_m2", "Au moins une taille de local."),
+        ({"unit_sizes_m2": [0.1]}, "unit_sizes_m2[0]", "« 0.1 » : Doit être ≥ 10."),
+        ({"duration_years": 2_000_000}, "duration_years", "Doit être un entier de 1 à 99."),
+        ({"ess_programme_share": 0.1}, "ess_programme_share", "« A » ont leur propre part ESS"),
+    ],
+)
+def test_what_the_model_cannot_use_is_refused_up_front(
+    change: dict[str, Any], field: str, message: str
+) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        validate_document({"perimeter": PERIMETER, "lots": [one_lot()], **change})
+    found = " ".join(
+        m for key, ms in refused.value.errors.items() if key.startswith(field) for m in ms
+    )
+    assert message in found, refused.value.errors
+
+
+def test_one_cap_per_lot_and_margins_flagged_only_under_a_fixed_charge() -> None:
+    with pytest.raises(InvalidInput, match="un seul plafond par lot"):
+        validate_document({"perimeter": PERIMETER, "lots": [one_lot(cap_share_of_market=0.7)]})
+    free = validate_document({"perimeter": PERIMETER, "lots": [one_lot(margin=0.0)]})
+    assert evaluate(free)[1]["lots_below_minimum_margin"] == []  # a residual keeps its rate

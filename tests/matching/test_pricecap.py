@@ -188,7 +188,9 @@ def test_operation_balance_and_contribution() -> None:
 def test_programme_share_is_spread_over_ess_lots() -> None:
     lots = pd.DataFrame({"use": ["bureaux", "logement"], "sdp_m2": [1000.0, 3000.0]})
     assert programme_shares(lots, 0.1).tolist() == [0.4, 0.0]  # 400 m² of 4,000
-    with pytest.raises(ValueError, match=r"50\.0% : 2000 m² demandés, 1000 m²"):
+    with pytest.raises(
+        ValueError, match="« 50,0 % » du programme : 2000 m² demandés, seulement 1000"
+    ):
         programme_shares(lots, 0.5)
 
 

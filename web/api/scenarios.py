@@ -27,7 +27,7 @@ from foncier.scenarios.store import (
     update_clause,
 )
 from foncier.schemas.fields import FrenchSchema, load, number, text
-from foncier.schemas.scenario import ScenarioSchema
+from foncier.schemas.scenario import CopySchema, ScenarioSchema
 from web import store
 from web.api.registry import VersionArgs, _body, _problems
 from web.context import acting_user
@@ -48,10 +48,6 @@ class SweepSchema(FrenchSchema):
 
 class SaveArgs(FrenchSchema):
     operation = text(128, load_default=None, metadata={"description": "Opération existante"})
-
-
-class CopySchema(FrenchSchema):
-    name = text(200, required=True)
 
 
 class CompareArgs(FrenchSchema):

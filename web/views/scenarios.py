@@ -31,6 +31,7 @@ from foncier.scenarios.store import (
     save,
     update_clause,
 )
+from foncier.text_files import decoded
 from web import store
 from web.context import acting_user
 from web.scenario_map import operation_map
@@ -48,6 +49,7 @@ LOT_FIELDS = (
     ("ess_land_charge_eur_m2", "Charge foncière ESS fixée €/m²"),
 )
 SCENARIO_FIELDS = (
+    ("ess_programme_share", "Part ESS du programme (au lieu des parts par lot)"),
     ("duration_years", "Durée de la clause (années)"),
     ("discount_rate", "Taux d'actualisation"),
     ("market_rent_growth", "Évolution des loyers de marché"),
@@ -66,7 +68,7 @@ def upload() -> Response:
     """A scenario file (YAML or JSON), and optionally a perimeter file that replaces its own."""
     scenario_file = request.files.get("scenario")
     raw = (
-        scenario_file.read().decode("utf-8-sig")
+        decoded(scenario_file.read(), scenario_file.filename)
         if scenario_file and scenario_file.filename
         else EXAMPLE.read_text(encoding="utf-8")
     )
@@ -139,6 +141,8 @@ def _typed_clause(document: dict[str, Any]) -> dict[str, str]:
             name = f"lots-{index}-{key}"
             typed[name] = request.form.get(name, "")
             lot[key] = _number(typed[name])
+        if lot["ess_share"] is None:  # an empty box: no ESS part in this lot
+            lot["ess_share"] = 0.0
     return typed
 
 
@@ -157,8 +161,6 @@ def _number(text: str) -> Any:
 @bp.post("/<ref>/copie")
 def copy(ref: str) -> Response:
     name = request.form.get("name", "").strip()
-    if not name:
-        raise InvalidInput("Donnez un nom à la copie.")
     copied = copy_scenario(store.session(), ref, name, acting_user("web"))
     return redirect(url_for(".show", ref=copied.ref))
 
