@@ -185,10 +185,16 @@ def _features(use: str) -> set[str]:
     return {"acces_pmr", "rez_de_chaussee"} if use in STREET_LEVEL_USES else {"acces_pmr"}
 
 
-def coverage(session: Session, document: dict[str, Any], per_lot: pd.DataFrame) -> dict[str, Any]:
-    """Needs served (optimal allocation), m² and jobs by sector, and the needs priced out."""
+def coverage(
+    session: Session,
+    document: dict[str, Any],
+    per_lot: pd.DataFrame,
+    needs: pd.DataFrame | None = None,
+) -> dict[str, Any]:
+    """Needs served (optimal allocation), m² and jobs by sector, and the needs priced out.
+    A caller that covers several variants passes the open needs it read once."""
     settings = current_settings(session)
-    needs = open_needs(session)
+    needs = open_needs(session) if needs is None else needs
     units = virtual_premises(session, document, per_lot)
     start = document.get("available_from") or date.today()
     pairs = coverage_pairs(needs, units, start)

@@ -11,7 +11,7 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from foncier.errors import InvalidInput
-from foncier.scenarios.coverage import coverage
+from foncier.scenarios.coverage import coverage, open_needs
 from foncier.scenarios.document import lots_frame
 from foncier.scenarios.evaluate import evaluate, lot_rows
 from matching.pricecap.sweep import break_even_shares, sweep
@@ -66,16 +66,16 @@ def cap_curves(
     caps = [float(c) for c in caps]
     _check_grid(caps, [0.0])
     rows = []
+    needs = open_needs(session)
     for cap in caps:
         capped = at_cap(document, float(cap))
         per_lot, operation = evaluate(capped)
-        served = coverage(session, capped, per_lot)
-        area = operation["ess_area_m2"]
+        served = coverage(session, capped, per_lot, needs)
         rows.append(
             {
                 "cap": float(cap),
                 "revenue_loss_eur": operation["revenue_loss_eur"],
-                "cost_per_ess_m2_eur": operation["revenue_loss_eur"] / area if area else None,
+                "cost_per_ess_m2_eur": operation["revenue_loss_per_ess_m2_eur"],
                 "needs_served": served["needs_served"],
                 "area_served_m2": served["area_served_m2"],
                 "jobs_hosted": served["jobs_hosted"],

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from matching.pricecap.clause import ESS_USES, apply_clause, operation_balance
+from matching.pricecap.clause import ESS_USES, Balance, apply_clause
 
 
 def sweep(
@@ -39,30 +39,27 @@ def sweep(
     eligible = lots["use"].isin(list(ESS_USES)).to_numpy()
     share_list = [float(s) for s in shares]
     grid = [(float(c), s) for c in caps for s in share_list]
-    stacked = pd.concat(
-        [
-            lots.assign(
-                ess_share=np.where(eligible, s, 0.0),
-                cap_share_of_market=c,
-                cap_price_eur_m2=np.nan,
-                cap_rent_eur_m2_year=np.nan,
-                ess_land_charge_eur_m2=np.nan,
-                _point=i,
-            )
-            for i, (c, s) in enumerate(grid)
-        ],
-        ignore_index=True,
+    # One frame of every lot at every grid point, so that the model runs once, vectorised.
+    count = len(lots)
+    stacked = lots.iloc[np.tile(np.arange(count), len(grid))].reset_index(drop=True)
+    stacked = stacked.assign(
+        ess_share=np.repeat([s for _, s in grid], count) * np.tile(eligible, len(grid)),
+        cap_share_of_market=np.repeat([c for c, _ in grid], count),
+        cap_price_eur_m2=np.nan,
+        cap_rent_eur_m2_year=np.nan,
+        ess_land_charge_eur_m2=np.nan,
+        _point=np.repeat(np.arange(len(grid)), count),
     )
     per_lot = apply_clause(stacked).assign(_point=stacked["_point"])
+    totals = per_lot.groupby("_point")[["cfa_market_eur", "revenue_loss_eur", "ess_sdp_m2"]].sum()
     rows = []
-    for i, (c, s) in enumerate(grid):
-        part = per_lot[per_lot["_point"] == i]
-        balance = operation_balance(part, other_receipts_eur, other_expenditures_eur)
+    for (c, s), (cfa, loss, ess_sdp) in zip(grid, totals.to_numpy(float), strict=True):
+        balance = Balance(float(cfa), float(loss), other_receipts_eur, other_expenditures_eur)
         rows.append(
             {
                 "cap": c,
                 "share": s,
-                "ess_sdp_m2": float(part["ess_sdp_m2"].sum()),
+                "ess_sdp_m2": float(ess_sdp),
                 "revenue_loss_eur": balance.revenue_loss_eur,
                 "balance_before_eur": balance.balance_before_eur,
                 "balance_after_eur": balance.balance_after_eur,
