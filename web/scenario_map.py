@@ -6,8 +6,9 @@ from typing import Any
 
 import folium
 import geopandas as gpd
-from shapely.geometry import LineString, Point, shape
+from shapely.geometry import LineString, Point
 
+from foncier.scenarios.document import lot_position
 from web.maps import (
     MapAssets,
     base_map,
@@ -22,13 +23,10 @@ from web.maps import (
 def operation_map(
     document: dict[str, Any], result: dict[str, Any], assets: MapAssets
 ) -> folium.Map:
-    """Perimeter, lots (ESS m², capped price or rent) and served needs linked to their lot."""
+    """Perimeter, lots (ESS m², capped price or rent) and served needs linked to their lot,
+    from a validated document (shapely geometries in WGS84)."""
     fmap = base_map(assets)
-    perimeter = (
-        shape(document["perimeter"])
-        if isinstance(document["perimeter"], dict)
-        else document["perimeter"]
-    )
+    perimeter = document["perimeter"]
     frame = gpd.GeoDataFrame([{"nom": document["name"]}], geometry=[perimeter], crs=4326)
     polygons_layer(
         fmap,
@@ -62,14 +60,8 @@ def operation_map(
 
 def _lots(document: dict[str, Any], result: dict[str, Any]) -> gpd.GeoDataFrame:
     figures = {lot["ref"]: lot for lot in result["lots"]}
-    perimeter = (
-        shape(document["perimeter"])
-        if isinstance(document["perimeter"], dict)
-        else document["perimeter"]
-    )
     rows, points = [], []
     for lot in document["lots"]:
-        point = lot.get("point")
         figure = figures[lot["ref"]]
         rows.append(
             {
@@ -79,8 +71,7 @@ def _lots(document: dict[str, Any], result: dict[str, Any]) -> gpd.GeoDataFrame:
                 "prix_ess": _price(figure),
             }
         )
-        geometry = point if point is not None else perimeter.representative_point()
-        points.append(shape(geometry) if isinstance(geometry, dict) else geometry)
+        points.append(lot_position(lot, document["perimeter"]))
     return gpd.GeoDataFrame(rows, geometry=points, crs=4326)
 
 

@@ -23,6 +23,7 @@ from foncier.candidates import OPEN_NEEDS
 from foncier.errors import InvalidInput
 from foncier.geo import to_store, to_wgs84
 from foncier.match_settings import current_settings
+from foncier.scenarios.document import lot_position
 from matching.allocation import allocate_optimal
 from matching.constraints import check_constraints, take_m2
 from matching.pairs import PAIR_COLUMNS
@@ -72,14 +73,13 @@ def virtual_premises(
     session: Session, document: dict[str, Any], per_lot: pd.DataFrame
 ) -> pd.DataFrame:
     """One row per virtual premises: lot ref, kind, area, rent, point (Lambert-93), QPV."""
-    perimeter = to_store(document["perimeter"])
     rows = []
     figures = per_lot[["ess_su_m2", "ess_rent_eur_m2_year", "ess_price_eur_m2"]]
     rows_of = zip(document["lots"], figures.to_numpy(float), strict=True)
     for index, (lot, (su, rent, price)) in enumerate(rows_of):
         if not su > 0:
             continue
-        point = to_store(lot["point"]) if lot.get("point") else perimeter.point_on_surface()
+        point = to_store(lot_position(lot, document["perimeter"]))
         if np.isnan(rent):
             rent = price * document["fonciere_yield"]
         sizes = lot.get("unit_sizes_m2") or document["unit_sizes_m2"]

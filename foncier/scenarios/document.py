@@ -133,6 +133,11 @@ def with_perimeter(document: dict[str, Any], perimeter: Any) -> dict[str, Any]:
     return validate_document({**plain, "perimeter": perimeter})
 
 
+def lot_position(lot: dict[str, Any], perimeter: Any) -> Any:
+    """Where a lot stands (WGS84): its point, else a point inside the perimeter."""
+    return lot["point"] if lot.get("point") is not None else perimeter.representative_point()
+
+
 def perimeter_store(document: dict[str, Any]) -> Any:
     """The perimeter in Lambert-93 (the store's projection), for distances and maps."""
     return to_store(document["perimeter"])
