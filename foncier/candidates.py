@@ -1,118 +1,52 @@
-"""Candidate pairs in PostGIS: one set-based query for every open need at once.
+"""Candidate pairs in PostGIS: set-based queries for every open need at once.
 
-The query returns the pairs frame of ``matching.pairs`` (every column the pure core reads).
-Its rent is the one offered: capped for premises inside an operation whose adopted scenario
-caps their kind (``foncier.scenarios.caps``).
+The result is the pairs frame of ``matching.pairs`` (every column the pure core reads).
 ``strict`` applies every hard constraint in SQL, so that only candidates come back; without
 it only the spatial pre-selection (with a margin) and the statuses apply, which is what near
-misses and "why not" need. Both use the GiST index of ``locaux.geom`` through ST_DWithin /
-ST_Intersects on Lambert-93 geometries.
+misses and "why not" need. The spatial test is one ST_DWithin between the premises and the
+need's wished zone (or its centre when it has none), on Lambert-93 geometries: each need probes
+the GiST index of the premises by (kind, geometry) once per kind it accepts.
+
+Needs go by batches (one statement each, :func:`candidate_batches`) so that memory stays
+bounded at any size; the pair-level fields come packed as binary, the need-level and
+premises-level ones are read once and joined in numpy (see ``foncier._candidate_sql``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from foncier._candidate_sql import (
+    MATCHABLE_PREMISES,
+    OPEN_NEEDS,
+    PAIR_FIELDS,
+    PREMISES,
+    needs_query,
+    pairs_query,
+)
+from foncier._pgpack import packed_records, record_dtype
 from matching.pairs import PAIR_COLUMNS
 from matching.settings import Settings
 
-OPEN_NEEDS = ("ouvert", "en_proposition")
-MATCHABLE_PREMISES = ("local", "lot")  # sites and buildings hold lots; they are not let whole
+__all__ = [
+    "BATCH_NEEDS",
+    "MATCHABLE_PREMISES",
+    "OPEN_NEEDS",
+    "Scope",
+    "candidate_batches",
+    "candidate_pairs",
+]
 
-_QUERY = """
-WITH needs AS MATERIALIZED (
-    SELECT b.id AS need_id, b.types_acceptes, b.modes_occupation, b.surface_min_m2,
-           b.surface_max_m2,
-           b.budget_loyer_m2_an, b.emmenagement_au_plus_tot, b.emmenagement_au_plus_tard,
-           b.distance_max_m, b.criteres_obligatoires, b.criteres_souhaites, b.geom AS centre,
-           ST_Union(ARRAY_REMOVE(ARRAY[
-               b.zone_souhaitee,
-               (SELECT ST_Multi(ST_Union(c.geom)) FROM communes c
-                WHERE c.code_insee = ANY(b.communes_souhaitees))
-           ], NULL)) AS zone,
-           COALESCE(f.prioritaire, false) AS priority_sector, a.stade AS stage
-    FROM besoins b
-    JOIN acteurs a ON a.id = b.acteur_id
-    LEFT JOIN filieres f ON f.code = a.filiere
-    WHERE b.statut = ANY(:open_needs) AND (CAST(:need_id AS integer) IS NULL OR b.id = :need_id)
-),
-premises AS MATERIALIZED (
-    SELECT l.*, ARRAY_REMOVE(ARRAY[
-        CASE WHEN l.acces_pmr THEN 'acces_pmr' END,
-        CASE WHEN l.rez_de_chaussee THEN 'rez_de_chaussee' END,
-        CASE WHEN l.acces_livraison THEN 'acces_livraison' END,
-        CASE WHEN l.stationnement THEN 'stationnement' END,
-        CASE WHEN l.categorie_erp IS NOT NULL THEN 'erp' END
-    ], NULL)::varchar[] AS features,
-    -- The rent offered: capped inside an operation whose adopted scenario caps this kind.
-    CASE WHEN l.loyer_m2_an IS NOT NULL THEN LEAST(l.loyer_m2_an, (
-        SELECT MIN(LEAST(p.loyer_max_m2_an,
-                         p.part_du_marche * COALESCE(l.loyer_marche_m2_an, l.loyer_m2_an)))
-        FROM plafonds_loyer p
-        JOIN scenarios s ON s.id = p.scenario_id AND s.retenu
-        JOIN operations o ON o.id = s.operation_id
-        WHERE p.type_local = l.type_local AND ST_Intersects(o.perimetre, l.geom)
-    )) END AS loyer_applique
-    FROM locaux l
-    WHERE l.statut = 'disponible' AND l.geom IS NOT NULL AND l.nature = ANY(:natures)
-      AND (CAST(:premises_id AS integer) IS NULL OR l.id = :premises_id)
-),
-pairs AS (
-    SELECT n.*, l.id AS premises_id, l.type_local, l.surface_m2, l.divisible,
-           l.surface_lot_min_m2, l.partageable, l.loyer_applique AS loyer_m2_an,
-           l.charges_m2_an,
-           l.disponible_le, l.disponible_jusqu_au, l.features, l.acces_pmr,
-           ((l.loyer_m2_an IS NOT NULL AND 'location' = ANY(n.modes_occupation))
-            OR (l.prix_vente_m2 IS NOT NULL AND 'achat' = ANY(n.modes_occupation))
-            OR (l.loyer_m2_an IS NULL AND l.prix_vente_m2 IS NULL))
-           AND (l.disponible_jusqu_au IS NULL
-                OR 'occupation_temporaire' = ANY(n.modes_occupation)) AS tenure_accepted,
-           l.rez_de_chaussee, l.en_qpv,
-           COALESCE(ST_Intersects(n.zone, l.geom), false) AS in_zone,
-           ST_Distance(COALESCE(n.zone, n.centre), l.geom) AS distance_m
-    FROM needs n
-    JOIN premises l ON
-        (n.zone IS NOT NULL AND ST_DWithin(n.zone, l.geom, COALESCE(n.distance_max_m, 0) + :margin))
-        OR (n.zone IS NULL AND n.centre IS NOT NULL
-            AND ST_DWithin(n.centre, l.geom, COALESCE(n.distance_max_m, 0) + :margin))
-)
-SELECT need_id, premises_id, distance_m, in_zone, distance_max_m AS max_distance_m,
-       surface_m2 AS area_m2, divisible, surface_lot_min_m2 AS lot_min_m2,
-       partageable AS shared, surface_min_m2 AS need_min_m2, surface_max_m2 AS need_max_m2,
-       loyer_m2_an AS rent_m2_year, charges_m2_an AS charges_m2_year,
-       budget_loyer_m2_an AS budget_m2_year, disponible_le AS available_from,
-       disponible_jusqu_au AS available_until, emmenagement_au_plus_tot AS move_in_earliest,
-       emmenagement_au_plus_tard AS move_in_latest,
-       cardinality(criteres_souhaites) AS features_wanted,
-       cardinality(ARRAY(SELECT unnest(criteres_souhaites) INTERSECT SELECT unnest(features)))
-           AS features_met,
-       cardinality(ARRAY(SELECT unnest(criteres_obligatoires) EXCEPT SELECT unnest(features)))
-           AS must_have_missing,
-       acces_pmr AS step_free, rez_de_chaussee AS ground_floor, priority_sector, stage,
-       en_qpv AS premises_in_qpv, type_local = ANY(types_acceptes) AS kind_accepted,
-       tenure_accepted
-FROM pairs
-WHERE NOT :strict OR (
-    type_local = ANY(types_acceptes)
-    AND tenure_accepted
-    AND (in_zone OR distance_m <= distance_max_m)
-    AND surface_m2 >= surface_min_m2
-    AND (surface_m2 <= surface_max_m2 OR partageable
-         OR (divisible AND surface_lot_min_m2 <= surface_max_m2))
-    AND disponible_le <= COALESCE(emmenagement_au_plus_tard,
-                                  emmenagement_au_plus_tot + :horizon)
-    AND (disponible_jusqu_au IS NULL OR disponible_jusqu_au >= emmenagement_au_plus_tot)
-    AND (budget_loyer_m2_an IS NULL OR loyer_m2_an IS NULL
-         OR loyer_m2_an + COALESCE(charges_m2_an, 0) <= budget_loyer_m2_an * (1 + :tolerance))
-    AND criteres_obligatoires <@ features
-)
-ORDER BY need_id, premises_id
-"""
+# Needs per statement, which bounds a batch's memory: 900 000 pairs (a frame of 250 MB) with
+# 100 000 premises packed into the Métropole, a few thousand at its real density.
+BATCH_NEEDS = 2000
 
 
 @dataclass(frozen=True)
@@ -127,33 +61,104 @@ class Scope:
 
 def candidate_pairs(session: Session, settings: Settings, scope: Scope = Scope()) -> pd.DataFrame:
     """The pairs frame (``matching.pairs``), sorted by need then premises."""
-    params = {
-        "open_needs": list(OPEN_NEEDS),
-        "natures": list(MATCHABLE_PREMISES),
-        "need_id": scope.need_id,
-        "premises_id": scope.premises_id,
-        "strict": scope.strict,
-        "margin": scope.margin_m,
-        "horizon": settings.wait_horizon_days,
-        "tolerance": settings.budget_tolerance,
-    }
+    frames = list(candidate_batches(session, settings, scope))
+    if len(frames) == 1:
+        return frames[0]
+    return pd.concat(frames, ignore_index=True)
+
+
+def candidate_batches(
+    session: Session, settings: Settings, scope: Scope = Scope(), batch_needs: int = BATCH_NEEDS
+) -> Iterator[pd.DataFrame]:
+    """The pairs frame by batches of ``batch_needs`` needs, in need order, each sorted by need
+    then premises: their concatenation is :func:`candidate_pairs`. At least one frame comes,
+    empty when nothing matches."""
     # The geometry functions inflate the plan's cost estimate, which would trigger JIT
     # compilation: seconds spent compiling a query that runs in milliseconds.
     session.execute(text("SET LOCAL jit = off"))
-    result = session.execute(text(_QUERY), params)
-    frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
-    return _typed(frame)
+    statement = text(needs_query(one_need=scope.need_id is not None))
+    needs = _columns(session.execute(statement, {"need_id": scope.need_id}))
+    premises = _PremisesTable(session)
+    query = pairs_query(strict=scope.strict, one_premises=scope.premises_id is not None)
+    ids = needs["need_id"]
+    for start in range(0, max(len(ids), 1), batch_needs):
+        batch = ids[start : start + batch_needs]
+        keys = (
+            packed_records(session, query, _params(settings, scope, batch), PAIR_FIELDS)
+            if len(batch)
+            else np.empty(0, dtype=record_dtype(PAIR_FIELDS))
+        )
+        keys = keys[np.lexsort((keys["premises_id"], keys["need_id"]))]
+        yield _assemble(keys, needs, premises.covering(keys["premises_id"]))
 
 
-def _typed(frame: pd.DataFrame) -> pd.DataFrame:
-    """The contract's dtypes, whatever the driver returned (dates, Decimals, None)."""
-    for name, dtype in PAIR_COLUMNS.items():
-        if dtype.startswith("datetime"):
-            frame[name] = pd.to_datetime(frame[name])
-        elif dtype == "bool":
-            frame[name] = frame[name].astype("boolean").fillna(False).astype(bool)
-        elif dtype == "object":
-            frame[name] = frame[name].astype(object)
-        else:
-            frame[name] = pd.to_numeric(frame[name]).astype(np.dtype(dtype))
-    return frame[list(PAIR_COLUMNS)].reset_index(drop=True)
+def _params(settings: Settings, scope: Scope, need_ids: np.ndarray) -> dict[str, Any]:
+    return {
+        "need_ids": need_ids.tolist(),
+        "premises_id": scope.premises_id,
+        "margin": float(scope.margin_m),
+        "horizon": int(settings.wait_horizon_days),
+        "tolerance": float(settings.budget_tolerance),
+    }
+
+
+Columns = dict[str, np.ndarray]
+
+# Feature masks read with the needs and the premises (see foncier._candidate_sql).
+_MASKS = ("must_mask", "wish_mask", "must_unknown", "features_mask")
+_DTYPES = {**PAIR_COLUMNS, **dict.fromkeys(_MASKS, "int64")}
+
+
+def _columns(result: Any) -> Columns:
+    """The rows as numpy columns in the contract's dtypes: NaN, NaT or False for NULL, dates
+    to the second (as pandas reads dates). A few rows cost as little as possible: the single
+    need asked through the API."""
+    names = list(result.keys())
+    values = list(zip(*result, strict=True)) or [()] * len(names)
+    columns = {}
+    for name, column in zip(names, values, strict=True):
+        dtype = _DTYPES[name]
+        kind = "datetime64[s]" if dtype.startswith("datetime") else dtype
+        columns[name] = np.array(column, dtype=kind)
+    return columns
+
+
+class _PremisesTable:
+    """The premises-level columns, read once per premises across the batches, by id."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._known: Columns | None = None
+
+    def covering(self, ids: np.ndarray) -> Columns:
+        known = self._known
+        missing = np.unique(ids) if known is None else np.setdiff1d(ids, known["premises_id"])
+        if known is None or len(missing):
+            found = _columns(self._session.execute(text(PREMISES), {"ids": missing.tolist()}))
+            if known is not None:
+                found = {name: np.concatenate([known[name], found[name]]) for name in found}
+            order = np.argsort(found["premises_id"], kind="stable")
+            self._known = known = {name: column[order] for name, column in found.items()}
+        return known
+
+
+def _assemble(keys: np.ndarray, needs: Columns, premises: Columns) -> pd.DataFrame:
+    """The pairs frame: pair fields as they came, need and premises fields by look-up,
+    features met and missing from the masks."""
+    columns: dict[str, Any] = {
+        name: keys[name].astype(PAIR_COLUMNS[name]) for name in keys.dtype.names or ()
+    }
+    for table, key in ((needs, "need_id"), (premises, "premises_id")):
+        rows = np.searchsorted(table[key], keys[key])
+        columns |= {name: column[rows] for name, column in table.items() if name not in columns}
+    offered, wished = columns.pop("features_mask"), columns.pop("wish_mask")
+    missing = np.bitwise_count(columns.pop("must_mask") & ~offered) + columns.pop("must_unknown")
+    columns["features_met"] = np.bitwise_count(wished & offered).astype(np.int64)
+    columns["must_have_missing"] = missing.astype(np.int64)
+    # Object columns stay objects (pandas would make strings of them).
+    return pd.DataFrame(
+        {
+            name: pd.Series(columns[name], dtype=object) if dtype == "object" else columns[name]
+            for name, dtype in PAIR_COLUMNS.items()
+        }
+    )

@@ -115,9 +115,14 @@ def _scored(pairs: pd.DataFrame, settings: Settings) -> pd.DataFrame:
 
 def _rank(table: pd.DataFrame, group: str, tie: str) -> pd.Series:
     """Rank by descending score; ties go to the lower identifier, so that runs repeat."""
-    ordered = table.sort_values([group, "score", tie], ascending=[True, False, True])
-    ranks = ordered.groupby(group).cumcount() + 1
-    return ranks.reindex(table.index)
+    keys = table[group].to_numpy()
+    order = np.lexsort((table[tie].to_numpy(), -table["score"].to_numpy(), keys))
+    grouped = keys[order]
+    starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]]) if len(order) else order
+    first = np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+    ranks = np.empty(len(order), dtype=np.int64)
+    ranks[order] = np.arange(len(order)) - first + 1
+    return pd.Series(ranks, index=table.index)
 
 
 def _refs(session: Session, table: pd.DataFrame) -> dict[str, dict[int, str]]:

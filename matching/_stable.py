@@ -1,15 +1,15 @@
-"""The allocation problem as validated arrays, and its combinatorial side.
+"""The allocation problem as arrays, and its combinatorial side.
 
-Private to :mod:`matching.allocation`: validation of the frames, the premises' admission rule,
-the greedy allocation, need-proposing deferred acceptance, blocking pairs and a simple bound.
+Private to :mod:`matching.allocation`: the problem (validated by ``matching._validation``), the
+premises' admission rule, the greedy allocation, need-proposing deferred acceptance, blocking
+pairs and simple bounds.
 """
 
 from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -58,24 +58,52 @@ class Problem:
         capacity: FloatArray,
         places: FloatArray,
         multi: BoolArray,
+        order: IntArray | None = None,
     ) -> Problem:
-        """Arrays from validated columns; the canonical order makes results row-order free."""
-        order = np.lexsort((premises_id, need_id))
+        """Arrays from validated columns; the canonical order (``order``, sorting the pairs by
+        need then premises, when already known) makes results row-order free."""
+        order = _pair_order(need_id, premises_id) if order is None else order
         by_id = np.argsort(ids, kind="stable")
         premises_ids = ids[by_id].astype(np.int64)
         need = need_id[order].astype(np.int64)
         prem = premises_id[order].astype(np.int64)
+        new_need = np.ones(len(need), dtype=bool)
+        new_need[1:] = need[1:] != need[:-1]
         return cls(
             need_id=need,
             premises_id=prem,
             score=score[order],
             take=take[order],
-            need_code=np.unique(need, return_inverse=True)[1].astype(np.int64),
-            prem_pos=np.searchsorted(premises_ids, prem).astype(np.int64),
+            need_code=(np.cumsum(new_need) - 1).astype(np.int64),  # need_id sorted: its rank
+            prem_pos=lookup(premises_ids, prem),
             premises_ids=premises_ids,
             slots=np.where(multi[by_id], places[by_id], 1).astype(np.int64),
             limit=np.where(multi[by_id], capacity[by_id], np.inf),
         )
+
+    def subset(self, mask: BoolArray) -> Problem:
+        """The pairs of ``mask``; need codes and premises stay those of the whole problem."""
+        return replace(
+            self,
+            need_id=self.need_id[mask],
+            premises_id=self.premises_id[mask],
+            score=self.score[mask],
+            take=self.take[mask],
+            need_code=self.need_code[mask],
+            prem_pos=self.prem_pos[mask],
+        )
+
+    def best_per_need(self, k: int, by: FloatArray | None = None) -> BoolArray:
+        """Each need's ``k`` pairs of highest ``by`` (default: score), a value in [0, 1] (ties:
+        lower premises_id, up to 1e-10)."""
+        value = self.score if by is None else by
+        order = np.argsort(self.need_code * 2.0 - value, kind="stable")  # needs in turn
+        codes = self.need_code[order]
+        starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+        rank = np.arange(self.n_pairs) - np.repeat(starts, np.diff(np.r_[starts, self.n_pairs]))
+        best = np.zeros(self.n_pairs, dtype=bool)
+        best[order[rank < k]] = True
+        return best
 
     @property
     def usable(self) -> BoolArray:
@@ -93,126 +121,43 @@ class Problem:
         return np.lexsort(keys if first is None else (*keys, -first)).astype(np.int64)
 
 
-# --- validation --------------------------------------------------------------------------------
-
-_PAIR_COLUMNS = ("need_id", "premises_id", "score", "take_m2")
-_PREMISES_COLUMNS = ("premises_id", "capacity_m2", "places", "multi")
-
-
-def prepare(
-    pairs: pd.DataFrame, premises: pd.DataFrame, needs: Iterable[int] | None
-) -> tuple[Problem, list[int]]:
-    """Validate the frames and the needs, reporting every problem at once, then build arrays.
-
-    Returns the problem and every need: those of the pairs and those listed in ``needs``.
-    """
-    need, prem, score, take = _columns(pairs, _PAIR_COLUMNS, "paires")
-    ids, capacity, places = _columns(premises, _PREMISES_COLUMNS[:3], "locaux")
-    multi = premises["multi"] if len(premises) else pd.Series(dtype=bool)
-    listed = _numbers(pd.Series([] if needs is None else list(needs), dtype=object))
-    problems = [
-        *_pair_problems(need, prem, score, take, ids),
-        *_premises_problems(ids, capacity, places, multi),
-        *_listed("besoins ouverts non entiers", lambda bad: [], ~_whole(listed), listed),
-    ]
-    if needs is not None:
-        absent = ~np.isin(need, listed)
-        where = _pair_labels(need, prem)
-        problems += _listed("paires de besoins absents des besoins ouverts", where, absent)
-    if problems:
-        raise ValueError("; ".join(problems))
-    flags = multi.to_numpy(bool)
-    problem = Problem.from_arrays(need, prem, score, take, ids, capacity, places, flags)
-    return problem, sorted({int(n) for n in need.tolist()} | {int(n) for n in listed.tolist()})
-
-
-def _pair_problems(
-    need: FloatArray, prem: FloatArray, score: FloatArray, take: FloatArray, ids: FloatArray
-) -> list[str]:
-    where = _pair_labels(need, prem)
-    return [
-        *_listed("identifiants de besoin non entiers", where, ~_whole(need)),
-        *_listed("identifiants de local non entiers", where, ~_whole(prem)),
-        *_listed("scores hors de [0, 1]", where, ~((score >= 0) & (score <= 1)), score),
-        *_listed("take_m2 non positif ou non fini", where, ~_positive(take), take),
-        *_listed("paires en double", where, _duplicated(need, prem)),
-        *_listed("paires vers des locaux inconnus", where, ~np.isin(prem, ids)),
-    ]
-
-
-def _premises_problems(
-    ids: FloatArray, capacity: FloatArray, places: FloatArray, multi: pd.Series
-) -> list[str]:
-    def where(bad: BoolArray) -> list[str]:
-        return [f"local {_text(p)}" for p in ids[bad].tolist()]
-
-    flags = multi.isin([True, False]).to_numpy(bool)
-    return [
-        *_listed("identifiants de local non entiers", where, ~_whole(ids)),
-        *_listed("capacity_m2 invalide", where, ~_positive(capacity), capacity),
-        *_listed("places invalide", where, ~(_whole(places) & (places >= 1)), places),
-        *_listed("multi non booléen", where, ~flags, multi.to_numpy(object)),
-        *_listed("locaux en double", where, _duplicated(ids)),
-    ]
-
-
-def _pair_labels(need: FloatArray, prem: FloatArray) -> Callable[[BoolArray], list[str]]:
-    def where(bad: BoolArray) -> list[str]:
-        pairs = zip(need[bad].tolist(), prem[bad].tolist(), strict=True)
-        return [f"besoin {_text(n)} × local {_text(p)}" for n, p in pairs]
-
-    return where
-
-
-def _columns(frame: pd.DataFrame, columns: tuple[str, ...], name: str) -> list[FloatArray]:
-    """The columns as floats (bad values become NaN, reported later); empty frames pass."""
-    missing = [c for c in columns if c not in frame.columns]
-    if missing and len(frame):
-        raise ValueError(f"colonnes manquantes dans les {name} : {', '.join(missing)}")
-    if missing:
-        return [np.zeros(0) for _ in columns]
-    return [_numbers(frame[c]) for c in columns]
-
-
-def _numbers(values: pd.Series) -> FloatArray:
-    return np.asarray(pd.to_numeric(values, errors="coerce"), dtype=np.float64)
-
-
 def _whole(values: FloatArray) -> BoolArray:
     return np.asarray(np.isfinite(values) & (values == np.round(values)))
 
 
-def _positive(values: FloatArray) -> BoolArray:
-    return np.asarray(np.isfinite(values) & (values > 0))
+def lookup(known: npt.NDArray[Any], values: npt.NDArray[Any]) -> IntArray:
+    """The position of each value in ``known`` (sorted, distinct), -1 where absent.
 
-
-def _duplicated(*keys: FloatArray) -> BoolArray:
-    return np.asarray(pd.DataFrame(dict(enumerate(keys))).duplicated().to_numpy(bool))
-
-
-def _listed(
-    message: str,
-    where: Callable[[BoolArray], list[str]],
-    bad: BoolArray,
-    values: npt.NDArray[Any] | None = None,
-) -> list[str]:
-    """One complaint quoting the first bad rows, labelled only when there are some.
-
-    With no label, the bad values alone are quoted.
+    Whole ids in a compact range go through a table: binary searches over millions of values
+    are an order of magnitude slower.
     """
-    if not bad.any():
-        return []
-    labels = where(bad)
-    if values is not None:
-        shown = [_text(v) for v in values[bad].tolist()]
-        labels = [f"{lab} ({v})" for lab, v in zip(labels, shown, strict=True)] if labels else shown
-    more = f", … ({len(labels)} en tout)" if len(labels) > 5 else ""
-    return [f"{message} : {', '.join(labels[:5])}{more}"]
+    found = np.full(len(values), -1, dtype=np.int64)
+    if not len(known):
+        return found
+    low, high = known[0], known[-1]
+    if _whole(known).all() and high - low < 4 * len(known) + 1_000_000:
+        table = np.full(int(high - low) + 1, -1, dtype=np.int64)
+        table[(known - low).astype(np.int64)] = np.arange(len(known))
+        inside = _whole(values) & (values >= low) & (values <= high)
+        found[inside] = table[(values[inside] - low).astype(np.int64)]
+        return found
+    where = np.minimum(np.searchsorted(known, values), len(known) - 1)
+    return np.where(known[where] == values, where, found)
 
 
-def _text(value: object) -> str:
-    """A value as shown to users: whole numbers without their ".0"."""
-    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+def _pair_order(need: FloatArray, prem: FloatArray) -> IntArray:
+    """Indices sorting pairs by need then premises, stably: one integer key when the ids fit
+    (lexsort is an order of magnitude slower on millions of pairs)."""
+    if len(need) and _whole(need).all() and _whole(prem).all():
+        low, span = prem.min(), prem.max() - prem.min() + 1
+        if (need.max() - need.min() + 1) * span < 2.0**62:
+            key = need.astype(np.int64)
+            key -= int(need.min())
+            key *= int(span)
+            key += prem.astype(np.int64)
+            key -= int(low)
+            return np.argsort(key, kind="stable").astype(np.int64)
+    return np.lexsort((prem, need)).astype(np.int64)
 
 
 # --- greedy and deferred acceptance ------------------------------------------------------------
@@ -239,6 +184,13 @@ def greedy(problem: Problem, order: IntArray | None = None) -> BoolArray:
         count[pos] += 1
         area[pos] += take
     return chosen
+
+
+def simple_bound(problem: Problem) -> float:
+    """Each need's best score, summed: a bound that needs no sort."""
+    best = np.zeros(problem.n_needs)
+    np.maximum.at(best, problem.need_code, np.where(problem.usable, problem.score, 0.0))
+    return math.fsum(best.tolist())
 
 
 def upper_bound(problem: Problem) -> float:

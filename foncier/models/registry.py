@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from geoalchemy2 import Geometry
 from sqlalchemy import (
     CheckConstraint,
     Date,
     Float,
     ForeignKey,
+    Index,
     String,
     Text,
     UniqueConstraint,
@@ -16,6 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from foncier.geo import STORE_SRID
 from foncier.models.base import Base, Located, Registered, enum_column, multipolygon, values_in
 from foncier.vocabulary import (
     ClasseEnergie,
@@ -49,8 +52,13 @@ class Local(Registered, Located, Base):
             "disponible_jusqu_au IS NULL OR disponible_jusqu_au >= disponible_le",
             name="dates",
         ),
+        # The candidate query probes the premises of one kind near a need (btree_gist for the
+        # kind); with the kind unconstrained it serves every other spatial query (0006).
+        Index("ix_locaux_type_local_geom", "type_local", "geom", postgresql_using="gist"),
     )
 
+    # Indexed with its kind above, instead of on its own.
+    geom = mapped_column(Geometry("POINT", srid=STORE_SRID, spatial_index=False), nullable=True)
     nom: Mapped[str] = mapped_column(String(200))
     nature: Mapped[NatureLocal] = mapped_column(
         enum_column(NatureLocal, "nature_local"), default=NatureLocal.LOCAL, server_default="local"
