@@ -6,7 +6,6 @@ Reading guesses nothing about what a cell means; ``values`` parses them.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import math
@@ -25,6 +24,7 @@ from shapely.geometry.base import BaseGeometry
 
 from foncier.errors import InvalidInput
 from foncier.geo import WGS84_SRID
+from foncier.text_files import decoded
 from foncier.vector_files import UnreadableFile, read_vector_file
 
 ALLOWED_FORMATS = (".csv", ".xlsx", ".geojson", ".json", ".gpkg")
@@ -137,14 +137,10 @@ def _table_from_records(path: Path, records: Iterable[Sequence[Any]]) -> RawTabl
 
 def _decode(path: Path, content: bytes) -> str:
     """UTF-8 (with or without BOM) first, then what Excel on Windows writes."""
-    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return content.decode("utf-16")
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise _unreadable(path, "encodage inconnu : attendu UTF-8 ou Windows-1252")
+    try:
+        return decoded(content, path.name)
+    except InvalidInput:
+        raise _unreadable(path, "encodage inconnu : attendu UTF-8 ou Windows-1252") from None
 
 
 def _separator(text: str) -> str:
