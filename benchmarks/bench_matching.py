@@ -114,15 +114,15 @@ def matched(session: Session, config: Settings) -> tuple[dict[str, float], Alloc
 
 
 def allocation_inputs(pairs: pd.DataFrame, scores: pd.Series) -> pd.DataFrame:
-    """What the allocation reads of a batch: ids, score, floor area taken."""
-    return pd.DataFrame(
-        {
-            "need_id": pairs["need_id"],
-            "premises_id": pairs["premises_id"],
-            "score": scores,
-            "take_m2": take_m2(pairs),
-        }
-    )
+    """What the allocation reads of a batch: ids, score, floor area taken. Copied out, since a
+    column would keep its whole frame alive (pandas stores columns of a dtype together)."""
+    columns = {
+        "need_id": pairs["need_id"],
+        "premises_id": pairs["premises_id"],
+        "score": scores,
+        "take_m2": take_m2(pairs),
+    }
+    return pd.DataFrame({name: column.to_numpy(copy=True) for name, column in columns.items()})
 
 
 def cross_join_sample(session: Session, config: Settings, sample: int, seed: int) -> pd.DataFrame:

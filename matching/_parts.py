@@ -16,10 +16,17 @@ from scipy.sparse.csgraph import connected_components
 from matching._stable import IntArray, Problem
 
 
-def part_labels(problem: Problem, size: int) -> IntArray:
-    """The part of each pair: 0, 1, … in the order of the pairs' first appearance."""
+def parts(problem: Problem, size: int) -> list[IntArray]:
+    """The parts, as the ascending indices of their pairs (a small problem is one part)."""
     if problem.n_pairs <= size:
-        return np.zeros(problem.n_pairs, dtype=np.int64)
+        return [np.arange(problem.n_pairs)]
+    labels = _part_labels(problem, size)
+    order = np.argsort(labels, kind="stable")
+    return np.split(order, np.flatnonzero(np.diff(labels[order])) + 1)
+
+
+def _part_labels(problem: Problem, size: int) -> IntArray:
+    """The part of each pair: 0, 1, … in the order of the pairs' first appearance."""
     n_needs = problem.n_needs
     nodes = n_needs + len(problem.premises_ids)
     # Pairs come by need: the need -> premises edges are already in CSR order.

@@ -81,8 +81,8 @@ class Problem:
             limit=np.where(multi[by_id], capacity[by_id], np.inf),
         )
 
-    def subset(self, mask: BoolArray) -> Problem:
-        """The pairs of ``mask``; need codes and premises stay those of the whole problem."""
+    def subset(self, mask: BoolArray | IntArray) -> Problem:
+        """The pairs of ``mask`` (or indices); need codes and premises stay the same."""
         return replace(
             self,
             need_id=self.need_id[mask],
@@ -138,6 +138,12 @@ def lookup(known: npt.NDArray[Any], values: npt.NDArray[Any]) -> IntArray:
     if _whole(known).all() and high - low < 4 * len(known) + 1_000_000:
         table = np.full(int(high - low) + 1, -1, dtype=np.int64)
         table[(known - low).astype(np.int64)] = np.arange(len(known))
+        if (
+            values.dtype.kind == "i"
+            and values.min(initial=low) >= low
+            and values.max(initial=low) <= high
+        ):
+            return np.asarray(table[values - int(low)])  # integers in range: no mask to copy
         inside = _whole(values) & (values >= low) & (values <= high)
         found[inside] = table[(values[inside] - low).astype(np.int64)]
         return found

@@ -27,9 +27,9 @@ solver's tolerances; without a relaxation, it is the smaller of "each need's bes
 
 Large problems are cut: needs and premises sharing no pair, even through others, never
 compete, so components are solved apart, in parts of about ``PART_PAIRS`` pairs. A part beyond
-``core_limit`` is solved on a core (each need's ``CORE_PER_NEED`` best pairs, then whatever
-prices in against the core relaxation's duals), whose duals bound every pair. 440 000 pairs in
-50 separate Métropoles: 4 s, exact; 22 million in one: 20 s (relaxation on 400 000, 8 s).
+``ASSIGNMENT_PAIRS`` where each premises hosts one need is an assignment, solved exactly by
+LAPJV; one beyond ``core_limit`` is solved on a core (each need's ``CORE_PER_NEED`` best pairs,
+then those pricing in against its relaxation's duals), whose duals bound all the pairs.
 
 :func:`allocate_stable` runs need-proposing deferred acceptance; :func:`blocking_pairs` checks
 stability: need n and premises p block an allocation when n prefers p to what it got (higher
@@ -54,12 +54,14 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, milp
 
+from matching._assignment import assignment, one_actor_each
 from matching._lp import SCALE, Rows, lp_rows, priced_core, relax
-from matching._parts import part_labels
+from matching._parts import parts
 from matching._stable import (
     AREA_RTOL,
     BoolArray,
     FloatArray,
+    IntArray,
     Problem,
     blocking,
     deferred_acceptance,
@@ -70,8 +72,6 @@ from matching._validation import prepare
 
 __all__ = [
     "AREA_RTOL",
-    "CORE_LIMIT",
-    "CORE_PER_NEED",
     "Allocation",
     "allocate_optimal",
     "allocate_stable",
@@ -79,7 +79,7 @@ __all__ = [
 ]
 
 
-# HiGHS's time grows faster than the size: parts of ~20 000 pairs, a core beyond 200 000.
+ASSIGNMENT_PAIRS = 10_000
 CORE_LIMIT = 200_000
 CORE_PER_NEED = 8
 PART_PAIRS = 20_000
@@ -98,7 +98,7 @@ class Allocation:
     unserved_needs, unused_premises : list of int
         Needs (of the pairs or listed as open) with no premises; premises with no need.
     method : str
-        "milp", "greedy" or "deferred_acceptance".
+        "milp", "assignment" (exact too), "greedy" or "deferred_acceptance".
     bound, gap : float
         An upper bound on the best total score, and ``(bound - total_score) / bound``.
     blocking : DataFrame or None
@@ -144,7 +144,7 @@ def allocate_optimal(
     Returns
     -------
     Allocation
-        ``method`` is "milp" (``gap`` 0 when proven optimal) or "greedy".
+        ``method`` is "milp" (``gap`` 0 when proven optimal), "assignment" or "greedy".
 
     Examples
     --------
@@ -157,19 +157,13 @@ def allocate_optimal(
     ([[1, 10], [2, 11]], 1.4)
     """
     problem, all_needs = prepare(pairs, premises, needs)
-    labels = part_labels(problem, PART_PAIRS)
+    limits = (exact_limit, time_limit, core_limit)
+    solved = [(part, *_solve_part(problem, part, *limits)) for part in parts(problem, PART_PAIRS)]
     chosen = np.zeros(problem.n_pairs, dtype=bool)
-    bounds: list[float] = []
-    methods: set[str] = set()
-    for part in range(int(labels.max(initial=0)) + 1):
-        mask = labels == part  # a small problem is one part, solved as it is
-        sub = problem if mask.all() else problem.subset(mask)
-        solution, method = _solve_part(sub, exact_limit, time_limit, core_limit)
-        chosen[mask] = solution.chosen
-        bounds.append(solution.total if solution.gap == 0.0 else solution.bound)
-        methods.add(method)
-    method = "milp" if methods == {"milp"} else "greedy"
-    return _assemble(problem, chosen, all_needs, method, math.fsum(bounds))
+    for part, picked, _, _ in solved:
+        chosen[part] = picked
+    method = max((m for *_, m in solved), key=("assignment", "milp", "greedy").index)
+    return _assemble(problem, chosen, all_needs, method, math.fsum(s[2] for s in solved))
 
 
 def allocate_stable(
@@ -289,21 +283,26 @@ def _solve(
 
 
 def _solve_part(
-    problem: Problem, exact_limit: int, time_limit: float | None, core_limit: int
-) -> tuple[_Solution, str]:
-    if problem.n_pairs > core_limit:
-        return _by_core(problem, exact_limit, time_limit)
-    rows = lp_rows(problem)
-    return _solve(problem, rows, _relaxation(problem, rows), exact_limit, time_limit)
+    problem: Problem, part: IntArray, exact_limit: int, time_limit: float | None, core_limit: int
+) -> tuple[BoolArray, float, str]:
+    """The pairs chosen among the part's (indices of pairs), their bound, the method."""
+    if len(part) > ASSIGNMENT_PAIRS and one_actor_each(problem, part):  # exact, and in place
+        picked = assignment(problem, part)
+        return picked, math.fsum(problem.score[part][picked].tolist()), "assignment"
+    sub = problem if len(part) == problem.n_pairs else problem.subset(part)
+    if len(part) > core_limit:
+        solution, method = _by_core(sub, exact_limit, time_limit)
+    else:
+        rows = lp_rows(sub)
+        solution, method = _solve(sub, rows, _relaxation(sub, rows), exact_limit, time_limit)
+    return solution.chosen, solution.total if solution.gap == 0.0 else solution.bound, method
 
 
 def _by_core(problem: Problem, exact_limit: int, time_limit: float | None) -> tuple[_Solution, str]:
     """Solve on the core: feasible for every pair, optimal if the core's relaxation is whole."""
     core, relaxed, bound, converged = priced_core(problem, CORE_PER_NEED)
-    sub = problem.subset(core)
-    rows = relaxed[0] if relaxed is not None else None
-    lp = (relaxed[1].x, relaxed[1].bound) if relaxed is not None else None
-    solution, method = _solve(sub, rows, lp, exact_limit, time_limit)
+    rows, lp = (relaxed[0], (relaxed[1].x, relaxed[1].bound)) if relaxed else (None, None)
+    solution, method = _solve(problem.subset(core), rows, lp, exact_limit, time_limit)
     chosen = np.zeros(problem.n_pairs, dtype=bool)
     chosen[np.flatnonzero(core)[solution.chosen]] = True
     proven = converged and solution.gap == 0.0

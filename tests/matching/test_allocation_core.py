@@ -1,8 +1,10 @@
-"""Allocation on a core of the pairs, priced against them all (large instances).
+"""Allocation of large parts: an assignment solved exactly, or a core priced against every pair.
 
-``core_limit=0`` sends every instance down that path, and a core of one pair per need makes
-pricing do the work: the answer stays feasible, its bound holds for every pair, and where the
-relaxation is integral (no floor area binds) it is the optimum.
+``ASSIGNMENT_PAIRS`` and ``core_limit`` at 0 send every instance down those paths. Where every
+premises hosts one need the part is an assignment, whose answer is the optimum; otherwise (or
+forced) a core of one pair per need makes pricing do the work: the answer stays feasible, its
+bound holds for every pair, and where the relaxation is integral (no floor area binds) it is
+the optimum.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 
+from matching import _assignment
 from matching import allocation as alloc
 from matching.allocation import allocate_optimal
 from tests.matching.test_allocation import (
@@ -25,25 +28,46 @@ from tests.matching.test_allocation import (
 )
 
 
-def cored(instance: Instance) -> alloc.Allocation:
-    with mock.patch.object(alloc, "CORE_PER_NEED", 1):
+def large(instance: Instance, *, priced: bool = False, per_need: int = 1) -> alloc.Allocation:
+    """Solved as a large part; ``priced``: on a core even when it is an assignment."""
+    is_assignment = (lambda *_: False) if priced else _assignment.one_actor_each
+    with (
+        mock.patch.object(alloc, "ASSIGNMENT_PAIRS", 0),
+        mock.patch.object(alloc, "CORE_PER_NEED", per_need),
+        mock.patch.object(alloc, "one_actor_each", is_assignment),
+    ):
         return allocate_optimal(
             instance.pairs, instance.premises, needs=instance.needs, core_limit=0
         )
 
 
+def one_actor_each(instance: Instance) -> bool:
+    return not any(spec.multi for spec in instance.specs.values())
+
+
 @settings(max_examples=150, deadline=None)
 @given(instances())
-def test_the_core_answer_is_feasible_and_bounded_over_every_pair(instance: Instance) -> None:
-    result = cored(instance)
+def test_a_priced_core_answer_is_feasible_and_bounded_over_every_pair(instance: Instance) -> None:
+    result = large(instance, priced=True)
     assert_feasible(instance, result)
     optimum = brute_force_optimum(instance)
     assert result.total_score <= optimum + 1e-9
     assert result.bound >= optimum - 1e-9
-    if not any(spec.multi for spec in instance.specs.values()):
-        # One actor per premises: a bipartite matching, whose relaxation is integral.
+    if one_actor_each(instance):
+        # A bipartite matching, whose relaxation is integral.
         assert result.total_score == pytest.approx(optimum, abs=1e-9)
-    assert cored(instance).assignments.equals(result.assignments)  # reproducible
+    assert large(instance, priced=True).assignments.equals(result.assignments)  # reproducible
+
+
+@settings(max_examples=150, deadline=None)
+@given(instances())
+def test_an_assignment_is_solved_exactly(instance: Instance) -> None:
+    if not one_actor_each(instance):
+        return  # priced on a core, as above
+    result = large(instance)
+    assert_feasible(instance, result)
+    assert (result.method, result.gap) == ("assignment" if instance.rows else "milp", 0.0)
+    assert result.total_score == pytest.approx(brute_force_optimum(instance), abs=1e-9)
 
 
 def random_matching(seed: int, needs: int, premises: int, per_need: int) -> Instance:
@@ -55,12 +79,16 @@ def random_matching(seed: int, needs: int, premises: int, per_need: int) -> Inst
     return Instance(rows, specs, list(range(needs)))
 
 
-def test_a_large_matching_gets_the_optimum_from_a_small_core() -> None:
+def test_a_large_matching_gets_the_optimum_either_way() -> None:
     instance = random_matching(seed=3, needs=400, premises=500, per_need=30)
-    whole = allocate_optimal(instance.pairs, instance.premises)
-    with mock.patch.object(alloc, "CORE_PER_NEED", 2):
-        core = allocate_optimal(instance.pairs, instance.premises, core_limit=1000)
+    with mock.patch.object(alloc, "ASSIGNMENT_PAIRS", 10**9):
+        whole = allocate_optimal(instance.pairs, instance.premises)  # one relaxation
+    with mock.patch.object(alloc, "ASSIGNMENT_PAIRS", 1000):
+        exact = allocate_optimal(instance.pairs, instance.premises)
+    priced = large(instance, priced=True, per_need=2)
     assert len(instance.pairs) > 10_000
-    assert (whole.gap, core.gap) == (0.0, 0.0)
-    assert core.total_score == pytest.approx(whole.total_score, abs=1e-9)
-    assert_feasible(instance, core)
+    assert (whole.method, exact.method) == ("milp", "assignment")
+    assert (whole.gap, exact.gap, priced.gap) == (0.0, 0.0, 0.0)
+    for result in (exact, priced):
+        assert result.total_score == pytest.approx(whole.total_score, abs=1e-9)
+        assert_feasible(instance, result)
