@@ -305,8 +305,15 @@ def _by_core(problem: Problem, exact_limit: int, time_limit: float | None) -> tu
     solution, method = _solve(problem.subset(core), rows, lp, exact_limit, time_limit)
     chosen = np.zeros(problem.n_pairs, dtype=bool)
     chosen[np.flatnonzero(core)[solution.chosen]] = True
-    proven = converged and solution.gap == 0.0
+    # Converged pricing proves the relaxation's optimum over every pair, not the integer one:
+    # only an answer that is that relaxation's own (integral) solution is proven optimal.
+    proven = converged and lp is not None and _integral_answer(lp[0], solution.chosen)
     return _Solution.of(problem, chosen, 0.0 if proven else bound), method
+
+
+def _integral_answer(x: FloatArray, chosen: BoolArray) -> bool:
+    """Whether ``chosen`` is exactly the relaxation's solution ``x``, integral."""
+    return bool(np.all(np.minimum(x, 1 - x) <= 1e-9) and np.array_equal(x > 0.5, chosen))
 
 
 def _fast(problem: Problem, relaxed: tuple[FloatArray, float] | None) -> _Solution:
@@ -340,9 +347,8 @@ def _exact(
     if problem.n_pairs == 0:
         return _Solution.of(problem, np.zeros(0, dtype=bool), 0.0)
     if relaxed is not None and np.all(np.minimum(relaxed[0], 1 - relaxed[0]) <= 1e-9):
-        solution = relaxed[0] > 0.5
-        chosen = _repaired(problem, solution)
-        if np.array_equal(chosen, solution):  # an integral optimum of the relaxation
+        chosen = _repaired(problem, relaxed[0] > 0.5)
+        if _integral_answer(relaxed[0], chosen):  # an integral optimum of the relaxation
             return _Solution.of(problem, chosen, 0.0)
     options: dict[str, float] = {"mip_rel_gap": 0.0}
     if time_limit is not None:

@@ -14,6 +14,7 @@ from unittest import mock
 import numpy as np
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from matching import _assignment
 from matching import allocation as alloc
@@ -68,6 +69,70 @@ def test_an_assignment_is_solved_exactly(instance: Instance) -> None:
     assert_feasible(instance, result)
     assert (result.method, result.gap) == ("assignment" if instance.rows else "milp", 0.0)
     assert result.total_score == pytest.approx(brute_force_optimum(instance), abs=1e-9)
+
+
+@st.composite
+def crowded(draw: st.DrawFn) -> Instance:
+    """≤ 7 needs on ≤ 5 premises, mostly shared, whose m² bind: fractional relaxations."""
+    specs = {
+        p: Spec(
+            draw(st.booleans()) or p % 2 == 0,
+            draw(st.integers(1, 3)),
+            draw(st.sampled_from([50.0, 120.0, 229.0, 300.0])),
+        )
+        for p in range(draw(st.integers(1, 5)))
+    }
+    rows = [
+        Pair(n, p, draw(st.integers(0, 1000)) / 1000, float(draw(st.integers(20, 150))))
+        for n in range(draw(st.integers(1, 7)))
+        for p in specs
+        if draw(st.booleans())
+    ]
+    return Instance(rows, specs, sorted({row.need_id for row in rows}))
+
+
+@settings(max_examples=300, deadline=None)
+@given(crowded(), st.integers(1, 2))
+def test_every_bound_a_priced_core_reports_holds(instance: Instance, per_need: int) -> None:
+    """Against the exhaustive optimum: a gap of 0 only for the optimum, a bound never below."""
+    result = large(instance, priced=True, per_need=per_need)
+    optimum = brute_force_optimum(instance)
+    assert_feasible(instance, result)
+    assert result.total_score <= optimum + 1e-9
+    assert result.bound >= optimum - 1e-9
+    if result.gap == 0.0:
+        assert result.total_score == pytest.approx(optimum, abs=1e-9)
+
+
+def test_converged_pricing_alone_proves_no_integer_optimum() -> None:
+    """Pricing converges on a core whose best whole answer (2.675) misses the optimum
+    (2.71): the relaxation's bound is what the run may claim, not its own total."""
+    specs = {
+        0: Spec(True, 2, 229.0),
+        1: Spec(False, 3, 246.0),
+        2: Spec(True, 3, 152.0),
+        3: Spec(True, 3, 190.0),
+    }
+    rows = [
+        Pair(0, 1, 0.264, 48.0),
+        Pair(0, 2, 0.559, 45.0),
+        Pair(0, 3, 0.299, 35.0),
+        Pair(1, 2, 0.964, 126.0),
+        Pair(1, 3, 0.535, 69.0),
+        Pair(2, 3, 0.165, 23.0),
+        Pair(3, 0, 0.209, 96.0),
+        Pair(3, 2, 0.25, 88.0),
+        Pair(3, 3, 0.545, 70.0),
+        Pair(4, 0, 0.373, 125.0),
+        Pair(5, 2, 0.15, 52.0),
+        Pair(5, 3, 0.7, 130.0),
+    ]
+    instance = Instance(rows, specs, list(range(6)))
+    result = large(instance, priced=True)
+    assert brute_force_optimum(instance) == pytest.approx(2.71)
+    assert result.total_score < 2.71 - 1e-3
+    assert result.bound >= 2.71 - 1e-9
+    assert result.gap > 0
 
 
 def random_matching(seed: int, needs: int, premises: int, per_need: int) -> Instance:
