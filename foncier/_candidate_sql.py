@@ -75,7 +75,9 @@ _NEEDS_CTE = f"""
 wished AS MATERIALIZED (
     SELECT b.id AS need_id, b.types_acceptes, b.surface_min_m2, b.surface_max_m2,
            b.budget_loyer_m2_an AS budget,
-           b.budget_loyer_m2_an * (1 + CAST(%(tolerance)s AS double precision)) AS ceiling,
+           -- money at the cent, rounded as matching.constraints.cents rounds it
+           round(b.budget_loyer_m2_an * (1 + CAST(%(tolerance)s AS double precision)) * 100)
+               AS ceiling_cents,
            COALESCE(b.emmenagement_au_plus_tard,
                     b.emmenagement_au_plus_tot + CAST(%(horizon)s AS integer)) AS deadline,
            b.emmenagement_au_plus_tot AS earliest, b.distance_max_m,
@@ -120,12 +122,12 @@ _HARD_CONSTRAINTS = f"""
        OR ST_Distance(n.probe, l.geom) <= n.distance_max_m)
   AND l.surface_m2 >= n.surface_min_m2
   AND (l.surface_m2 <= n.surface_max_m2 OR l.partageable
-       OR (l.divisible AND l.surface_lot_min_m2 <= n.surface_max_m2))
+       OR (l.divisible AND COALESCE(l.surface_lot_min_m2, 0) <= n.surface_max_m2))
   AND l.disponible_le <= n.deadline
   AND (l.disponible_jusqu_au IS NULL OR l.disponible_jusqu_au >= n.earliest)
   AND (n.must_mask = 0 OR (n.must_mask & ~({_MASK})) = 0) AND n.must_unknown = 0
   AND (n.budget IS NULL OR l.loyer_m2_an IS NULL
-       OR ({_RENT}) + COALESCE(l.charges_m2_an, 0) <= n.ceiling)"""
+       OR round((({_RENT}) + COALESCE(l.charges_m2_an, 0)) * 100) <= n.ceiling_cents)"""
 
 # SQL types of the pair fields, in order (see foncier._pgpack).
 PAIR_FIELDS = {

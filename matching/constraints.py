@@ -1,6 +1,6 @@
 """Hard constraints: which need × premises pairs may be proposed at all, how far others miss.
 
-A pair passes when all six constraints hold. Each failing one comes with a gap in natural units
+A pair passes when all seven constraints hold. Each failing one comes with a gap in natural units
 (m², days, €/m²/year, metres), 0 when it holds, that near misses and "why not" read. Missing data
 never excludes a pair: an unknown rent or budget, an unknown distance, an unknown date passes.
 
@@ -8,12 +8,15 @@ never excludes a pair: an unknown rent or budget, an unknown distance, an unknow
 constraint  holds when
 ==========  ==================================================================================
 kind        the premises' kind is one the need accepts
+tenure      the need takes what the premises offers: rent, sale, or (when it ends) temporary
+            use (``tenure_accepted``, computed by the store)
 area        need_min ≤ area, and area ≤ need_max unless a lot fits (divisible with
-            lot_min ≤ need_max) or the space is shared (the actor takes part of it)
+            lot_min ≤ need_max, or no lot_min: lots of any size) or the space is shared
 timing      available_from ≤ the need's deadline (move_in_latest, or move_in_earliest +
             ``wait_horizon_days`` when open), and a temporary occupation does not end before
             move_in_earliest
-budget      rent + charges (unknown charges count 0) ≤ budget × (1 + ``budget_tolerance``)
+budget      rent + charges (unknown charges count 0) ≤ budget × (1 + ``budget_tolerance``),
+            both sides rounded to the cent
 must_have   the premises lacks no must-have feature
 location    inside a wished zone, or distance_m ≤ max_distance_m (no maximum: the zone only)
 ==========  ==================================================================================
@@ -270,10 +273,22 @@ def _area(pairs: pd.DataFrame) -> tuple[BoolArray, FloatArray]:
     return (short == 0) & (excess == 0), np.where(short > 0, short, excess)
 
 
+def cents(euros: FloatArray) -> FloatArray:
+    """Money in whole cents (round half to even, as PostgreSQL's ``round`` of a double does),
+    so that a rent of 115 meets a budget of 100 at 15 % (100 × 1.15 = 114.99999999999999).
+
+    Examples
+    --------
+    >>> float(cents(np.array([100 * 1.15]))[0])
+    11500.0
+    """
+    return np.asarray(np.rint(euros * 100), dtype=np.float64)
+
+
 def _budget(pairs: pd.DataFrame, settings: Settings) -> tuple[BoolArray, FloatArray]:
     cost = _floats(pairs, "rent_m2_year") + np.nan_to_num(_floats(pairs, "charges_m2_year"))
     ceiling = _floats(pairs, "budget_m2_year") * (1 + settings.budget_tolerance)
-    gap = _positive(cost - ceiling)
+    gap = _positive(cents(cost) - cents(ceiling)) / 100
     return gap == 0, gap
 
 

@@ -107,12 +107,13 @@ WHERE NOT :strict OR (
     AND (in_zone OR distance_m <= distance_max_m)
     AND surface_m2 >= surface_min_m2
     AND (surface_m2 <= surface_max_m2 OR partageable
-         OR (divisible AND surface_lot_min_m2 <= surface_max_m2))
+         OR (divisible AND COALESCE(surface_lot_min_m2, 0) <= surface_max_m2))
     AND disponible_le <= COALESCE(emmenagement_au_plus_tard,
                                   emmenagement_au_plus_tot + :horizon)
     AND (disponible_jusqu_au IS NULL OR disponible_jusqu_au >= emmenagement_au_plus_tot)
     AND (budget_loyer_m2_an IS NULL OR loyer_m2_an IS NULL
-         OR loyer_m2_an + COALESCE(charges_m2_an, 0) <= budget_loyer_m2_an * (1 + :tolerance))
+         OR round((loyer_m2_an + COALESCE(charges_m2_an, 0)) * 100)
+            <= round(budget_loyer_m2_an * (1 + :tolerance) * 100))
     AND criteres_obligatoires <@ features
 )
 ORDER BY need_id, premises_id
@@ -323,3 +324,96 @@ def test_capped_rents_are_the_rents_offered(session: Session) -> None:
     rented = {p: rent for p, rent in offered.items() if not np.isnan(rent)}
     assert all(rent <= asked[p] for p, rent in rented.items())
     assert any(rent < asked[p] for p, rent in rented.items())  # the scenario caps some
+
+
+# --- edge cases both sides must agree on ----------------------------------------------------
+
+
+def _edge_records(session: Session) -> None:
+    """Rents exactly at the budget's ceiling (whole euros at 15 %, which floats miss a third
+    of the time), and divisible premises with no minimum lot, larger than the need wants."""
+    actor = session.scalars(select(Acteur.id).order_by(Acteur.id).limit(1)).one()
+    here = from_shape(Point(417_000, 6_420_000), srid=STORE_SRID)
+    common = {"source": "edge", "type_local": "bureau", "statut": "disponible", "geom": here}
+    for budget in range(60, 101, 4):
+        ceiling = budget * 115 / 100  # the decimal ceiling, as a person computes it
+        session.add(
+            Besoin(
+                source="edge",
+                ref=f"B{budget}",
+                acteur_id=actor,
+                intitule=f"Budget {budget}",
+                statut="ouvert",
+                types_acceptes=["bureau"],
+                modes_occupation=["location"],
+                surface_min_m2=100.0,
+                surface_max_m2=150.0,
+                budget_loyer_m2_an=float(budget),
+                distance_max_m=100.0,
+                emmenagement_au_plus_tot=DAY0,
+                geom=here,
+            )
+        )
+        for ref, rent, charges in (
+            (f"A{budget}", ceiling, None),
+            (f"C{budget}", ceiling - 15, 15.0),
+        ):
+            session.add(
+                Local(
+                    **common,
+                    ref=ref,
+                    nom=ref,
+                    nature="local",
+                    origine="partenaire",
+                    surface_m2=120.0,
+                    loyer_m2_an=rent,
+                    charges_m2_an=charges,
+                    disponible_le=DAY0,
+                )
+            )
+    session.add(
+        Local(
+            **common,
+            ref="DIV",
+            nom="Divisible, lots libres",
+            nature="local",
+            origine="partenaire",
+            surface_m2=600.0,
+            divisible=True,
+            surface_lot_min_m2=None,
+            loyer_m2_an=50.0,
+            disponible_le=DAY0,
+        )
+    )
+    session.flush()
+
+
+def test_exact_ceilings_and_free_lots_pass_on_both_sides(session: Session) -> None:
+    _edge_records(session)
+    settings = Settings(budget_tolerance=0.15)
+    needs = refs(session, Besoin)
+    premises = refs(session, Local)
+    cross = candidate_pairs(session, settings, Scope(strict=False, margin_m=1e7))
+    mine = cross[(cross["need_id"].isin(needs) & cross["premises_id"].isin(premises)).to_numpy()]
+    named = zip(mine["need_id"], mine["premises_id"], strict=True)
+    ok = check_constraints(mine, settings)["passes"]
+    passing = {(needs[n], premises[p]) for (n, p), yes in zip(named, ok, strict=True) if yes}
+    budgets = range(60, 101, 4)  # a need takes the premises at its ceiling, and the cheaper
+    expected = {(f"B{b}", f"{k}{c}") for b in budgets for c in budgets if c <= b for k in "AC"}
+    assert passing == expected | {(f"B{b}", "DIV") for b in budgets}
+    strict = candidate_pairs(session, settings)
+    offered = {
+        (needs[n], premises[p])
+        for n, p in zip(strict["need_id"], strict["premises_id"], strict=True)
+        if n in needs and p in premises
+    }
+    assert offered == passing  # the query offers exactly what the pure core accepts
+    for scope in (Scope(), Scope(strict=False, margin_m=500.0)):
+        pd.testing.assert_frame_equal(
+            candidate_pairs(session, settings, scope), oracle(session, settings, scope)
+        )
+
+
+def refs(session: Session, model: type[Besoin] | type[Local]) -> dict[int, str]:
+    rows = session.execute(select(model.id, model.ref).where(model.source == "edge"))
+    return {int(i): str(ref) for i, ref in rows.all()}
