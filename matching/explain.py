@@ -8,7 +8,8 @@ location), each by no more than its margin: ``near_miss_area_share`` of the boun
 ``near_miss_budget_share`` of the budget, ``near_miss_days``, ``near_miss_distance_m``. A pair of
 the wrong kind or lacking a must-have is never a near miss. Its hints say what it would take:
 "+15 m² de surface", "−12 €/m²/an de loyer et charges", "disponible 2 mois plus tôt", "à 800 m
-de plus que la distance acceptée".
+de plus que la distance acceptée". Each is rounded up: applied to the pair, it lifts the
+constraint it names.
 """
 
 from __future__ import annotations
@@ -110,6 +111,13 @@ def near_misses(pairs: pd.DataFrame, settings: Settings) -> pd.DataFrame:
         early[chosen],
         checks["gap_distance_m"].to_numpy()[chosen],
         no_maximum[chosen],
+        zip(
+            pairs["available_from"][chosen],
+            deadline(pairs, settings)[chosen],
+            pairs["available_until"][chosen],
+            pairs["move_in_earliest"][chosen],
+            strict=True,
+        ),
         strict=True,
     )
     result = checks.loc[chosen, ["need_id", "premises_id"]].copy()
@@ -179,19 +187,21 @@ def _hints(
     early: float,
     gap_distance: float,
     no_maximum: bool,
+    dates: tuple[pd.Timestamp, ...],
 ) -> list[str]:
+    """``dates``: available_from and the deadline, available_until and move_in_earliest."""
     hints = []
     if gap_area > 0:
         hints.append(f"{'+' if too_small else _MINUS}{_m2(_up(gap_area))} de surface")
     if gap_budget > 0:
         hints.append(f"{_MINUS}{_num(_up(gap_budget))} €/m²/an de loyer et charges")
     if late > 0:
-        hints.append(f"disponible {_duration(late)} plus tôt")
+        hints.append(f"disponible {_shift_hint(late, *dates[:2])} plus tôt")
     if early > 0:
-        hints.append(f"occupation temporaire prolongée de {_duration(early)}")
+        hints.append(f"occupation temporaire prolongée de {_shift_hint(early, *dates[2:])}")
     if gap_distance > 0:
         where = "hors de la zone souhaitée" if no_maximum else "de plus que la distance acceptée"
-        hints.append(f"à {_distance(math.ceil(gap_distance))} {where}")
+        hints.append(f"à {_distance_up(gap_distance)} {where}")
     return hints
 
 
@@ -279,6 +289,12 @@ def _distance(metres: float) -> str:
     return f"{_num(round(metres))} m" if metres < 999.5 else f"{_num(metres / 1000)} km"
 
 
+def _distance_up(metres: float) -> str:
+    """A distance hint, rounded up (to the metre, or to 100 m from 1 km) so that it suffices."""
+    whole = math.ceil(round(metres, 6))
+    return f"{_num(whole)} m" if whole < 1000 else f"{_num(math.ceil(whole / 100) / 10)} km"
+
+
 def _duration(days: float) -> str:
     """Whole days below two months, else months (2 months is 61 days, not "60 jours")."""
     whole = math.ceil(round(days, 6))
@@ -287,5 +303,19 @@ def _duration(days: float) -> str:
     return f"{round(whole / 30.4375)} mois"
 
 
+def _shift_hint(days: float, start: pd.Timestamp, target: pd.Timestamp) -> str:
+    """Days, or from two months the fewest calendar months that move ``start`` past
+    ``target`` (earlier when ``start`` is later): 75 days may need 3 months, never 2."""
+    whole = math.ceil(round(days, 6))
+    if whole < 60 or pd.isna(start) or pd.isna(target):
+        return _duration(days) if whole < 60 else f"{-(-whole // 28)} mois"
+    sign = -1 if start > target else 1
+    months = max(1, whole // 31)
+    while sign * ((start + pd.DateOffset(months=sign * months)) - target).days < 0:
+        months += 1
+    return f"{months} mois"
+
+
 def _date(value: pd.Timestamp) -> str:
-    return value.strftime("%d/%m/%Y")
+    """dd/mm/yyyy; a missing date (the pure core does not assume the store's rules) is said so."""
+    return "date inconnue" if pd.isna(value) else value.strftime("%d/%m/%Y")

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from matching.constraints import check_constraints, example_pairs
+from matching.constraints import check_constraints, example_pairs, timing_gaps
 from matching.explain import explain, near_misses, why_not
 from matching.scoring import score_pairs
 from matching.settings import CRITERIA, Settings
@@ -204,3 +207,131 @@ def test_explained_contributions_add_up_to_the_score(pairs: pd.DataFrame) -> Non
         total = sum(item["contribution"] for item in detail["criteres"].values())
         assert total == pytest.approx(detail["score"], abs=1e-12)
         assert 0 <= detail["completude"] <= 1
+
+
+# --- hints that suffice ---------------------------------------------------------------------
+
+
+def test_why_not_with_no_earliest_move_in_date() -> None:
+    """The store requires it, but the pure core does not assume it (imports, notebooks)."""
+    reasons = _why_not(move_in_earliest=NAT, available_from=DAY("2025-08-01"))
+    assert reasons == [
+        "Disponible trop tard : le 01/08/2025 pour une entrée au plus tard le 01/06/2025 "
+        "(2 mois de retard)."
+    ]
+    late = _why_not(move_in_earliest=NAT, available_until=DAY("2025-01-01"))
+    assert late == []  # an unknown earliest date never excludes
+
+
+@pytest.mark.parametrize(
+    ("overrides", "hints"),
+    [
+        ({"available_from": DAY("2025-08-15")}, ["disponible 3 mois plus tôt"]),  # 75 days
+        ({"available_from": DAY("2025-09-12")}, ["disponible 4 mois plus tôt"]),  # 103 days
+        (
+            {"in_zone": False, "distance_m": 3040.0, "max_distance_m": 2000.0},
+            ["à 1,1 km de plus que la distance acceptée"],
+        ),
+        ({"rent_m2_year": 95.0, "charges_m2_year": 20.0, "budget_m2_year": 100.0}, []),
+    ],
+)
+def test_hints_round_up(overrides: dict[str, Any], hints: list[str]) -> None:
+    settings = Settings(near_miss_distance_m=2000.0, budget_tolerance=0.15)
+    found = near_misses(example_pairs(**overrides), settings)["hints"].tolist()
+    assert found == ([hints] if hints else [])  # 115 ≤ 100 × 1.15 at the cent: it passes
+
+
+_NUMBER = r"([0-9\u202f]+(?:,[0-9]+)?)"
+
+
+def _number(text: str) -> float:
+    return float(text.replace("\u202f", "").replace(",", "."))
+
+
+def _apply(pair: pd.DataFrame, hint: str) -> tuple[pd.DataFrame, str]:
+    """The pair as the hint would change it, and the constraint the hint names."""
+    row = pair.copy()
+    if match := re.fullmatch(rf"([+−]){_NUMBER} m² de surface", hint):
+        sign, value = match.group(1), _number(match.group(2))
+        if sign == "+":
+            row["area_m2"] += value
+        elif bool(row["divisible"].iloc[0]):
+            row["lot_min_m2"] -= value
+        else:
+            row["area_m2"] -= value
+        return row, "area"
+    if match := re.fullmatch(rf"−{_NUMBER} €/m²/an de loyer et charges", hint):
+        row["rent_m2_year"] -= _number(match.group(1))
+        return row, "budget"
+    if match := re.fullmatch(
+        rf"(disponible|occupation temporaire prolongée de) {_NUMBER} "
+        r"(jours?|mois)( plus tôt)?",
+        hint,
+    ):
+        count = int(_number(match.group(2)))
+        step = (
+            pd.DateOffset(months=count) if match.group(3) == "mois" else pd.DateOffset(days=count)
+        )
+        if match.group(1) == "disponible":
+            row["available_from"] = row["available_from"] - step
+            return row, "late"
+        row["available_until"] = row["available_until"] + step
+        return row, "early"
+    match = re.fullmatch(
+        rf"à {_NUMBER} (m|km) (hors de la zone souhaitée|de plus que la distance "
+        r"acceptée)",
+        hint,
+    )
+    assert match, hint
+    metres = _number(match.group(1)) * (1000 if match.group(2) == "km" else 1)
+    row["max_distance_m"] = np.nan_to_num(row["max_distance_m"], nan=0.0) + metres
+    return row, "location"
+
+
+@st.composite
+def near_pairs(draw: st.DrawFn) -> pd.DataFrame:
+    """One pair on the grids data come on: whole m² and metres, cents, days."""
+    day = pd.Timestamp("2025-03-01")
+    low = draw(st.integers(20, 300))
+    overrides: dict[str, Any] = {
+        "area_m2": float(draw(st.integers(10, 600))),
+        "need_min_m2": float(low),
+        "need_max_m2": float(low + draw(st.integers(0, 200))),
+        "divisible": draw(st.booleans()),
+        "lot_min_m2": draw(st.sampled_from([NAN, 30.0, 80.0, 200.0])),
+        "rent_m2_year": draw(st.integers(3000, 30000)) / 100,
+        "charges_m2_year": draw(st.sampled_from([NAN, 0.0, 12.5, 20.0])),
+        "budget_m2_year": float(draw(st.integers(30, 300))),
+        "available_from": day + pd.Timedelta(days=draw(st.integers(-30, 400))),
+        "available_until": draw(
+            st.sampled_from([NAT, day - pd.Timedelta(days=draw(st.integers(1, 400)))])
+        ),
+        "move_in_latest": draw(st.sampled_from([NAT, day + pd.Timedelta(days=40)])),
+        "in_zone": draw(st.booleans()),
+        "distance_m": float(draw(st.integers(0, 6000))),
+        "max_distance_m": draw(st.sampled_from([NAN, 500.0, 2000.0])),
+    }
+    overrides["lot_min_m2"] = min(overrides["lot_min_m2"], overrides["area_m2"])
+    return example_pairs(move_in_earliest=day, **overrides)
+
+
+@settings(max_examples=400, deadline=None)
+@given(near_pairs(), st.sampled_from([0.0, 0.1, 0.15, 0.2]), st.integers(0, 120))
+def test_each_hint_applied_lifts_the_constraint_it_names(
+    pair: pd.DataFrame, tolerance: float, horizon: int
+) -> None:
+    config = Settings(
+        budget_tolerance=tolerance,
+        wait_horizon_days=horizon,
+        near_miss_area_share=2.0,
+        near_miss_budget_share=2.0,
+        near_miss_days=800,
+        near_miss_distance_m=10_000.0,
+    )
+    for hint in near_misses(pair, config)["hints"].explode().dropna():
+        changed, constraint = _apply(pair, str(hint))
+        if constraint in ("late", "early"):
+            late, early = timing_gaps(changed, config)
+            assert (late if constraint == "late" else early)[0] == 0, hint
+        else:
+            assert check_constraints(changed, config)[f"ok_{constraint}"].iloc[0], hint
