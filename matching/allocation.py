@@ -57,6 +57,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from matching._assignment import assignment, one_actor_each
 from matching._lp import SCALE, Rows, lp_rows, priced_core, relax
 from matching._parts import parts
+from matching._quiet import solver_output_to_stderr
 from matching._stable import (
     AREA_RTOL,
     BoolArray,
@@ -158,7 +159,10 @@ def allocate_optimal(
     """
     problem, all_needs = prepare(pairs, premises, needs)
     limits = (exact_limit, time_limit, core_limit)
-    solved = [(part, *_solve_part(problem, part, *limits)) for part in parts(problem, PART_PAIRS)]
+    with solver_output_to_stderr():  # HiGHS may printf; stdout may carry a caller's JSON
+        solved = [
+            (part, *_solve_part(problem, part, *limits)) for part in parts(problem, PART_PAIRS)
+        ]
     chosen = np.zeros(problem.n_pairs, dtype=bool)
     for part, picked, _, _ in solved:
         chosen[part] = picked

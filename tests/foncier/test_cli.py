@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -127,3 +128,43 @@ def test_reference_lists_command(scratch_db: str) -> None:
     assert added.exit_code == 0 and "prioritaire" in added.output
     bad = run("listes", "forme-juridique", "Mauvais Code", "X", url=scratch_db)
     assert bad.exit_code == 1 and "« Mauvais Code » : de 2 à 32 caractères" in bad.output
+
+
+HIGHS_LINE = b"HighsMipSolverData::transformNewIntegerFeasibleSolution tmpSolver.run();\n"
+
+
+def test_match_json_stays_parseable_when_the_solver_prints(
+    scratch_db: str, capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """HiGHS prints that line with C printf now and then, whatever its options: a stand-in
+    solver prints it the same way (C stdio, file descriptor 1) on every call."""
+    import ctypes
+    import json
+
+    from matching import _lp
+    from matching import allocation as alloc
+
+    libc = ctypes.CDLL(None)
+
+    def printing(solver: Any) -> Any:
+        def solve(*args: Any, **kwargs: Any) -> Any:
+            libc.printf(HIGHS_LINE)
+            libc.fflush(None)
+            return solver(*args, **kwargs)
+
+        return solve
+
+    monkeypatch.setattr(_lp, "linprog", printing(_lp.linprog))
+    monkeypatch.setattr(alloc, "milp", printing(alloc.milp))
+    for step in (("db", "upgrade"), ("reference", "load"), ("demo", "load")):
+        assert run(*step, url=scratch_db).exit_code == 0
+    capfd.readouterr()
+    monkeypatch.setenv("DATABASE_URL", scratch_db)
+    monkeypatch.setenv("FONCIER_GEOCODER_URL", "aucun")
+    with pytest.raises(SystemExit) as done:
+        main.main(["match", "--allocate", "optimal", "--json"], prog_name="foncier")
+    assert done.value.code in (0, None)
+    out, err = capfd.readouterr()
+    result = json.loads(out)
+    assert result["allocation"]["assignments"]
+    assert HIGHS_LINE.decode() in err  # the solver did print, elsewhere
