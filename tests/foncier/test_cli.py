@@ -154,8 +154,10 @@ def test_match_json_stays_parseable_when_the_solver_prints(
 
         return solve
 
-    monkeypatch.setattr(_lp, "linprog", printing(_lp.linprog))
-    monkeypatch.setattr(alloc, "milp", printing(alloc.milp))
+    from scipy.optimize import linprog, milp
+
+    monkeypatch.setattr(_lp, "linprog", printing(linprog))
+    monkeypatch.setattr(alloc, "milp", printing(milp))
     for step in (("db", "upgrade"), ("reference", "load"), ("demo", "load")):
         assert run(*step, url=scratch_db).exit_code == 0
     capfd.readouterr()
