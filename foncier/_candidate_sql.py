@@ -78,6 +78,9 @@ wished AS MATERIALIZED (
            -- money at the cent, rounded as matching.constraints.cents rounds it
            round(b.budget_loyer_m2_an * (1 + CAST(%(tolerance)s AS double precision)) * 100)
                AS ceiling_cents,
+           b.budget_achat_m2 AS purchase_budget,
+           round(b.budget_achat_m2 * (1 + CAST(%(tolerance)s AS double precision)) * 100)
+               AS purchase_ceiling_cents,
            COALESCE(b.emmenagement_au_plus_tard,
                     b.emmenagement_au_plus_tot + CAST(%(horizon)s AS integer)) AS deadline,
            b.emmenagement_au_plus_tot AS earliest, b.distance_max_m,
@@ -115,6 +118,14 @@ _TENURE = """((l.loyer_m2_an IS NOT NULL AND n.rents)
        OR (l.loyer_m2_an IS NULL AND l.prix_vente_m2 IS NULL))
       AND (l.disponible_jusqu_au IS NULL OR n.temporary)"""
 
+# On some price the need can take (matching.constraints.price_routes), or none to take.
+_BUDGET = f"""(NOT ((n.rents AND l.loyer_m2_an IS NOT NULL)
+            OR (n.buys AND l.prix_vente_m2 IS NOT NULL))
+       OR (n.rents AND l.loyer_m2_an IS NOT NULL AND (n.budget IS NULL
+           OR round((({_RENT}) + COALESCE(l.charges_m2_an, 0)) * 100) <= n.ceiling_cents))
+       OR (n.buys AND l.prix_vente_m2 IS NOT NULL AND (n.purchase_budget IS NULL
+           OR round(l.prix_vente_m2 * 100) <= n.purchase_ceiling_cents)))"""
+
 _HARD_CONSTRAINTS = f"""
   AND l.type_local = ANY(n.types_acceptes)
   AND {_TENURE}
@@ -126,8 +137,7 @@ _HARD_CONSTRAINTS = f"""
   AND l.disponible_le <= n.deadline
   AND (l.disponible_jusqu_au IS NULL OR l.disponible_jusqu_au >= n.earliest)
   AND (n.must_mask = 0 OR (n.must_mask & ~({_MASK})) = 0) AND n.must_unknown = 0
-  AND (n.budget IS NULL OR l.loyer_m2_an IS NULL
-       OR round((({_RENT}) + COALESCE(l.charges_m2_an, 0)) * 100) <= n.ceiling_cents)"""
+  AND {_BUDGET}"""
 
 # SQL types of the pair fields, in order (see foncier._pgpack).
 PAIR_FIELDS = {
@@ -168,7 +178,9 @@ def needs_query(*, one_need: bool) -> str:
     return f"""
 SELECT b.id AS need_id, b.distance_max_m AS max_distance_m,
        b.surface_min_m2 AS need_min_m2, b.surface_max_m2 AS need_max_m2,
-       b.budget_loyer_m2_an AS budget_m2_year,
+       b.budget_loyer_m2_an AS budget_m2_year, b.budget_achat_m2 AS budget_purchase_m2,
+       'location' = ANY(b.modes_occupation) AS need_rents,
+       'achat' = ANY(b.modes_occupation) AS need_buys,
        b.emmenagement_au_plus_tot AS move_in_earliest,
        b.emmenagement_au_plus_tard AS move_in_latest,
        cardinality(b.criteres_souhaites) AS features_wanted,
@@ -188,6 +200,7 @@ WITH {_CAPPED}
 SELECT l.id AS premises_id, l.surface_m2 AS area_m2, l.divisible,
        l.surface_lot_min_m2 AS lot_min_m2, l.partageable AS shared,
        {_RENT} AS rent_m2_year, l.charges_m2_an AS charges_m2_year,
+       l.prix_vente_m2 AS sale_price_m2,
        l.disponible_le AS available_from, l.disponible_jusqu_au AS available_until,
        l.acces_pmr AS step_free, l.rez_de_chaussee AS ground_floor, l.en_qpv AS premises_in_qpv,
        {_MASK} AS features_mask

@@ -14,7 +14,7 @@ import os
 import sys
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 _lock = threading.Lock()
 _depth = 0
@@ -23,10 +23,8 @@ _saved: int | None = None
 
 def _flush_native() -> None:
     """Flush C stdio, whose buffer would otherwise reach the restored stdout later."""
-    try:
+    with suppress(OSError, AttributeError, TypeError):  # no C library to reach (not POSIX)
         ctypes.CDLL(None).fflush(None)
-    except (OSError, AttributeError, TypeError):  # no C library to reach (not on POSIX)
-        pass
 
 
 @contextmanager

@@ -15,15 +15,19 @@ area        need_min ≤ area, and area ≤ need_max unless a lot fits (divisibl
 timing      available_from ≤ the need's deadline (move_in_latest, or move_in_earliest +
             ``wait_horizon_days`` when open), and a temporary occupation does not end before
             move_in_earliest
-budget      rent + charges (unknown charges count 0) ≤ budget × (1 + ``budget_tolerance``),
-            both sides rounded to the cent
+budget      on some price the need can take: for rent, rent + charges (unknown charges
+            count 0) ≤ budget × (1 + ``budget_tolerance``); for purchase, sale price ≤
+            purchase budget × (1 + ``budget_tolerance``); both sides rounded to the cent.
+            A need that rents and buys passes on either; no price it can take: passes
 must_have   the premises lacks no must-have feature
 location    inside a wished zone, or distance_m ≤ max_distance_m (no maximum: the zone only)
 ==========  ==================================================================================
 
 Gaps: ``gap_area_m2`` is need_min − area when too small, area − need_max (or lot_min − need_max
 for a divisible premises) when too big; ``gap_days`` the days too late plus the days a temporary
-occupation ends too early; ``gap_budget_m2_year`` the excess over budget × (1 + tolerance);
+occupation ends too early; ``gap_budget_m2_year`` the excess over budget × (1 + tolerance),
+``gap_price_m2`` the sale price's over the purchase budget × (1 + tolerance), each where that
+price is one the need can take and the budget fails;
 ``gap_distance_m`` the metres beyond the maximum distance (beyond the zone when none is given).
 """
 
@@ -42,7 +46,7 @@ FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
 CONSTRAINTS = ("kind", "tenure", "area", "timing", "budget", "must_have", "location")
-GAP_COLUMNS = ("gap_area_m2", "gap_days", "gap_budget_m2_year", "gap_distance_m")
+GAP_COLUMNS = ("gap_area_m2", "gap_days", "gap_budget_m2_year", "gap_price_m2", "gap_distance_m")
 
 _DAY = pd.Timedelta(days=1)
 _EPOCH = pd.Timestamp("1970-01-01")
@@ -62,6 +66,10 @@ EXAMPLE_PAIR: dict[str, Any] = {
     "rent_m2_year": 120.0,
     "charges_m2_year": 20.0,
     "budget_m2_year": 180.0,
+    "sale_price_m2": np.nan,
+    "budget_purchase_m2": np.nan,
+    "need_rents": True,
+    "need_buys": False,
     "available_from": pd.Timestamp("2025-01-01"),
     "available_until": pd.NaT,
     "move_in_earliest": pd.Timestamp("2025-03-01"),
@@ -227,7 +235,7 @@ def check_constraints(pairs: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     validate_settings(settings)
     ok_area, gap_area = _area(pairs)
     late, early = timing_gaps(pairs, settings)
-    ok_budget, gap_budget = _budget(pairs, settings)
+    ok_budget, gap_budget, gap_price = _budget(pairs, settings)
     ok_location, gap_distance = _location(pairs)
     oks: dict[str, BoolArray] = {
         "ok_kind": _bools(pairs, "kind_accepted"),
@@ -246,6 +254,7 @@ def check_constraints(pairs: pd.DataFrame, settings: Settings) -> pd.DataFrame:
         "gap_area_m2": gap_area,
         "gap_days": late + early,
         "gap_budget_m2_year": gap_budget,
+        "gap_price_m2": gap_price,
         "gap_distance_m": gap_distance,
     }
     return pd.DataFrame(columns, index=pairs.index)
@@ -285,11 +294,31 @@ def cents(euros: FloatArray) -> FloatArray:
     return np.asarray(np.rint(euros * 100), dtype=np.float64)
 
 
-def _budget(pairs: pd.DataFrame, settings: Settings) -> tuple[BoolArray, FloatArray]:
+def price_routes(pairs: pd.DataFrame) -> tuple[BoolArray, BoolArray]:
+    """Whether the need can rent the premises at a known rent, and buy it at a known price."""
+    renting = _bools(pairs, "need_rents") & ~np.isnan(_floats(pairs, "rent_m2_year"))
+    buying = _bools(pairs, "need_buys") & ~np.isnan(_floats(pairs, "sale_price_m2"))
+    return renting, buying
+
+
+def over_budget(pairs: pd.DataFrame, settings: Settings) -> tuple[FloatArray, FloatArray]:
+    """The excess of rent + charges over the rent ceiling, and of the sale price over the
+    purchase ceiling, at the cent (0 within it, or when the budget is unknown)."""
     cost = _floats(pairs, "rent_m2_year") + np.nan_to_num(_floats(pairs, "charges_m2_year"))
     ceiling = _floats(pairs, "budget_m2_year") * (1 + settings.budget_tolerance)
-    gap = _positive(cents(cost) - cents(ceiling)) / 100
-    return gap == 0, gap
+    price = _floats(pairs, "sale_price_m2")
+    purchase = _floats(pairs, "budget_purchase_m2") * (1 + settings.budget_tolerance)
+    return (
+        _positive(cents(cost) - cents(ceiling)) / 100,
+        _positive(cents(price) - cents(purchase)) / 100,
+    )
+
+
+def _budget(pairs: pd.DataFrame, settings: Settings) -> tuple[BoolArray, FloatArray, FloatArray]:
+    renting, buying = price_routes(pairs)
+    rent_gap, price_gap = over_budget(pairs, settings)
+    ok = (renting & (rent_gap == 0)) | (buying & (price_gap == 0)) | ~(renting | buying)
+    return ok, np.where(renting & ~ok, rent_gap, 0.0), np.where(buying & ~ok, price_gap, 0.0)
 
 
 def _location(pairs: pd.DataFrame) -> tuple[BoolArray, FloatArray]:

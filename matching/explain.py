@@ -5,7 +5,8 @@ m², €/m²/an, days or months, metres or kilometres, dates as dd/mm/yyyy.
 
 A near miss fails only the constraints that a small change could lift (area, budget, timing,
 location), each by no more than its margin: ``near_miss_area_share`` of the bound it misses,
-``near_miss_budget_share`` of the budget, ``near_miss_days``, ``near_miss_distance_m``. A pair of
+``near_miss_budget_share`` of the budget (rent or purchase), ``near_miss_days``,
+``near_miss_distance_m``. A pair of
 the wrong kind or lacking a must-have is never a near miss. Its hints say what it would take:
 "+15 m² de surface", "−12 €/m²/an de loyer et charges", "disponible 2 mois plus tôt", "à 800 m
 de plus que la distance acceptée". Each is rounded up: applied to the pair, it lifts the
@@ -21,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from matching.constraints import (
+    FloatArray,
     _bools,
     _floats,
     _need_bounds,
@@ -103,10 +105,11 @@ def near_misses(pairs: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     ).to_numpy()
     late, early = timing_gaps(pairs, settings)
     no_maximum = np.isnan(_floats(pairs, "max_distance_m"))
+    rent_gap, price_gap = _money_gaps(pairs, checks, settings)
     columns = zip(
         checks["gap_area_m2"].to_numpy()[chosen],
         too_small[chosen],
-        checks["gap_budget_m2_year"].to_numpy()[chosen],
+        zip(rent_gap[chosen], price_gap[chosen], strict=True),
         late[chosen],
         early[chosen],
         checks["gap_distance_m"].to_numpy()[chosen],
@@ -154,7 +157,7 @@ def why_not(pair_row: pd.Series, settings: Settings) -> list[str]:
     if not check["ok_area"]:
         reasons.append(_area_reason(frame))
     if not check["ok_budget"]:
-        reasons.append(_budget_reason(frame, settings))
+        reasons += _budget_reasons(frame, check, settings)
     if not check["ok_timing"]:
         reasons += _timing_reasons(frame, settings)
     if not check["ok_location"]:
@@ -166,35 +169,51 @@ def _close(pairs: pd.DataFrame, checks: pd.DataFrame, settings: Settings) -> pd.
     """Each of area, budget, timing and location holds, or misses by no more than its margin."""
     low, high = _need_bounds(pairs)
     missed_bound = np.where(_floats(pairs, "area_m2") < low, low, high)
-    budget = _floats(pairs, "budget_m2_year")
     margins = {
         "area": (checks["gap_area_m2"], settings.near_miss_area_share * missed_bound),
-        "budget": (checks["gap_budget_m2_year"], settings.near_miss_budget_share * budget),
         "timing": (checks["gap_days"], settings.near_miss_days),
         "location": (checks["gap_distance_m"], settings.near_miss_distance_m),
     }
     close = pd.Series(True, index=checks.index)
-    for constraint, (gap, margin) in margins.items():  # four vectorised comparisons
+    for constraint, (gap, margin) in margins.items():  # vectorised comparisons
         close &= checks[f"ok_{constraint}"] | (gap <= margin)
-    return close
+    rent_gap, price_gap = _money_gaps(pairs, checks, settings)
+    return close & (checks["ok_budget"] | (rent_gap > 0) | (price_gap > 0))
+
+
+def _money_gaps(
+    pairs: pd.DataFrame, checks: pd.DataFrame, settings: Settings
+) -> tuple[FloatArray, FloatArray]:
+    """The rent and sale-price gaps within their margin (a share of their budget), else 0:
+    a need that could rent or buy is a near miss on either."""
+    share = settings.near_miss_budget_share
+    rent = checks["gap_budget_m2_year"].to_numpy(dtype=np.float64)
+    price = checks["gap_price_m2"].to_numpy(dtype=np.float64)
+    rent_close = rent <= share * _floats(pairs, "budget_m2_year")
+    price_close = price <= share * _floats(pairs, "budget_purchase_m2")
+    return np.where(rent_close, rent, 0.0), np.where(price_close, price, 0.0)
 
 
 def _hints(
     gap_area: float,
     too_small: bool,
-    gap_budget: float,
+    money: tuple[float, float],
     late: float,
     early: float,
     gap_distance: float,
     no_maximum: bool,
     dates: tuple[pd.Timestamp, ...],
 ) -> list[str]:
-    """``dates``: available_from and the deadline, available_until and move_in_earliest."""
+    """``money``: the rent and sale-price gaps to show; ``dates``: available_from and the
+    deadline, available_until and move_in_earliest."""
     hints = []
     if gap_area > 0:
         hints.append(f"{'+' if too_small else _MINUS}{_m2(_up(gap_area))} de surface")
-    if gap_budget > 0:
-        hints.append(f"{_MINUS}{_num(_up(gap_budget))} €/m²/an de loyer et charges")
+    gap_rent, gap_price = money
+    if gap_rent > 0:
+        hints.append(f"{_MINUS}{_num(_up(gap_rent))} €/m²/an de loyer et charges")
+    if gap_price > 0:
+        hints.append(f"{_MINUS}{_num(_up(gap_price))} €/m² de prix de vente")
     if late > 0:
         hints.append(f"disponible {_shift_hint(late, *dates[:2])} plus tôt")
     if early > 0:
@@ -227,17 +246,29 @@ def _area_reason(frame: pd.DataFrame) -> str:
     return f"Surface trop grande : {_m2(area)} pour {wanted} ({excess}), {whole}."
 
 
-def _budget_reason(frame: pd.DataFrame, settings: Settings) -> str:
-    charges = float(_floats(frame, "charges_m2_year")[0])
-    cost = float(_floats(frame, "rent_m2_year")[0]) + (0.0 if math.isnan(charges) else charges)
-    budget = float(_floats(frame, "budget_m2_year")[0])
-    ceiling = budget * (1 + settings.budget_tolerance)
-    which = "charges inconnues" if math.isnan(charges) else "charges comprises"
-    return (
-        f"Trop cher : {_num(cost)} €/m²/an ({which}) pour un budget de {_num(budget)} €/m²/an, "
-        f"{_num(ceiling)} avec la tolérance de {_num(100 * settings.budget_tolerance)} % "
-        f"(+{_num(_up(cost - ceiling))} €/m²/an)."
-    )
+def _budget_reasons(frame: pd.DataFrame, check: pd.Series, settings: Settings) -> list[str]:
+    """One reason per price the need could take: the rent, the sale price, or both."""
+    tolerance = f"avec la tolérance de {_num(100 * settings.budget_tolerance)} %"
+    reasons = []
+    if check["gap_budget_m2_year"] > 0:
+        charges = float(_floats(frame, "charges_m2_year")[0])
+        cost = float(_floats(frame, "rent_m2_year")[0]) + (0.0 if math.isnan(charges) else charges)
+        budget = float(_floats(frame, "budget_m2_year")[0])
+        which = "charges inconnues" if math.isnan(charges) else "charges comprises"
+        reasons.append(
+            f"Trop cher : {_num(cost)} €/m²/an ({which}) pour un budget de {_num(budget)} "
+            f"€/m²/an, {_num(budget * (1 + settings.budget_tolerance))} {tolerance} "
+            f"(+{_num(_up(check['gap_budget_m2_year']))} €/m²/an)."
+        )
+    if check["gap_price_m2"] > 0:
+        price = float(_floats(frame, "sale_price_m2")[0])
+        budget = float(_floats(frame, "budget_purchase_m2")[0])
+        reasons.append(
+            f"Trop cher à l'achat : {_num(price)} €/m² pour un budget de {_num(budget)} €/m², "
+            f"{_num(budget * (1 + settings.budget_tolerance))} {tolerance} "
+            f"(+{_num(_up(check['gap_price_m2']))} €/m²)."
+        )
+    return reasons
 
 
 def _timing_reasons(frame: pd.DataFrame, settings: Settings) -> list[str]:

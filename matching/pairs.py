@@ -19,7 +19,11 @@ need_min_m2           float64    wished floor area, lower bound
 need_max_m2           float64    wished floor area, upper bound
 rent_m2_year          float64    rent, €/m²/year excl. VAT and charges (NaN: not let)
 charges_m2_year       float64    charges, €/m²/year (NaN: unknown)
-budget_m2_year        float64    the need's budget, €/m²/year (NaN: unknown)
+budget_m2_year        float64    the need's rent budget, €/m²/year (NaN: unknown)
+sale_price_m2         float64    sale price, €/m² excl. VAT (NaN: not for sale)
+budget_purchase_m2    float64    the need's purchase budget, €/m² (NaN: unknown)
+need_rents            bool       the need would rent
+need_buys             bool       the need would buy
 available_from        datetime   the premises is available from
 available_until       datetime   end of a temporary occupation (NaT: none)
 move_in_earliest      datetime   the need's earliest move-in date
@@ -56,6 +60,10 @@ PAIR_COLUMNS: dict[str, str] = {
     "rent_m2_year": "float64",
     "charges_m2_year": "float64",
     "budget_m2_year": "float64",
+    "sale_price_m2": "float64",
+    "budget_purchase_m2": "float64",
+    "need_rents": "bool",
+    "need_buys": "bool",
     "available_from": "datetime64[ns]",
     "available_until": "datetime64[ns]",
     "move_in_earliest": "datetime64[ns]",

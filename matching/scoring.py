@@ -18,7 +18,9 @@ area             on the floor area the need would take (``take_m2``): 1 inside
                  g ≥ area_tolerance; default when the area is unknown
 cost             c = rent + charges (unknown charges count 0), b = budget: 1 for
                  c ≤ cost_comfort_share × b, then linear down to 0 at b × (1 + budget_tolerance),
-                 the hard ceiling; default when the rent or the budget is unknown
+                 the hard ceiling; for a need that buys, the same curve on the sale price and
+                 the purchase budget; the better of the prices the need can take; default
+                 when no such price, or its budget, is known
 timing           w = days from move_in_earliest to available_from, h = days from
                  move_in_earliest to the deadline (move_in_latest, else + wait_horizon_days):
                  1 for w ≤ 0, else 1 − w / h, so 0 at the deadline; default when a date is
@@ -48,6 +50,7 @@ from matching.constraints import (
     _floats,
     _need_bounds,
     deadline,
+    price_routes,
     take_m2,
     validate_settings,
 )
@@ -120,11 +123,24 @@ def _area(pairs: pd.DataFrame, settings: Settings) -> FloatArray:
 
 
 def _cost(pairs: pd.DataFrame, settings: Settings) -> FloatArray:
-    cost = _floats(pairs, "rent_m2_year") + np.nan_to_num(_floats(pairs, "charges_m2_year"))
-    budget = _floats(pairs, "budget_m2_year")
+    rent = _floats(pairs, "rent_m2_year") + np.nan_to_num(_floats(pairs, "charges_m2_year"))
+    renting, buying = price_routes(pairs)
+    on_rent = _price_fit(rent, _floats(pairs, "budget_m2_year"), settings)
+    on_sale = _price_fit(
+        _floats(pairs, "sale_price_m2"), _floats(pairs, "budget_purchase_m2"), settings
+    )
+    on_rent = np.where(renting, on_rent, np.nan)
+    on_sale = np.where(buying, on_sale, np.nan)
+    # The better of the prices the need can take; NaN (a default) when neither is known.
+    both = np.where(np.isnan(on_rent), on_sale, np.where(np.isnan(on_sale), on_rent, 0.0))
+    return np.where(~np.isnan(on_rent) & ~np.isnan(on_sale), np.maximum(on_rent, on_sale), both)
+
+
+def _price_fit(cost: FloatArray, budget: FloatArray, settings: Settings) -> FloatArray:
     ceiling = budget * (1 + settings.budget_tolerance)
     comfort = budget * settings.cost_comfort_share
-    slope = np.clip((ceiling - cost) / (ceiling - comfort), 0.0, 1.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        slope = np.clip((ceiling - cost) / (ceiling - comfort), 0.0, 1.0)
     # A zero-width slope (zero budget, or no margin at all) is a step at the ceiling.
     fit = np.where(ceiling > comfort, slope, np.where(cost <= ceiling, 1.0, 0.0))
     return np.where(np.isnan(cost) | np.isnan(budget), np.nan, fit)

@@ -1,9 +1,10 @@
 """Coverage: which real open needs the ESS premises of a scenario would host.
 
 The ESS part of each lot becomes virtual premises (split by ``matching.pricecap.units``), at
-the capped rent, inside the operation's perimeter. A capped sale price becomes the rent the
-Foncière solidaire would ask after buying at that price (price × ``fonciere_yield``): the
-Foncière acquires and lets, as the ESS plan intends. The virtual premises never enter the
+the capped rent, inside the operation's perimeter. A capped sale price is offered to the needs
+that buy, and also becomes the rent the Foncière solidaire would ask after buying at that
+price (price × ``fonciere_yield``) for the needs that rent: the Foncière acquires and lets,
+as the ESS plan intends. The virtual premises never enter the
 registry: the pairs are built here and the pure core checks, scores and allocates them.
 """
 
@@ -41,6 +42,7 @@ SELECT b.id AS need_id, b.ref, b.intitule AS title, a.filiere AS sector,
        COALESCE(b.emplois_accueillis, a.effectif, 0) AS jobs,
        b.types_acceptes, b.modes_occupation, b.surface_min_m2 AS need_min_m2,
        b.surface_max_m2 AS need_max_m2, b.budget_loyer_m2_an AS budget_m2_year,
+       b.budget_achat_m2 AS budget_purchase_m2,
        b.emmenagement_au_plus_tot AS move_in_earliest,
        b.emmenagement_au_plus_tard AS move_in_latest, b.distance_max_m AS max_distance_m,
        b.criteres_obligatoires, b.criteres_souhaites,
@@ -80,6 +82,7 @@ def virtual_premises(
         if not su > 0:
             continue
         point = to_store(lot_position(lot, document["perimeter"]))
+        sale = price  # a need that buys may buy at the capped price
         if np.isnan(rent):
             rent = price * document["fonciere_yield"]
         sizes = lot.get("unit_sizes_m2") or document["unit_sizes_m2"]
@@ -91,12 +94,12 @@ def virtual_premises(
                     "use": lot["use"],
                     "area_m2": area,
                     "rent_m2_year": float(rent),
+                    "sale_price_m2": float(sale),
                     "geometry": point,
                 }
             )
-    units = pd.DataFrame(
-        rows, columns=["unit_ref", "lot_ref", "use", "area_m2", "rent_m2_year", "geometry"]
-    )
+    columns = ["unit_ref", "lot_ref", "use", "area_m2", "rent_m2_year", "sale_price_m2"]
+    units = pd.DataFrame(rows, columns=[*columns, "geometry"])
     units.insert(0, "premises_id", np.arange(1, len(units) + 1, dtype=np.int64))
     units["in_qpv"] = _in_qpv(session, units["geometry"].tolist())
     return units
@@ -135,6 +138,8 @@ def coverage_pairs(needs: pd.DataFrame, units: pd.DataFrame, available_from: dat
         z if z is not None else c for z, c in zip(need["zone"], need["centre"], strict=True)
     ]
     points = unit["geometry"].to_numpy()
+    rents = need["modes_occupation"].map(lambda modes: "location" in modes).astype(bool)
+    buys = need["modes_occupation"].map(lambda modes: "achat" in modes).astype(bool)
     kinds = unit["use"].map(KIND_OF_USE)
     features = [_features(use) for use in unit["use"]]
     pairs = pd.DataFrame(
@@ -155,6 +160,10 @@ def coverage_pairs(needs: pd.DataFrame, units: pd.DataFrame, available_from: dat
             "rent_m2_year": unit["rent_m2_year"].astype(float),
             "charges_m2_year": np.nan,
             "budget_m2_year": pd.to_numeric(need["budget_m2_year"]).astype(float),
+            "sale_price_m2": unit["sale_price_m2"].astype(float),
+            "budget_purchase_m2": pd.to_numeric(need["budget_purchase_m2"]).astype(float),
+            "need_rents": rents,
+            "need_buys": buys,
             "available_from": pd.Timestamp(available_from),
             "available_until": pd.NaT,
             "move_in_earliest": pd.to_datetime(need["move_in_earliest"]),
@@ -175,7 +184,8 @@ def coverage_pairs(needs: pd.DataFrame, units: pd.DataFrame, available_from: dat
             "kind_accepted": [
                 k in accepted for k, accepted in zip(kinds, need["types_acceptes"], strict=True)
             ],
-            "tenure_accepted": ["location" in modes for modes in need["modes_occupation"]],
+            "tenure_accepted": (rents & unit["rent_m2_year"].notna())
+            | (buys & unit["sale_price_m2"].notna()),
         }
     )
     return pairs[list(PAIR_COLUMNS)]
@@ -276,7 +286,8 @@ def _unaffordable(
     """Needs left out only by the rent: every other constraint holds on some premises. The gap
     is the smallest excess over the budget's tolerance, in €/m²/year."""
     others = [c for c in checks.columns if c.startswith("ok_") and c != "ok_budget"]
-    priced_out = checks[checks[others].all(axis=1) & ~checks["ok_budget"]]
+    rent_too_high = checks["gap_budget_m2_year"] > 0
+    priced_out = checks[checks[others].all(axis=1) & ~checks["ok_budget"] & rent_too_high]
     priced_out = priced_out[~priced_out["need_id"].isin(served["need_id"])]
     gaps = priced_out.groupby("need_id")["gap_budget_m2_year"].min()
     table = needs.set_index("need_id").loc[gaps.index, ["ref", "sector_label", "budget_m2_year"]]

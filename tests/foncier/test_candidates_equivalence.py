@@ -33,7 +33,10 @@ ORACLE = """
 WITH needs AS MATERIALIZED (
     SELECT b.id AS need_id, b.types_acceptes, b.modes_occupation, b.surface_min_m2,
            b.surface_max_m2,
-           b.budget_loyer_m2_an, b.emmenagement_au_plus_tot, b.emmenagement_au_plus_tard,
+           b.budget_loyer_m2_an, b.budget_achat_m2,
+           'location' = ANY(b.modes_occupation) AS rents,
+           'achat' = ANY(b.modes_occupation) AS buys,
+           b.emmenagement_au_plus_tot, b.emmenagement_au_plus_tard,
            b.distance_max_m, b.criteres_obligatoires, b.criteres_souhaites, b.geom AS centre,
            ST_Union(ARRAY_REMOVE(ARRAY[
                b.zone_souhaitee,
@@ -69,7 +72,7 @@ premises AS MATERIALIZED (
 pairs AS (
     SELECT n.*, l.id AS premises_id, l.type_local, l.surface_m2, l.divisible,
            l.surface_lot_min_m2, l.partageable, l.loyer_applique AS loyer_m2_an,
-           l.charges_m2_an,
+           l.charges_m2_an, l.prix_vente_m2,
            l.disponible_le, l.disponible_jusqu_au, l.features, l.acces_pmr,
            ((l.loyer_m2_an IS NOT NULL AND 'location' = ANY(n.modes_occupation))
             OR (l.prix_vente_m2 IS NOT NULL AND 'achat' = ANY(n.modes_occupation))
@@ -89,7 +92,9 @@ SELECT need_id, premises_id, distance_m, in_zone, distance_max_m AS max_distance
        surface_m2 AS area_m2, divisible, surface_lot_min_m2 AS lot_min_m2,
        partageable AS shared, surface_min_m2 AS need_min_m2, surface_max_m2 AS need_max_m2,
        loyer_m2_an AS rent_m2_year, charges_m2_an AS charges_m2_year,
-       budget_loyer_m2_an AS budget_m2_year, disponible_le AS available_from,
+       budget_loyer_m2_an AS budget_m2_year, prix_vente_m2 AS sale_price_m2,
+       budget_achat_m2 AS budget_purchase_m2, rents AS need_rents, buys AS need_buys,
+       disponible_le AS available_from,
        disponible_jusqu_au AS available_until, emmenagement_au_plus_tot AS move_in_earliest,
        emmenagement_au_plus_tard AS move_in_latest,
        cardinality(criteres_souhaites) AS features_wanted,
@@ -111,9 +116,12 @@ WHERE NOT :strict OR (
     AND disponible_le <= COALESCE(emmenagement_au_plus_tard,
                                   emmenagement_au_plus_tot + :horizon)
     AND (disponible_jusqu_au IS NULL OR disponible_jusqu_au >= emmenagement_au_plus_tot)
-    AND (budget_loyer_m2_an IS NULL OR loyer_m2_an IS NULL
-         OR round((loyer_m2_an + COALESCE(charges_m2_an, 0)) * 100)
-            <= round(budget_loyer_m2_an * (1 + :tolerance) * 100))
+    AND (NOT ((rents AND loyer_m2_an IS NOT NULL) OR (buys AND prix_vente_m2 IS NOT NULL))
+         OR (rents AND loyer_m2_an IS NOT NULL AND (budget_loyer_m2_an IS NULL
+             OR round((loyer_m2_an + COALESCE(charges_m2_an, 0)) * 100)
+                <= round(budget_loyer_m2_an * (1 + :tolerance) * 100)))
+         OR (buys AND prix_vente_m2 IS NOT NULL AND (budget_achat_m2 IS NULL
+             OR round(prix_vente_m2 * 100) <= round(budget_achat_m2 * (1 + :tolerance) * 100))))
     AND criteres_obligatoires <@ features
 )
 ORDER BY need_id, premises_id
@@ -211,6 +219,7 @@ def _need(
         surface_min_m2=low,
         surface_max_m2=low * float(rng.uniform(1.0, 2.5)),
         budget_loyer_m2_an=_maybe(rng, 0.8, float(rng.uniform(60, 300))),
+        budget_achat_m2=_maybe(rng, 0.7, float(rng.uniform(1000, 4000))),
         communes_souhaitees=list(rng.choice(communes, int(rng.integers(1, 3))))
         if rng.random() < 0.25
         else [],

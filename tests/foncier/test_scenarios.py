@@ -254,3 +254,44 @@ def test_one_cap_per_lot_and_margins_flagged_only_under_a_fixed_charge() -> None
         validate_document({"perimeter": PERIMETER, "lots": [one_lot(cap_share_of_market=0.7)]})
     free = validate_document({"perimeter": PERIMETER, "lots": [one_lot(margin=0.0)]})
     assert evaluate(free)[1]["lots_below_minimum_margin"] == []  # a residual keeps its rate
+
+
+def test_a_need_that_buys_is_served_at_the_capped_sale_price(session: Session) -> None:
+    from geoalchemy2.shape import from_shape
+    from sqlalchemy import select
+
+    from foncier.geo import STORE_SRID
+    from foncier.models import Acteur, Besoin
+    from foncier.scenarios.coverage import KIND_OF_USE, summarise
+
+    document = at_cap(read_document(EXAMPLE), 0.5)
+    per_lot, _ = evaluate(document)
+    units = virtual_premises(session, document, per_lot)
+    for_sale = units[units["sale_price_m2"].notna()]
+    assert len(for_sale)
+    unit = for_sale.iloc[0]
+    actor = session.scalars(select(Acteur.id).order_by(Acteur.id).limit(1)).one()
+    need = Besoin(
+        source="test",
+        ref="ACHAT-1",
+        acteur_id=actor,
+        intitule="Acheter ses murs",
+        statut="ouvert",
+        types_acceptes=[KIND_OF_USE[unit["use"]]],
+        modes_occupation=["achat"],
+        surface_min_m2=float(unit["area_m2"]),
+        surface_max_m2=float(unit["area_m2"]),
+        budget_loyer_m2_an=1.0,  # no rent would do: only the sale price can serve it
+        budget_achat_m2=float(unit["sale_price_m2"]),
+        distance_max_m=50.0,
+        emmenagement_au_plus_tot=document["available_from"],
+        geom=from_shape(unit["geometry"], srid=STORE_SRID),
+    )
+    session.add(need)
+    session.flush()
+    needs = open_needs(session)
+    pairs = coverage_pairs(needs, units, document["available_from"])
+    mine = pairs[pairs["need_id"] == need.id]
+    assert check_constraints(mine, Settings())["passes"].sum() >= 1
+    summary = summarise(pairs, needs, units, Settings())
+    assert "ACHAT-1" in {s["need_ref"] for s in summary["served"]}

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from matching.constraints import (
     CONSTRAINTS,
+    GAP_COLUMNS,
     check_constraints,
     deadline,
     example_pairs,
@@ -73,6 +74,10 @@ def pair_rows(draw: st.DrawFn, premises_id: int) -> dict[str, Any]:
         "rent_m2_year": _maybe(draw, _amount(0, 400), NAN),
         "charges_m2_year": _maybe(draw, _amount(0, 80), NAN),
         "budget_m2_year": _maybe(draw, _amount(0, 400), NAN),
+        "sale_price_m2": _maybe(draw, _amount(0, 6000), NAN),
+        "budget_purchase_m2": _maybe(draw, _amount(0, 6000), NAN),
+        "need_rents": draw(st.booleans()),
+        "need_buys": draw(st.booleans()),
         "available_from": available,
         "available_until": _maybe(draw, until, NAT),
         "move_in_earliest": earliest,
@@ -107,7 +112,7 @@ def test_the_example_pair_passes_every_constraint() -> None:
     result = _check()
     assert all(result[f"ok_{c}"] for c in CONSTRAINTS)
     assert result["passes"]
-    assert (result[["gap_area_m2", "gap_days", "gap_budget_m2_year", "gap_distance_m"]] == 0).all()
+    assert (result[list(GAP_COLUMNS)] == 0).all()
 
 
 def test_kind() -> None:
@@ -242,11 +247,13 @@ def test_passes_is_every_constraint_and_gaps_match(pairs: pd.DataFrame) -> None:
     for ok, gap in [
         ("ok_area", "gap_area_m2"),
         ("ok_timing", "gap_days"),
-        ("ok_budget", "gap_budget_m2_year"),
         ("ok_location", "gap_distance_m"),
     ]:
         assert np.isfinite(result[gap]).all()
         assert ((result[gap] > 0) == ~result[ok]).all()
+    money = result[["gap_budget_m2_year", "gap_price_m2"]]
+    assert np.isfinite(money).all(axis=None)
+    assert ((money > 0).any(axis=1) == ~result["ok_budget"]).all()  # a failing price names it
 
 
 @PROPERTIES

@@ -263,6 +263,9 @@ def _apply(pair: pd.DataFrame, hint: str) -> tuple[pd.DataFrame, str]:
     if match := re.fullmatch(rf"−{_NUMBER} €/m²/an de loyer et charges", hint):
         row["rent_m2_year"] -= _number(match.group(1))
         return row, "budget"
+    if match := re.fullmatch(rf"−{_NUMBER} €/m² de prix de vente", hint):
+        row["sale_price_m2"] -= _number(match.group(1))
+        return row, "budget"
     if match := re.fullmatch(
         rf"(disponible|occupation temporaire prolongée de) {_NUMBER} "
         r"(jours?|mois)( plus tôt)?",
@@ -302,6 +305,10 @@ def near_pairs(draw: st.DrawFn) -> pd.DataFrame:
         "rent_m2_year": draw(st.integers(3000, 30000)) / 100,
         "charges_m2_year": draw(st.sampled_from([NAN, 0.0, 12.5, 20.0])),
         "budget_m2_year": float(draw(st.integers(30, 300))),
+        "sale_price_m2": draw(st.sampled_from([NAN, 1999.99, 2300.0, 2412.5, 2999.0])),
+        "budget_purchase_m2": draw(st.sampled_from([NAN, 2000.0, 2100.0])),
+        "need_rents": draw(st.booleans()),
+        "need_buys": draw(st.booleans()),
         "available_from": day + pd.Timedelta(days=draw(st.integers(-30, 400))),
         "available_until": draw(
             st.sampled_from([NAT, day - pd.Timedelta(days=draw(st.integers(1, 400)))])
