@@ -362,12 +362,15 @@ def test_the_fallback_is_feasible_and_bounded(instance: Instance, relax: bool) -
     with mock.patch.object(alloc, "_relaxation", alloc._relaxation if relax else lambda *_: None):
         result = fallback()
         assert_same(result, fallback())
-    assert result.method == ("greedy" if instance.rows else "milp")  # no pair at all: exact
+    optimum = brute_force_optimum(instance)
+    if relax and instance.rows and result.method == "milp":  # an integral relaxation: exact
+        assert (result.gap, result.total_score) == (0.0, pytest.approx(optimum, abs=1e-9))
+    else:
+        assert result.method == ("greedy" if instance.rows else "milp")  # no pair: exact
     assert_feasible(instance, result)
     if not relax:  # best first is what deferred acceptance, proposing best first, comes to
         stable = allocate_stable(instance.pairs, instance.premises, needs=instance.needs)
         pd.testing.assert_frame_equal(result.assignments, stable.assignments)
-    optimum = brute_force_optimum(instance)
     assert result.total_score <= optimum + 1e-9
     assert result.bound >= optimum - 1e-9
     if result.bound > 0:

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matching import _assignment
+from matching import _assignment, _lp
 from matching import allocation as alloc
 from matching.allocation import allocate_optimal
 from tests.matching.test_allocation import (
@@ -55,7 +55,11 @@ def test_a_priced_core_answer_is_feasible_and_bounded_over_every_pair(instance: 
     assert result.total_score <= optimum + 1e-9
     assert result.bound >= optimum - 1e-9
     if one_actor_each(instance):
-        # A bipartite matching, whose relaxation is integral.
+        # A bipartite matching, whose relaxation is integral: optimal but for what pricing,
+        # stopping once the pairs left out could add less than PRICE_GAP, leaves out.
+        slack = _lp.PRICE_GAP * result.bound + 1e-9
+        assert result.total_score == pytest.approx(optimum, abs=slack)
+    if result.gap == 0.0:
         assert result.total_score == pytest.approx(optimum, abs=1e-9)
     assert large(instance, priced=True).assignments.equals(result.assignments)  # reproducible
 
@@ -157,3 +161,14 @@ def test_a_large_matching_gets_the_optimum_either_way() -> None:
     for result in (exact, priced):
         assert result.total_score == pytest.approx(whole.total_score, abs=1e-9)
         assert_feasible(instance, result)
+
+
+def test_an_integral_relaxation_is_the_optimum_beyond_the_exact_limit() -> None:
+    """One large component whose relaxation is whole: proven at once, no MILP, no core."""
+    instance = random_matching(seed=5, needs=300, premises=400, per_need=20)
+    with mock.patch.object(alloc, "ASSIGNMENT_PAIRS", 10**9):
+        result = allocate_optimal(instance.pairs, instance.premises, exact_limit=10)
+        proven = allocate_optimal(instance.pairs, instance.premises)
+    assert (result.method, result.gap, result.bound) == ("milp", 0.0, result.total_score)
+    assert result.total_score == pytest.approx(proven.total_score, abs=1e-9)
+    assert_feasible(instance, result)
