@@ -37,7 +37,9 @@ def form_fields(kind: Kind, choices: dict[str, list[tuple[str, str]]]) -> list[F
     found = []
     loaded = kind.schema().load_fields
     # What the record is comes first; its reference and address last.
-    order = [n for n in loaded if n not in ("ref", "adresse")] + ["adresse", "ref"]
+    # (needs have no address of their own: only what the schema has is drawn).
+    last = [n for n in ("adresse", "ref") if n in loaded]
+    order = [n for n in loaded if n not in last] + last
     for name in order:
         schema_field = loaded[name]
         if name in NOT_IN_FORM:
@@ -45,6 +47,15 @@ def form_fields(kind: Kind, choices: dict[str, list[tuple[str, str]]]) -> list[F
         widget, options = _widget(name, schema_field, choices)
         found.append(FormField(name, field_label(name), widget, schema_field.required, options))
     return found
+
+
+def missing_required(
+    kind: Kind, mapped: set[str], choices: dict[str, list[tuple[str, str]]]
+) -> list[FormField]:
+    """The required fields that no column of a file gives, for the import page to ask once
+    for the whole file (an actor given by its reference counts as given)."""
+    given = mapped | ({"acteur_id"} if "acteur_ref" in mapped else set())
+    return [f for f in form_fields(kind, choices) if f.required and f.name not in given]
 
 
 def _widget(

@@ -2,8 +2,33 @@
 
 from __future__ import annotations
 
-from foncier.schemas.fields import FrenchSchema, boolean, number, one_of, text
+from typing import Any
+
+from marshmallow import fields
+
+from foncier.errors import InvalidInput
+from foncier.schemas.fields import FrenchSchema, boolean, load, one_of, text
+from foncier.schemas.fields import number as plain_number
 from foncier.vocabulary import Stade, StatutBesoin, StatutLocal, TypeLocal
+
+
+class _TypedNumber(fields.Float):
+    """A number as typed in a French filter box: "150,5", "1 000" (any space) are read."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, str):
+            value = "".join(value.split()).replace(",", ".")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+def number(**kwargs: Any) -> fields.Float:
+    base = plain_number(**kwargs)
+    return _TypedNumber(
+        validate=base.validators,
+        allow_nan=False,
+        error_messages=base.error_messages,
+        metadata=base.metadata,
+    )
 
 
 class CommonFilters(FrenchSchema):
@@ -43,3 +68,15 @@ FILTERS: dict[str, type[FrenchSchema]] = {
     "actors": ActorsFilters,
     "needs": NeedsFilters,
 }
+
+
+def load_filters(kind_name: str, given: dict[str, str]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The filters of a list page: the valid ones apply, each bad one is set aside with its
+    message, so that one mistyped box never silently drops the others."""
+    schema = FILTERS[kind_name]()
+    try:
+        return load(schema, given), {}
+    except InvalidInput as error:
+        errors = error.errors or {}
+    kept = {k: v for k, v in given.items() if k not in errors}
+    return load(schema, kept), errors

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Blueprint, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
@@ -14,7 +15,7 @@ from foncier.registry.filters import ALL, Page
 from foncier.registry.lists import choices, communes
 from foncier.scenarios.caps import cap_in_force
 from foncier.schemas.fields import load
-from foncier.schemas.filters import FILTERS
+from foncier.schemas.filters import FILTERS, load_filters
 from web import store
 from web.context import acting_user, geocoder
 from web.downloads import export_response
@@ -103,11 +104,7 @@ def registry_pages(kind: Kind) -> Blueprint:
 def _list_page(kind: Kind) -> str:
     session = store.session()
     given = {k: v for k, v in request.args.items() if v != "" and k != "page"}
-    filters, errors = given, None
-    try:
-        filters = load(FILTERS[kind.name](), given)
-    except InvalidInput as error:
-        filters, errors = {}, error.errors
+    filters, errors = load_filters(kind.name, given)
     number = max(1, request.args.get("page", 1, type=int))
     total, items = registry.search(session, kind, filters, Page(number, PAGE_SIZE))
     _, everything = registry.search(session, kind, filters, ALL)
@@ -122,7 +119,8 @@ def _list_page(kind: Kind) -> str:
         columns=COLUMNS[kind.name],
         filters=_filter_fields(kind),
         given=given,
-        errors=errors,
+        errors={FILTER_LABELS.get(k, field_label(k)): m for k, m in errors.items()},
+        query=urlencode(given),
         names=dict(communes(session)),
         **map_parts(records_map(everything, kind, map_assets())),
     )
@@ -171,7 +169,7 @@ def _form_page(kind: Kind, record_id: int | None) -> str | Response:
         values=shown,
         errors=errors,
         record_id=record_id,
-        message=_summary(errors),
+        message=_summary(errors, {f.name for f in fields_}),
     )
 
 
@@ -187,13 +185,22 @@ def _lists(form: Any) -> dict[str, list[str]]:
     return {key: form.getlist(key) for key in form if len(form.getlist(key)) > 1}
 
 
-def _summary(errors: dict[str, list[str]]) -> str | None:
+def _summary(errors: dict[str, list[str]], shown: set[str]) -> str | None:
+    """What the alert says; a message about a field the form has no box for (a need's zone:
+    communes, drawn area or point) is quoted here, else the user would never read it."""
     if not errors:
         return None
     general = errors.get("formulaire")
     if general:
         return f"La fiche n'est pas enregistrée : {' '.join(general)}"
-    return f"La fiche n'est pas enregistrée : {len(errors)} champ(s) à corriger."
+    elsewhere = [
+        f"{field_label(name)} : {' '.join(messages)}"
+        for name, messages in errors.items()
+        if name not in shown | {"geometry", "version"}
+    ]
+    count = len(errors)
+    text = f"{count} champ{'s' if count > 1 else ''} à corriger"
+    return f"La fiche n'est pas enregistrée : {text}. {' '.join(elsewhere)}".strip()
 
 
 def _export(kind: Kind, ext: str) -> Response:
