@@ -23,14 +23,14 @@ from tests.web.test_browser import base_url, browser  # noqa: F401 (fixtures)
 pytestmark = pytest.mark.browser
 
 
-def _submit(browser: webdriver.Chrome, expected: str) -> None:
+def _submit(driver: webdriver.Chrome, expected: str) -> None:
     """Send the form; a refused one fails the test with the page's own messages."""
-    browser.find_element(By.CSS_SELECTOR, "form.saisie button[type=submit]").click()
-    WebDriverWait(browser, 15).until(
+    driver.find_element(By.CSS_SELECTOR, "form.saisie button[type=submit]").click()
+    WebDriverWait(driver, 15).until(
         lambda d: re.search(expected, d.current_url) or d.find_elements(By.CSS_SELECTOR, ".alerte")
     )
-    errors = [e.text for e in browser.find_elements(By.CSS_SELECTOR, ".alerte, .en-erreur")]
-    assert re.search(expected, browser.current_url), errors
+    errors = [e.text for e in driver.find_elements(By.CSS_SELECTOR, ".alerte, .en-erreur")]
+    assert re.search(expected, driver.current_url), errors
 
 
 def test_a_need_is_created_and_edited_through_its_form(
