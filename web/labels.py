@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from foncier.vocabulary import VALUE_LABELS as VALUES
+
 FIELDS = {
     "ref": "Référence (vide : attribuée automatiquement)",
     "source": "Source",
@@ -72,47 +74,6 @@ FIELDS = {
     "version": "Version",
     "created_at": "Créé le",
     "updated_at": "Modifié le",
-}
-VALUES = {
-    "bureau": "bureaux",
-    "activite": "activité / atelier",
-    "commerce": "commerce",
-    "stockage": "stockage",
-    "tiers_lieu": "tiers-lieu",
-    "terrain": "terrain",
-    "disponible": "disponible",
-    "sous_option": "sous option",
-    "reserve": "réservé",
-    "occupe": "occupé",
-    "retire": "retiré",
-    "ouvert": "ouvert",
-    "en_proposition": "en proposition",
-    "satisfait": "satisfait",
-    "abandonne": "abandonné",
-    "fonciere": "propriété de la foncière",
-    "mandat_gestion": "mandat de gestion",
-    "partenaire": "offert par un partenaire",
-    "operation_amenagement": "opération d'aménagement",
-    "friche": "friche",
-    "emergence": "émergence",
-    "developpement": "développement",
-    "changement_echelle": "changement d'échelle",
-    "location": "location",
-    "achat": "achat",
-    "occupation_temporaire": "occupation temporaire",
-    "acces_pmr": "accès PMR",
-    "rez_de_chaussee": "rez-de-chaussée",
-    "acces_livraison": "accès livraison",
-    "stationnement": "stationnement",
-    "erp": "peut recevoir du public",
-    "local": "local seul",
-    "site": "site",
-    "batiment": "bâtiment",
-    "lot": "lot",
-    "saisi": "placé à la main",
-    "ban": "Base Adresse Nationale",
-    "a_confirmer": "à confirmer",
-    "a_geocoder": "à géocoder",
 }
 
 
