@@ -59,7 +59,7 @@ def run_matching(session: Session, request: MatchRequest, user: str) -> dict[str
         if need_id is not None and premises_id is not None and table.empty:
             result["why_not"] = _why_not(session, settings, need_id, premises_id)
         if need_id is not None:
-            result["near_misses"] = _near_misses(session, settings, need_id, refs)
+            result["near_misses"] = _near_misses(session, settings, need_id)
         allocation = None
         if request.allocate:
             allocation = _allocate(session, pairs, table, request.allocate)
@@ -79,6 +79,7 @@ def top_candidates(session: Session, request: MatchRequest) -> dict[str, Any]:
     return {
         "algorithm_version": ALGORITHM_VERSION,
         "pairs": _ranked(table, request, _refs(session, table)),
+        "near_misses": _near_misses(session, settings, need_id, premises_id, NEAR_MISSES_SHOWN),
     }
 
 
@@ -181,18 +182,45 @@ def _why_not(session: Session, settings: Settings, need_id: int, premises_id: in
     return why_not(relaxed.iloc[0], settings)
 
 
+NEAR_MISSES_SHOWN = 10
+
+
 def _near_misses(
-    session: Session, settings: Settings, need_id: int, refs: dict[str, dict[int, str]]
+    session: Session,
+    settings: Settings,
+    need_id: int | None,
+    premises_id: int | None = None,
+    limit: int | None = None,
 ) -> list[dict[str, Any]]:
+    """The closest pairs that fail, for one need or one premises: fewest changes first."""
     margin = getattr(settings, "near_miss_distance_m", 1000.0)
-    relaxed = candidate_pairs(session, settings, Scope(need_id, strict=False, margin_m=margin))
-    misses = near_misses(relaxed, settings)
-    found = _ref_map(session, Local, misses["premises_id"])
-    refs["premises"].update(found)
+    scope = Scope(need_id, premises_id, strict=False, margin_m=margin)
+    misses = near_misses(candidate_pairs(session, settings, scope), settings)
+    if misses.empty:
+        return []
+    misses = misses.assign(changes=misses["hints"].map(len))
+    misses = misses.sort_values(["changes", "need_id", "premises_id"]).head(limit)
+    needs = _ref_map(session, Besoin, misses["need_id"])
+    premises = _ref_map(session, Local, misses["premises_id"])
     return [
-        {"premises_ref": found[int(p)], "hints": list(h)}
-        for p, h in zip(misses["premises_id"], misses["hints"], strict=True)
+        {
+            "need_id": int(n),
+            "premises_id": int(p),
+            "need_ref": needs[int(n)],
+            "premises_ref": premises[int(p)],
+            "hints": list(h),
+        }
+        for n, p, h in zip(misses["need_id"], misses["premises_id"], misses["hints"], strict=True)
     ]
+
+
+def why_not_pair(session: Session, need_ref: str, premises_ref: str) -> list[str]:
+    """Every constraint that keeps a premises from a need, read-only ("why not this one?")."""
+    settings = current_settings(session)
+    need_id = _resolve(session, Besoin, need_ref, "besoin")
+    premises_id = _resolve(session, Local, premises_ref, "local")
+    assert need_id is not None and premises_id is not None
+    return _why_not(session, settings, need_id, premises_id)
 
 
 def _allocate(session: Session, pairs: pd.DataFrame, table: pd.DataFrame, how: str) -> Allocation:

@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import re
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -16,7 +17,9 @@ from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
 
+from foncier.match_runs import MatchRequest, top_candidates
 from foncier.models import Acteur, Besoin, Local
 from tests.web.test_browser import base_url, browser  # noqa: F401 (fixtures)
 
@@ -176,3 +179,40 @@ def test_the_clause_form_has_its_inputs_in_their_columns_and_takes_percents(
     assert browser.find_element(By.NAME, "lots-0-ess_share").get_attribute("value") == "50 %"
     stored = app.test_client().get(f"/api/v1/scenarios/{ref}").json
     assert stored is not None and stored["scenario"]["lots"][0]["ess_share"] == 0.5
+
+
+def _a_need_with_only_near_misses(session: Session) -> tuple[int, list[dict[str, Any]]]:
+    for need_id, ref in session.execute(
+        select(Besoin.id, Besoin.ref).where(Besoin.statut == "ouvert").order_by(Besoin.id)
+    ):
+        found = top_candidates(session, MatchRequest(need_ref=ref, top=10))
+        if not found["pairs"] and found["near_misses"]:
+            return int(need_id), found["near_misses"]
+    raise AssertionError("la démo n'a aucun besoin sans candidat mais avec des « presque »")
+
+
+def test_a_need_without_candidates_shows_its_near_misses_and_why_not(
+    browser: webdriver.Chrome,  # noqa: F811
+    base_url: str,  # noqa: F811
+    app: Flask,
+    session: Session,
+) -> None:
+    need_id, misses = _a_need_with_only_near_misses(session)
+    browser.get(f"{base_url}/besoins/{need_id}/candidats")
+    WebDriverWait(browser, 15).until(lambda d: d.find_elements(By.CSS_SELECTOR, "ul.presque"))
+    shown = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "ul.presque li")]
+    assert len(shown) == len(misses)
+    for text, miss in zip(shown, misses, strict=True):
+        assert text.startswith(miss["premises_ref"]) and miss["hints"][0] in text
+    assert re.search(r"m²|€/m²/an|plus tôt|distance", " ".join(shown))
+    api = app.test_client().get(f"/api/v1/needs/{need_id}/candidats").json
+    assert api is not None and api["pairs"] == [] and api["near_misses"] == misses
+
+    box = browser.find_element(By.NAME, "pourquoi")
+    box.send_keys(misses[0]["premises_ref"])
+    browser.find_element(By.CSS_SELECTOR, "form.pourquoi button").click()
+    WebDriverWait(browser, 15).until(lambda d: d.find_elements(By.ID, "pourquoi-pas"))
+    reasons = browser.find_elements(By.CSS_SELECTOR, "#pourquoi-pas li")
+    assert reasons and all(r.text.endswith(".") for r in reasons)
+    browser.get(f"{base_url}/besoins/{need_id}/candidats?pourquoi=L-INCONNU")
+    assert "« L-INCONNU »" in browser.find_element(By.ID, "pourquoi-pas").text

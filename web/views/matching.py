@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 
 from foncier import registry
-from foncier.match_runs import MatchRequest, top_candidates
+from foncier.errors import FoncierError
+from foncier.match_runs import MatchRequest, top_candidates, why_not_pair
 from foncier.registry import KINDS
 from web import store
 from web.labels import field_label
@@ -41,12 +42,20 @@ def _page(kind_name: str, record_id: int) -> str:
     session = store.session()
     kind = KINDS[kind_name]
     record = registry.get(session, kind, record_id)
-    request = (
+    wanted = (
         MatchRequest(need_ref=record["ref"], top=TOP)
         if kind_name == "needs"
         else MatchRequest(premises_ref=record["ref"], top=TOP)
     )
-    result = top_candidates(session, request)
+    result = top_candidates(session, wanted)
+    asked = request.args.get("pourquoi", "").strip()
+    reasons, refused = None, None
+    if asked:  # "why not this one?": the other record's reference
+        pair = (record["ref"], asked) if kind_name == "needs" else (asked, record["ref"])
+        try:
+            reasons = why_not_pair(session, *pair)
+        except FoncierError as error:  # an unknown reference: said on the page, not a 404
+            reasons, refused = [], error.message
     other = KINDS["premises" if kind_name == "needs" else "needs"]
     key = "premises_id" if kind_name == "needs" else "need_id"
     candidates = [{**registry.get(session, other, pair[key]), **pair} for pair in result["pairs"]]
@@ -61,5 +70,8 @@ def _page(kind_name: str, record_id: int) -> str:
         other_segment="locaux" if kind_name == "needs" else "besoins",
         version=result["algorithm_version"],
         near_misses=result.get("near_misses", []),
+        asked=asked,
+        reasons=reasons,
+        refused=refused,
         **map_parts(candidates_map(record, candidates, map_assets())),
     )
