@@ -7,7 +7,7 @@ from typing import Any
 from foncier.vocabulary import VALUE_LABELS as VALUES
 
 FIELDS = {
-    "ref": "Référence (vide : attribuée automatiquement)",
+    "ref": "Référence",
     "source": "Source",
     "nom": "Nom",
     "nature": "Nature",
@@ -54,7 +54,7 @@ FIELDS = {
     "surface_max_m2": "Surface maximale (m²)",
     "budget_loyer_m2_an": "Budget loyer (€/m²/an HT HC)",
     "budget_achat_m2": "Budget achat (€/m²)",
-    "communes_souhaitees": "Communes souhaitées (codes INSEE)",
+    "communes_souhaitees": "Communes souhaitées",
     "zone_souhaitee": "Zone dessinée",
     "distance_max_m": "Distance maximale (m)",
     "emmenagement_au_plus_tot": "Emménagement au plus tôt",
@@ -81,8 +81,21 @@ def field_label(name: str) -> str:
     return FIELDS.get(name, name.replace("_", " "))
 
 
-def value_label(value: Any) -> str:
-    """A value as a French reader expects it: oui/non, 1 234,5, lists joined."""
+# What a form's box says more than the field's name.
+FORM_LABELS = {"ref": "Référence (vide : attribuée automatiquement)"}
+
+
+def form_label(name: str) -> str:
+    return FORM_LABELS.get(name, field_label(name))
+
+
+def value_label(value: Any, lookup: dict[str, str] | None = None) -> str:
+    """A value as a French reader expects it: oui/non, 1 234,5, lists joined; ``lookup``
+    names the codes of a list kept in the database (sectors, legal forms, communes)."""
+    if lookup and isinstance(value, str) and value in lookup:
+        return lookup[value]
+    if isinstance(value, list) and lookup:
+        return ", ".join(value_label(v, lookup) for v in value) or "—"
     if value is None:
         return "—"
     if isinstance(value, bool):

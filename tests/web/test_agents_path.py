@@ -216,3 +216,36 @@ def test_a_need_without_candidates_shows_its_near_misses_and_why_not(
     assert reasons and all(r.text.endswith(".") for r in reasons)
     browser.get(f"{base_url}/besoins/{need_id}/candidats?pourquoi=L-INCONNU")
     assert "« L-INCONNU »" in browser.find_element(By.ID, "pourquoi-pas").text
+
+
+SNAKE_CASE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
+INSEE = re.compile(r"\d{5}")
+TOOLTIP_VALUES = """
+const found = [];
+window.carteFonciere.eachLayer(layer => {
+  if (layer.feature) for (const [k, v] of Object.entries(layer.feature.properties))
+    if (!['couche', 'code_statut', 'id'].includes(k)) found.push(String(v));
+});
+return found;
+"""
+
+
+@pytest.mark.parametrize("segment", ["locaux", "acteurs", "besoins"])
+def test_no_code_is_shown_as_text_on_the_list_pages(
+    browser: webdriver.Chrome,  # noqa: F811
+    base_url: str,  # noqa: F811
+    segment: str,
+) -> None:
+    browser.get(f"{base_url}/{segment}/")
+    WebDriverWait(browser, 30).until(lambda d: d.execute_script("return !!window.carteFonciere"))
+    cells = [
+        td.text
+        for row in browser.find_elements(By.CSS_SELECTOR, "table.liste tbody tr")
+        for td in row.find_elements(By.TAG_NAME, "td")[1:]  # the first column is the reference
+    ]
+    assert len(cells) > 100
+    options = [o.text for o in browser.find_elements(By.CSS_SELECTOR, "form.filtres option")]
+    headers = [th.text for th in browser.find_elements(By.CSS_SELECTOR, "table.liste th")]
+    shown = cells + options + headers + browser.execute_script(TOOLTIP_VALUES)
+    assert [t for t in shown if SNAKE_CASE.search(t)] == []
+    assert [t for t in cells if INSEE.fullmatch(t)] == []  # a commune, never its code

@@ -12,7 +12,7 @@ from foncier import registry
 from foncier.errors import Conflict, InvalidInput
 from foncier.registry import Kind
 from foncier.registry.filters import ALL, Page
-from foncier.registry.lists import choices, communes
+from foncier.registry.lists import choices, communes, display_lists
 from foncier.scenarios.caps import cap_in_force
 from foncier.schemas.fields import load
 from foncier.schemas.filters import FILTERS, load_filters
@@ -77,7 +77,8 @@ def registry_pages(kind: Kind) -> Blueprint:
             history=registry.history(session, kind, record_id),
             cap=cap_in_force(session, record_id) if kind.name == "premises" else None,
             names=dict(communes(session)),
-            **map_parts(records_map([record], kind, map_assets())),
+            lists=display_lists(session),
+            **map_parts(records_map([record], kind, map_assets(), display_lists(session))),
         )
 
     @bp.route("/nouveau", methods=["GET", "POST"])
@@ -108,6 +109,7 @@ def _list_page(kind: Kind) -> str:
     number = max(1, request.args.get("page", 1, type=int))
     total, items = registry.search(session, kind, filters, Page(number, PAGE_SIZE))
     _, everything = registry.search(session, kind, filters, ALL)
+    lists = display_lists(session)
     return render_template(
         "registre_liste.html",
         kind=kind,
@@ -117,25 +119,32 @@ def _list_page(kind: Kind) -> str:
         page=number,
         pages=max(1, -(-total // PAGE_SIZE)),
         columns=COLUMNS[kind.name],
-        filters=_filter_fields(kind),
+        filters=_filter_fields(kind, lists),
         given=given,
         errors={FILTER_LABELS.get(k, field_label(k)): m for k, m in errors.items()},
         query=urlencode(given),
         names=dict(communes(session)),
-        **map_parts(records_map(everything, kind, map_assets())),
+        lists=lists,
+        **map_parts(records_map(everything, kind, map_assets(), lists)),
     )
 
 
-def _filter_fields(kind: Kind) -> list[dict[str, Any]]:
+def _filter_fields(kind: Kind, lists: dict[str, dict[str, str]]) -> list[dict[str, Any]]:
     schema = FILTERS[kind.name]()
     shown = []
     for name, schema_field in schema.load_fields.items():
         options = [o for v in schema_field.validators for o in getattr(v, "choices", [])]
+        kept = lists.get(name) if name in ("filiere", "forme_juridique") else None
+        labelled = (
+            sorted(kept.items(), key=lambda item: item[1])
+            if kept
+            else [(str(o), value_label(o)) for o in options]
+        )
         shown.append(
             {
                 "name": name,
                 "label": FILTER_LABELS.get(name, field_label(name)),
-                "choices": [(str(o), value_label(o)) for o in options],
+                "choices": labelled,
                 "boolean": type(schema_field).__name__ == "Boolean",
             }
         )
