@@ -249,3 +249,57 @@ def test_no_code_is_shown_as_text_on_the_list_pages(
     shown = cells + options + headers + browser.execute_script(TOOLTIP_VALUES)
     assert [t for t in shown if SNAKE_CASE.search(t)] == []
     assert [t for t in cells if INSEE.fullmatch(t)] == []  # a commune, never its code
+
+
+PHONE_PAGES = [
+    "/",
+    "/locaux/",
+    "/acteurs/",
+    "/besoins/",
+    "/locaux/{premises}",
+    "/besoins/{need}",
+    "/acteurs/{actor}",
+    "/besoins/{need}/candidats",
+    "/locaux/{premises}/candidats",
+    "/locaux/nouveau",
+    "/besoins/nouveau",
+    "/acteurs/nouveau",
+    "/import/",
+    "/scenarios/",
+    "/a-propos",
+]
+OVERFLOW = """
+const width = document.documentElement.clientWidth;
+const wider = Array.from(document.querySelectorAll('body *')).filter(e => {
+  const box = e.getBoundingClientRect();
+  return box.width > 0 && box.right > width + 1 && !e.closest('.leaflet-container, table.liste');
+}).slice(0, 5).map(e => e.tagName + '.' + e.className);
+return [document.documentElement.scrollWidth - width, wider];
+"""
+
+
+def test_no_page_scrolls_sideways_on_a_phone(
+    browser: webdriver.Chrome,  # noqa: F811
+    base_url: str,  # noqa: F811
+    loaded: Engine,
+) -> None:
+    with loaded.connect() as conn:
+        ids = {
+            "premises": conn.scalar(select(func.min(Local.id))),
+            "need": conn.scalar(select(func.min(Besoin.id))),
+            "actor": conn.scalar(select(func.min(Acteur.id))),
+        }
+    browser.set_window_size(390, 844)
+    try:
+        overflowing = {}
+        for page in PHONE_PAGES:
+            browser.get(base_url + page.format(**ids))
+            WebDriverWait(browser, 30).until(
+                lambda d: d.execute_script("return document.readyState") == "complete"
+            )
+            extra, wider = browser.execute_script(OVERFLOW)
+            if extra > 0:
+                overflowing[page] = (extra, wider)
+    finally:
+        browser.set_window_size(1280, 900)
+    assert overflowing == {}
