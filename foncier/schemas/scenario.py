@@ -33,7 +33,7 @@ class UseField(fields.String):
 
     default_error_messages = {  # noqa: RUF012
         "invalid": "Attendu : du texte.",
-        "unknown": "« {value} » n'est pas un usage connu : valeurs permises : "
+        "unknown": "Usage inconnu ; valeurs permises : "
         "bureaux, activités/artisanat, commerce, logement, équipement.",
     }
 
@@ -41,7 +41,7 @@ class UseField(fields.String):
         text = super()._deserialize(value, attr, data, **kwargs)
         found = _USE_INDEX.get(fold(text))
         if found is None:
-            raise self.make_error("unknown", value=text)
+            raise self.make_error("unknown")
         return found
 
 
