@@ -9,9 +9,14 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from foncier.db import make_engine
+from foncier.exports import export_records
+from foncier.imports.reading import read_table
+from foncier.imports.service import import_file
 from foncier.models import Local
+from foncier.registry.kinds import ACTORS, NEEDS, PREMISES, Kind
 from foncier.schemas.scenario import LotSchema
 from tests.conftest import create_database, drop_database
 from tests.foncier.test_cli import run
@@ -90,3 +95,17 @@ def test_an_unknown_lot_use_names_the_allowed_ones() -> None:
     errors = LotSchema().validate(lot)
     assert "Usage inconnu" in errors["use"][0]
     assert "activités/artisanat" in errors["use"][0]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+@pytest.mark.parametrize("kind", [PREMISES, ACTORS, NEEDS], ids=lambda kind: kind.name)
+def test_an_export_with_french_headers_imports_back_unchanged(
+    session: Session, tmp_path: Path, kind: Kind, suffix: str
+) -> None:
+    path = tmp_path / f"export{suffix}"
+    written = export_records(session, kind, path)
+    header = read_table(path).headers
+    assert "Référence" in header and "ref" not in header  # French headers
+    report = import_file(session, kind, path, "tests", dry_run=True)
+    assert report.unknown_headers == [h for h in header if report.mapping[h] is None]
+    assert report.count("inchangé") == written, [r for r in report.rows if r.action != "inchangé"]
