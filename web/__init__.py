@@ -37,11 +37,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         # Without SECRET_KEY, sessions last as long as the process: fine locally, not in production.
         app.config["SECRET_KEY"] = secrets.token_hex(32)
 
-    from web import api, errors, pages, store, vendor
+    from web import api, auth, errors, pages, store, vendor
 
     store.init_app(app)
     api.init_app(app)
     errors.init_app(app)
     vendor.init_app(app)
+    auth.init_app(app)
     pages.init_app(app)
     return app

@@ -8,6 +8,7 @@ from flask import Flask
 from sqlalchemy import Engine, func, select
 
 from foncier.models import Acteur, Local
+from tests.web.conftest import RoleClient
 from web import create_app
 
 
@@ -47,9 +48,9 @@ def test_scripts_and_styles_are_served_locally(app: Flask) -> None:
 
 
 def test_tiles_are_a_setting(app: Flask) -> None:
-    ign = create_app({**app.config, "TILES": "ign-plan"}).test_client().get("/")
+    ign = RoleClient(create_app({**app.config, "TILES": "ign-plan"})).get("/")
     assert "data.geopf.fr" in ign.get_data(as_text=True)
-    none = create_app({**app.config, "TILES": "aucun"}).test_client().get("/")
+    none = RoleClient(create_app({**app.config, "TILES": "aucun"})).get("/")
     assert "tile.openstreetmap" not in none.get_data(as_text=True)
     assert "tile.openstreetmap.fr" in app.test_client().get("/").get_data(as_text=True)
 
