@@ -19,10 +19,10 @@ from shapely import wkb
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from foncier.candidates import OPEN_NEEDS
 from foncier.errors import InvalidInput
 from foncier.geo import to_store, to_wgs84
-from foncier.match_settings import current_settings
+from foncier.matching.candidates import OPEN_NEEDS
+from foncier.matching.stored_settings import current_settings
 from foncier.scenarios.document import lot_position
 from matching.allocation import allocate_optimal
 from matching.constraints import check_constraints, take_m2

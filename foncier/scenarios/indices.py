@@ -13,7 +13,7 @@ import io
 from pathlib import Path
 
 from foncier.errors import InvalidInput
-from foncier.text_files import decoded
+from foncier.files.text import decoded
 from matching.pricecap.indexation import parse_quarter
 
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from foncier.candidates import Scope, candidate_pairs
+from foncier.matching.candidates import Scope, candidate_pairs
 from foncier.models import Acteur, PlafondLoyer
 from foncier.registry import KINDS, create
 from foncier.scenarios.caps import cap_in_force, rent_caps

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 
 from foncier import registry
-from foncier.match_runs import MatchRequest, top_candidates
+from foncier.matching.runs import MatchRequest, top_candidates
 from foncier.registry import KINDS
 from web import store
 from web.labels import field_label

@@ -13,6 +13,7 @@ from werkzeug.utils import secure_filename
 from werkzeug.wrappers import Response
 
 from foncier.errors import Conflict, InvalidInput
+from foncier.files.text import decoded
 from foncier.scenarios.charts import balance_heatmap, cap_curves_figure, svg, who_pays_figure
 from foncier.scenarios.document import (
     document_json,
@@ -31,7 +32,6 @@ from foncier.scenarios.store import (
     save,
     update_clause,
 )
-from foncier.text_files import decoded
 from web import store
 from web.context import acting_user
 from web.scenario_map import operation_map

@@ -17,10 +17,10 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from foncier.candidates import Scope, candidate_pairs
 from foncier.db import transaction
 from foncier.errors import InvalidInput, NotFound
-from foncier.match_settings import current_settings
+from foncier.matching.candidates import Scope, candidate_pairs
+from foncier.matching.stored_settings import current_settings
 from foncier.models import Appariement, Besoin, Local, Proposition
 from matching.allocation import Allocation, allocate_optimal, allocate_stable
 from matching.constraints import take_m2
