@@ -12,9 +12,8 @@ comparisons. Placeholders are psycopg's in :func:`pairs_query` (its rows come pa
 
 from __future__ import annotations
 
-from foncier.vocabulary import Equipement
+from foncier.vocabulary import OPEN_NEEDS, Equipement
 
-OPEN_NEEDS = ("ouvert", "en_proposition")
 MATCHABLE_PREMISES = ("local", "lot")  # sites and buildings hold lots; they are not let whole
 
 # The features a premises offers, as needs name them in their must-haves and nice-to-haves;

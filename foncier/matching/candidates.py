@@ -26,7 +26,6 @@ from sqlalchemy.orm import Session
 from foncier.db.packed_rows import packed_records, record_dtype
 from foncier.matching._candidate_sql import (
     MATCHABLE_PREMISES,
-    OPEN_NEEDS,
     PAIR_FIELDS,
     PREMISES,
     needs_query,
@@ -38,7 +37,6 @@ from matching.settings import Settings
 __all__ = [
     "BATCH_NEEDS",
     "MATCHABLE_PREMISES",
-    "OPEN_NEEDS",
     "Scope",
     "candidate_batches",
     "candidate_pairs",

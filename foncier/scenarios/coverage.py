@@ -21,9 +21,9 @@ from sqlalchemy.orm import Session
 
 from foncier.errors import InvalidInput
 from foncier.geo import to_store, to_wgs84
-from foncier.matching.candidates import OPEN_NEEDS
 from foncier.matching.stored_settings import current_settings
 from foncier.scenarios.document import lot_position
+from foncier.vocabulary import OPEN_NEEDS
 from matching.allocation import allocate_optimal
 from matching.constraints import check_constraints, take_m2
 from matching.pairs import PAIR_COLUMNS
