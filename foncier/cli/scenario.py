@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from foncier.cli import _session, _user, main
+from foncier.french import read_number
 
 
 @main.group("scenario", cls=click.Group)
@@ -148,7 +149,7 @@ def _numbers(raw: str, option: str) -> list[float]:
     '0,5;0,7;1'. A comma is always decimal, so '0,1' is 0.1, never the list 0 and 1."""
     parts = raw.replace(";", " ").split()
     try:
-        return [float(v.replace(",", ".")) for v in parts]
+        return [read_number(v) for v in parts]
     except ValueError:
         raise click.BadParameter(
             f"« {raw} » : attendu des nombres séparés par des espaces ou des points-virgules, "

@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 
 from foncier.errors import Conflict, InvalidInput
 from foncier.files.text import decoded
+from foncier.french import read_number
 from foncier.scenarios.charts import balance_heatmap, cap_curves_figure, svg, who_pays_figure
 from foncier.scenarios.document import (
     document_json,
@@ -149,11 +150,10 @@ def _typed_clause(document: dict[str, Any]) -> dict[str, str]:
 def _number(text: str) -> Any:
     """A typed number (decimal comma allowed); an empty box means "not given"; anything else
     goes to the schema as typed, which names it in its error."""
-    cleaned = text.strip().replace(",", ".").replace("\u202f", "").replace(" ", "")
-    if not cleaned:
+    if not text.strip():
         return None
     try:
-        return float(cleaned)
+        return read_number(text)
     except ValueError:
         return text
 
