@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from foncier.db import transaction
+from foncier.db.violations import is_unique_violation, rule_broken
 from foncier.errors import Conflict, InvalidInput, NotFound
 from foncier.geocoding import AddressLocator, GeocodingUnavailable
 from foncier.models import Acteur, Historique
@@ -267,11 +268,9 @@ def _flush(session: Session, kind: Kind, values: dict[str, Any]) -> None:
             f"Ce {kind.label} a été modifié entre-temps : rechargez-le ; rien n'a été enregistré."
         ) from None
     except (IntegrityError, DataError) as error:
-        if "uq_" in str(error.orig):
+        if is_unique_violation(error):
             raise Conflict(
                 f"La référence « {values.get('ref')} » existe déjà pour la source "
                 f"« {values.get('source')} » : un {kind.label} la porte déjà."
             ) from None
-        raise InvalidInput(
-            f"Ce {kind.label} enfreint une règle de la base : {error.orig}", detail=str(error)
-        ) from None
+        raise rule_broken(error, f"Ce {kind.label}") from None

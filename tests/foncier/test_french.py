@@ -13,7 +13,7 @@ from foncier.schemas.filters import FILTERS
 def french(value: float, decimals: int, group: str) -> str:
     """An independent writer: thousands grouped by ``group``, decimal comma."""
     whole, _, fraction = f"{abs(value):.{decimals}f}".partition(".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         whole, tail = whole[:-3], whole[-3:]
         groups.insert(0, tail)
