@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -40,11 +41,20 @@ SPECIAL = {"lon", "lat", "geometry", "ref", "acteur_ref", "zone_souhaitee", "zon
 Progress = Callable[[Iterable[ParsedRow]], Iterable[ParsedRow]]
 
 
+class Outcome(StrEnum):
+    """What an import did with a row; the value is what users read."""
+
+    CREATED = "créé"
+    UPDATED = "mis à jour"
+    UNCHANGED = "inchangé"
+    REJECTED = "rejeté"
+
+
 @dataclass
 class RowOutcome:
     line: int
     ref: str | None
-    action: str  # créé, mis à jour, inchangé, rejeté
+    action: Outcome
     errors: list[str] = field(default_factory=list)
     raw: dict[str, Any] = field(default_factory=dict)
     geometry: BaseGeometry | None = None  # from a GeoJSON or GeoPackage file
@@ -63,9 +73,12 @@ class ImportReport:
     def count(self, action: str) -> int:
         return sum(1 for row in self.rows if row.action == action)
 
+    def counts(self) -> dict[Outcome, int]:
+        return {outcome: self.count(outcome) for outcome in Outcome}
+
     @property
     def rejected(self) -> list[RowOutcome]:
-        return [row for row in self.rows if row.action == "rejeté"]
+        return [row for row in self.rows if row.action == Outcome.REJECTED]
 
 
 class _Abort(Exception):
@@ -130,7 +143,7 @@ def _import_row(
     ref = row.values.get("ref") or _derived_ref(kind, row.values)
     source = row.values.get("source") or source  # an exported file names each row's source
     outcome = RowOutcome(
-        row.line, ref, "rejeté", list(row.errors), row.raw, row.values.get("geometry")
+        row.line, ref, Outcome.REJECTED, list(row.errors), row.raw, row.values.get("geometry")
     )
     key = f"{source}/{ref}"
     if key in seen:
@@ -154,18 +167,18 @@ def _write(
     source: str,
     ref: str,
     geocoder: AddressLocator | None,
-) -> str:
+) -> Outcome:
     model: Any = kind.model
     existing = session.scalars(
         select(model).where(model.source == source, model.ref == ref)
     ).one_or_none()
     if existing is None:
         service.create_in(session, kind, payload, geocoder)
-        return "créé"
+        return Outcome.CREATED
     before = existing.version
     payload = {k: v for k, v in payload.items() if k not in ("source", "ref")}
     after = service.update_in(session, kind, existing, {**payload, "version": before}, geocoder)
-    return "inchangé" if after["version"] == before else "mis à jour"
+    return Outcome.UNCHANGED if after["version"] == before else Outcome.UPDATED
 
 
 def _payload(
