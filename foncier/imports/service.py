@@ -30,9 +30,8 @@ from foncier.errors import FoncierError, InvalidInput
 from foncier.exports import csv_cell
 from foncier.geocoding import AddressLocator, GeocodeResult, GeocodingUnavailable
 from foncier.imports.parse import ParsedRow, ParsedTable, parse_table
-from foncier.models import Acteur
 from foncier.registry import service
-from foncier.registry.kinds import Kind
+from foncier.registry.kinds import Kind, Link
 
 DEFAULT_PREFIX = "import"
 QUOTED = re.compile(r"^« .*? » : ")
@@ -194,8 +193,9 @@ def _payload(
     zone = values.get("zone_souhaitee") or values.get("zone_souhaitee_wkt")
     if zone is not None:
         payload["zone_souhaitee"] = dict(mapping(zone))
-    if kind.name == "needs" and values.get("acteur_ref"):
-        payload["acteur_id"] = _actor_id(session, values["acteur_ref"], source)
+    for link in kind.links:
+        if values.get(link.ref_field):
+            payload[link.id_field] = _linked_id(session, link, values[link.ref_field], source)
     return payload
 
 
@@ -209,20 +209,21 @@ def _place(values: dict[str, Any], payload: dict[str, Any]) -> None:
         payload["geometry"] = dict(mapping(Point(values["lon"], values["lat"])))
 
 
-def _actor_id(session: Session, ref: str, source: str) -> int:
-    """The actor with this reference, preferably from the same source."""
-    found = session.execute(select(Acteur.id, Acteur.source).where(Acteur.ref == ref)).all()
+def _linked_id(session: Session, link: Link, ref: str, source: str) -> int:
+    """The linked record with this reference, preferably from the same source."""
+    model: Any = link.model
+    found = session.execute(select(model.id, model.source).where(model.ref == ref)).all()
     if not found:
         raise InvalidInput.from_errors(
             {
-                "acteur_ref": [
-                    f"« {ref} » : aucun acteur ne porte cette référence ; "
-                    "importez d'abord les acteurs."
+                link.ref_field: [
+                    f"« {ref} » : aucun {link.label} ne porte cette référence ; "
+                    f"importez d'abord les {link.label}s."
                 ]
             }
         )
-    same = [actor_id for actor_id, actor_source in found if actor_source == source]
-    return same[0] if same else found[0][0]
+    same = [record_id for record_id, record_source in found if record_source == source]
+    return int(same[0] if same else found[0][0])
 
 
 def source_of(path: Path) -> str:
@@ -253,14 +254,10 @@ class Breaker:
 
 def _derived_ref(kind: Kind, values: dict[str, Any]) -> str:
     """Without a reference column, a stable one from what identifies the record."""
-    if kind.name == "actors" and (values.get("siret") or values.get("siren")):
-        return str(values.get("siret") or values.get("siren"))
-    keys = {
-        "premises": ("nom", "adresse", "lon", "lat"),
-        "actors": ("nom",),
-        "needs": ("acteur_ref", "intitule"),
-    }[kind.name]
-    text = "|".join(_key_part(values.get(k)) for k in keys)
+    identity = next((values[k] for k in kind.identity if values.get(k)), None)
+    if identity:
+        return str(identity)
+    text = "|".join(_key_part(values.get(k)) for k in kind.ref_keys)
     return f"{kind.ref_prefix}-H{hashlib.sha256(text.encode()).hexdigest()[:10].upper()}"
 
 
