@@ -212,16 +212,3 @@ def test_the_demo_accounts(empty_db: str) -> None:
     password = printed.strip().rsplit(" ", 1)[-1]
     assert "planificateur@demo.foncier.invalid" in printed and len(password) >= 12
     assert "comite@demo.foncier.invalid" in printed
-
-
-def test_serving_off_the_local_machine_needs_a_secret_key(
-    empty_db: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.delenv("SECRET_KEY", raising=False)
-    refused = CliRunner().invoke(
-        main, ["serve", "--host", "0.0.0.0"], env={"DATABASE_URL": empty_db}
-    )
-    assert (
-        refused.exit_code == 1
-        and "SECRET_KEY est obligatoire pour servir sur 0.0.0.0" in refused.output
-    )

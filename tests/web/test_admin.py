@@ -91,7 +91,7 @@ def test_an_actor_contact_is_exported_then_erased(admin: FlaskClient, loaded: En
         f"/rgpd/acteurs/{actor_id}/effacer", data={"csrf_token": token_of(admin, "/comptes/")}
     )
     assert erased.status_code == 303 and email
-    assert email not in admin.get(f"/api/v1/actors/{actor_id}/historique").get_data(True)
+    assert email not in admin.get(f"/api/v1/actors/{actor_id}/history").get_data(True)
     assert admin.get(f"/api/v1/actors/{actor_id}").get_json()["contact_email"] is None
 
 

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.routing import Rule as UrlRule
@@ -16,6 +17,7 @@ from foncier.db import make_sessionmaker
 from tests.web.conftest import PASSWORD, ROLES, RoleClient, dispose, email_of
 from web import create_app
 from web.auth.matrix import MATRIX, permits
+from web.cli import main
 
 SAMPLES: dict[str, Any] = {
     "record_id": 1,
@@ -240,7 +242,7 @@ def test_history_names_the_account(app: Flask) -> None:
         data={"version": version.group(1), "csrf_token": token_of(client, "/locaux/1")},
     )
     assert withdrawn.status_code == 302
-    history = app.test_client().get("/api/v1/premises/1/historique").get_json()
+    history = app.test_client().get("/api/v1/premises/1/history").get_json()
     assert history[-1]["utilisateur"] == email_of("agent")
     assert not any("127.0.0.1" in entry["utilisateur"] for entry in history)
 
@@ -266,3 +268,16 @@ def test_a_user_changes_their_password(app: Flask, loaded: Any) -> None:
     assert changed.status_code == 303
     assert client.get("/").status_code == 200  # this session goes on
     assert sign_in(app.test_client(role=None), "change@tests.invalid", new).status_code == 303
+
+
+def test_serving_off_the_local_machine_needs_a_secret_key(
+    empty_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    refused = CliRunner().invoke(
+        main, ["serve", "--host", "0.0.0.0"], env={"DATABASE_URL": empty_db}
+    )
+    assert (
+        refused.exit_code == 1
+        and "SECRET_KEY est obligatoire pour servir sur 0.0.0.0" in refused.output
+    )

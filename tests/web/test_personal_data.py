@@ -109,7 +109,7 @@ def test_no_contact_reaches_a_role_without_personal_data(
     secrets = contacts["secrets"] | {"05 56 00 11 22"}
     client = app.test_client(role=role)
     urls = _urls(app, role, contacts)
-    assert any("/api/v1/actors/" in u and u.endswith("/historique") for u in urls)
+    assert any("/api/v1/actors/" in u and u.endswith("/history") for u in urls)
     assert sum("export" in u for u in urls) >= 8
     for url in urls:
         response = client.get(url)
