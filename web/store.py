@@ -6,7 +6,8 @@ from flask import Flask, current_app, g
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from foncier import settings
+from foncier import config
+from foncier.accounts.privacy import hide_personal_data
 from foncier.db import make_engine, make_sessionmaker
 
 EXTENSION = "foncier.store"
@@ -22,7 +23,7 @@ class Store:
 
     def factory(self) -> sessionmaker[Session]:
         if self._factory is None:
-            url = settings.sqlalchemy_url(self._url) if self._url else settings.database_url()
+            url = config.sqlalchemy_url(self._url) if self._url else config.database_url()
             self.engine = make_engine(url)
             self._factory = make_sessionmaker(self.engine)
         return self._factory
@@ -38,6 +39,9 @@ def session() -> Session:
     if "db_session" not in g:
         g.db_session = current_app.extensions[EXTENSION].factory()()
     db_session: Session = g.db_session
+    # Contacts are hidden unless the caller's roles may see them (anonymous: hidden).
+    identity = g.get("identity")
+    hide_personal_data(db_session, not (identity is not None and identity.sees_personal_data))
     return db_session
 
 

@@ -4,31 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import fields
-
 from foncier.errors import InvalidInput
-from foncier.schemas.fields import FrenchSchema, boolean, load, one_of, text
-from foncier.schemas.fields import number as plain_number
+from foncier.schemas.fields import FrenchSchema, boolean, load, number, one_of, text
 from foncier.vocabulary import Stade, StatutBesoin, StatutLocal, TypeLocal
-
-
-class _TypedNumber(fields.Float):
-    """A number as typed in a French filter box: "150,5", "1 000" (any space) are read."""
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
-        if isinstance(value, str):
-            value = "".join(value.split()).replace(",", ".")
-        return super()._deserialize(value, attr, data, **kwargs)
-
-
-def number(**kwargs: Any) -> fields.Float:
-    base = plain_number(**kwargs)
-    return _TypedNumber(
-        validate=base.validators,
-        allow_nan=False,
-        error_messages=base.error_messages,
-        metadata=base.metadata,
-    )
 
 
 class CommonFilters(FrenchSchema):

@@ -11,7 +11,7 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from foncier.imports.values import fold
+from foncier.french import fold
 from foncier.schemas.fields import FrenchSchema, Geometry, choices, day, integer, number, text
 from matching.pricecap.clause import ESS_USES
 from matching.pricecap.indexation import parse_quarter

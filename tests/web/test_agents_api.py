@@ -21,9 +21,9 @@ def test_money_in_json_is_rounded_to_the_cent(
     client: FlaskClient,  # noqa: F811
     document: dict[str, Any],  # noqa: F811
 ) -> None:
-    result = client.post("/api/v1/scenarios/calcul", json=document).json
+    result = client.post("/api/v1/scenarios/compute", json=document).json
     amounts = _amounts(result)
     assert len(amounts) > 20
     assert all(round(v, 2) == v for _, v in amounts), [a for a in amounts if round(a[1], 2) != a[1]]
-    sweep = client.post("/api/v1/scenarios/balayage", json={"scenario": document}).json
+    sweep = client.post("/api/v1/scenarios/sweep", json={"scenario": document}).json
     assert all(round(v, 2) == v for _, v in _amounts(sweep))

@@ -19,8 +19,9 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from foncier.match_runs import MatchRequest, top_candidates
+from foncier.matching.runs import MatchRequest, top_candidates
 from foncier.models import Acteur, Besoin, Local
+from tests.web.conftest import sign_in
 from tests.web.test_browser import base_url, browser  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
@@ -41,6 +42,7 @@ def test_a_need_is_created_and_edited_through_its_form(
     base_url: str,  # noqa: F811
     loaded: Engine,
 ) -> None:
+    sign_in(browser, base_url)
     with loaded.connect() as conn:
         actor_id = conn.scalar(select(func.min(Acteur.id)))
     browser.get(base_url + "/besoins/nouveau")
@@ -92,6 +94,7 @@ def test_a_filtered_list_keeps_its_filters_in_exports_and_pages(
     app: Flask,
     loaded: Engine,
 ) -> None:
+    sign_in(browser, base_url)
     with loaded.connect() as conn:
         expected = conn.scalar(
             select(func.count()).select_from(Local).where(Local.type_local == "bureau")
@@ -121,6 +124,7 @@ def test_a_decimal_comma_in_a_filter_filters(
     base_url: str,  # noqa: F811
     loaded: Engine,
 ) -> None:
+    sign_in(browser, base_url)
     with loaded.connect() as conn:
         expected = conn.scalar(
             select(func.count())
@@ -161,6 +165,7 @@ def test_the_clause_form_has_its_inputs_in_their_columns_and_takes_percents(
     base_url: str,  # noqa: F811
     app: Flask,
 ) -> None:
+    sign_in(browser, base_url, "planificateur")
     browser.get(base_url + "/scenarios/")
     WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, "form.depot"))
     browser.find_element(By.CSS_SELECTOR, "form.depot button[type=submit]").click()
@@ -177,7 +182,7 @@ def test_the_clause_form_has_its_inputs_in_their_columns_and_takes_percents(
         lambda d: d.find_element(By.NAME, "version").get_attribute("value") == "2"
     )
     assert browser.find_element(By.NAME, "lots-0-ess_share").get_attribute("value") == "50 %"
-    stored = app.test_client().get(f"/api/v1/scenarios/{ref}").json
+    stored = app.test_client(role="planificateur").get(f"/api/v1/scenarios/{ref}").json
     assert stored is not None and stored["scenario"]["lots"][0]["ess_share"] == 0.5
 
 
@@ -197,6 +202,7 @@ def test_a_need_without_candidates_shows_its_near_misses_and_why_not(
     app: Flask,
     session: Session,
 ) -> None:
+    sign_in(browser, base_url)
     need_id, misses = _a_need_with_only_near_misses(session)
     browser.get(f"{base_url}/besoins/{need_id}/candidats")
     WebDriverWait(browser, 15).until(lambda d: d.find_elements(By.CSS_SELECTOR, "ul.presque"))
@@ -205,7 +211,7 @@ def test_a_need_without_candidates_shows_its_near_misses_and_why_not(
     for text, miss in zip(shown, misses, strict=True):
         assert text.startswith(miss["premises_ref"]) and miss["hints"][0] in text
     assert re.search(r"m²|€/m²/an|plus tôt|distance", " ".join(shown))
-    api = app.test_client().get(f"/api/v1/needs/{need_id}/candidats").json
+    api = app.test_client().get(f"/api/v1/needs/{need_id}/candidates").json
     assert api is not None and api["pairs"] == [] and api["near_misses"] == misses
 
     box = browser.find_element(By.NAME, "pourquoi")
@@ -236,6 +242,7 @@ def test_no_code_is_shown_as_text_on_the_list_pages(
     base_url: str,  # noqa: F811
     segment: str,
 ) -> None:
+    sign_in(browser, base_url)
     browser.get(f"{base_url}/{segment}/")
     WebDriverWait(browser, 30).until(lambda d: d.execute_script("return !!window.carteFonciere"))
     cells = [
@@ -283,6 +290,7 @@ def test_no_page_scrolls_sideways_on_a_phone(
     base_url: str,  # noqa: F811
     loaded: Engine,
 ) -> None:
+    sign_in(browser, base_url)
     with loaded.connect() as conn:
         ids = {
             "premises": conn.scalar(select(func.min(Local.id))),

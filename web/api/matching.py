@@ -8,7 +8,7 @@ import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from foncier.match_runs import MatchRequest, run_matching, top_candidates
+from foncier.matching.runs import MatchRequest, run_matching, top_candidates
 from foncier.registry import KINDS, get
 from foncier.schemas.fields import FrenchSchema, choices, integer, text
 from web import store
@@ -53,7 +53,7 @@ PROBLEMS = {
 }
 
 
-@blp.route("/appariements")
+@blp.route("/matches")
 class Runs(MethodView):
     @blp.arguments(RunArgs)
     @blp.response(201, RunSchema)
@@ -72,7 +72,7 @@ def _candidates(kind: str, record_id: int, top: int) -> Any:
     return top_candidates(store.session(), wanted)
 
 
-@blp.route("/needs/<int:record_id>/candidats")
+@blp.route("/needs/<int:record_id>/candidates")
 class NeedCandidates(MethodView):
     @blp.arguments(TopArgs, location="query")
     @blp.response(200, RunSchema)
@@ -81,7 +81,7 @@ class NeedCandidates(MethodView):
         return _candidates("needs", record_id, args["top"])
 
 
-@blp.route("/premises/<int:record_id>/candidats")
+@blp.route("/premises/<int:record_id>/candidates")
 class PremisesCandidates(MethodView):
     @blp.arguments(TopArgs, location="query")
     @blp.response(200, RunSchema)

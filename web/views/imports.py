@@ -143,5 +143,5 @@ def _run(
         modes=MODES,
         asked=asked,
         defaults=defaults or {},
-        counts={a: report.count(a) for a in ("créé", "mis à jour", "inchangé", "rejeté")},
+        counts=report.counts(),
     )
