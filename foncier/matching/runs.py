@@ -79,12 +79,16 @@ def top_candidates(session: Session, request: MatchRequest) -> dict[str, Any]:
     _check(request)
     run = _compute(session, request)
     refs = refs_of(session, run.table)
+    # Near misses help when candidates are few; a full top K needs none (and saves a query).
+    few = len(run.table) < request.top
     return {
         "algorithm_version": ALGORITHM_VERSION,
         "pairs": ranked(run.table, _by_premises(request), request.top, refs),
         "near_misses": _near_misses(
             session, run.settings, run.need_id, run.premises_id, NEAR_MISSES_SHOWN
-        ),
+        )
+        if few
+        else [],
     }
 
 
