@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,10 +25,12 @@ from foncier.accounts.service import (
     token_identity,
 )
 from foncier.cli import main
+from foncier.db import migrate
 from foncier.errors import Conflict, InvalidInput
 from foncier.models import Acteur, Besoin, Historique
 from foncier.registry import kind_named
 from foncier.vocabulary import DEMO_SOURCE
+from tests.conftest import create_database, drop_database
 
 PASSWORD = "un mot de passe assez long"
 
@@ -207,8 +210,18 @@ def test_the_users_commands(empty_db: str) -> None:
     assert bad.exit_code == 1 and "« roi » : rôles permis" in bad.output
 
 
-def test_the_demo_accounts(empty_db: str) -> None:
-    printed = run("users", "demo", url=empty_db)
+@pytest.fixture
+def scratch_db(server_url: str) -> Iterator[str]:
+    """A database of its own: demo accounts must not reach the shared one, whose login page
+    another test reads."""
+    url = create_database(server_url, prefix="foncier_comptes")
+    migrate.upgrade(url)
+    yield url
+    drop_database(url)
+
+
+def test_the_demo_accounts(scratch_db: str) -> None:
+    printed = run("users", "demo", url=scratch_db)
     password = printed.strip().rsplit(" ", 1)[-1]
     assert "planificateur@demo.foncier.invalid" in printed and len(password) >= 12
     assert "comite@demo.foncier.invalid" in printed
