@@ -20,10 +20,14 @@ FORMATS = ("csv", "xlsx")
 
 def table_file(table: Table, extension: str) -> bytes:
     """The table's bytes in the format ``extension`` names (csv or xlsx)."""
-    if extension == "csv":
-        return _csv(table)
-    if extension == "xlsx":
-        return _xlsx(table)
+    check_format(extension)
+    return _csv(table) if extension == "csv" else _xlsx(table)
+
+
+def check_format(extension: str) -> None:
+    """Refuse an unknown format before any figure is computed."""
+    if extension in FORMATS:
+        return
     raise InvalidInput(
         f"Format d'export non pris en charge : « {extension} » ; formats permis : "
         f"{', '.join(FORMATS)}."

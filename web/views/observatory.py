@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 
 from foncier.observatory import observatory, observatory_table
 from foncier.observatory.charts import demand_bars, gap_histogram, served_bars
-from foncier.observatory.export import table_file
+from foncier.observatory.export import check_format, table_file
 from foncier.scenarios.charts import svg
 from web import store
 from web.observatory_map import demand_map_view
@@ -38,6 +38,7 @@ def index() -> str:
 
 @bp.get("/<name>.<extension>")
 def download(name: str, extension: str) -> Response:
+    check_format(extension)
     content = table_file(observatory_table(store.session(), name), extension)
     return Response(
         content,
