@@ -103,7 +103,8 @@ def test_waiting_times_are_the_median_and_90th_percentile(session: Session) -> N
     # Registrations spread over a year, so that the percentiles mean something.
     session.execute(
         text(
-            "UPDATE besoins SET created_at = now() - (id % 365) * interval '1 day' - interval '1 hour'"
+            "UPDATE besoins SET created_at = now() - (id % 365) * interval '1 day' "
+            "- interval '1 hour'"
         )
     )
     today = datetime.now(PARIS).date()
