@@ -17,12 +17,12 @@ from __future__ import annotations
 import argparse
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from benchmarks import synthetic
 from benchmarks.bench_matching import bench_database, timed
 from foncier.db import make_sessionmaker
 from foncier.observatory import observatory
@@ -51,7 +51,8 @@ def lived(session: Session) -> None:
 
 def figures(session: Session) -> dict[str, Callable[[], Any]]:
     steps: dict[str, Callable[[], Any]] = {"summary": lambda: demand_summary(session)}
-    steps |= {f"by {d}": (lambda d=d: demand_by(session, d)) for d in DIMENSIONS}
+    for dimension in DIMENSIONS:
+        steps[f"by {dimension}"] = partial(demand_by, session, dimension)
     steps |= {
         "served per month": lambda: served_per_month(session),
         "sector × commune": lambda: sector_by_commune(session),
@@ -108,8 +109,9 @@ def main() -> None:
     args = parser.parse_args()
     start = time.perf_counter()
     rows = run(args.needs, args.premises, args.seed)
+    elapsed = time.perf_counter() - start
     print(
-        f"{args.needs:,} needs, {args.premises:,} premises (load {time.perf_counter() - start:.0f} s in all)"
+        f"{args.needs:,} needs, {args.premises:,} premises ({elapsed:.0f} s in all, load included)"
     )
     print("| figure | seconds | size |")
     print("|---|---|---|")

@@ -196,6 +196,8 @@ def _intervals(
     """5th and 95th percentiles of the weights over bootstrap samples of whole sessions."""
     rng = np.random.default_rng(seed)
     sessions = np.unique(groups)
+    if not len(sessions):
+        return fallback, fallback
     rows = {s: np.flatnonzero(groups == s) for s in sessions}
     samples = []
     for _ in range(rounds):
@@ -218,6 +220,8 @@ def _auc(y: npt.NDArray[np.bool_], scores: FloatArray | None) -> float | None:
 
 def _contests(decisions: pd.DataFrame) -> list[npt.NDArray[np.intp]]:
     """Row positions of each premises × session where one of several candidates was favoured."""
+    if decisions.empty:
+        return []
     keys = decisions[["session_id", "premises_id"]].astype(str).agg("\x1f".join, axis=1)
     found = []
     for rows in pd.Series(np.arange(len(decisions))).groupby(keys.to_numpy()).groups.values():

@@ -87,6 +87,13 @@ def test_one_kind_of_decision_only_keeps_the_current_weights() -> None:
     assert learned.auc is None and not learned.adoptable
 
 
+def test_no_decision_at_all_warns() -> None:
+    empty = example_decisions(TRUTH, 0)
+    learned = learn_weights(empty, DEFAULT_WEIGHTS, bootstrap=5)
+    assert learned.decisions == 0 and not learned.adoptable
+    assert learned.weights == pytest.approx(learned.current)
+
+
 def test_thresholds_are_settings() -> None:
     decisions = example_decisions(TRUTH, 60, per_session=10, sharpness=30.0, seed=1)
     strict = learn_weights(decisions, DEFAULT_WEIGHTS, bootstrap=5)
