@@ -15,17 +15,21 @@ from web.api.problems import problem
 log = logging.getLogger(__name__)
 HTTP_TITLES = {
     400: "Requête invalide",
+    401: "Authentification requise",
+    403: "Accès refusé",
     404: "Page introuvable",
     405: "Méthode non permise",
     413: "Fichier trop volumineux",
     415: "Format non pris en charge",
     422: "Donnée invalide",
+    429: "Trop de tentatives",
     500: "Erreur interne",
 }
 HTTP_MESSAGES = {
     404: "Cette adresse ne correspond à aucune page.",
     405: "Cette adresse n'accepte pas la méthode {method}.",
     413: "Le fichier dépasse 20 Mo : découpez-le ou importez-le avec `foncier import`.",
+    429: "Trop de tentatives de connexion : réessayez dans quelques minutes.",
 }
 
 
@@ -61,6 +65,13 @@ def _webargs_errors(error: HTTPException) -> dict[str, list[str]] | None:
         source = request.args if location == "query" else request.get_json(silent=True)
         flat.update(quote_errors(by_field, dict(source) if source else {}))
     return flat
+
+
+def render_error(
+    status: int, title: str, message: str, errors: dict[str, list[str]] | None = None
+) -> tuple[Response | str, int]:
+    """problem+json for the API, the French error page otherwise."""
+    return _render(status, title, message, errors)
 
 
 def _render(

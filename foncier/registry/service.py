@@ -16,6 +16,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from foncier.accounts.privacy import redact
 from foncier.db import transaction
 from foncier.db.violations import is_unique_violation, rule_broken
 from foncier.errors import Conflict, InvalidInput, NotFound
@@ -147,11 +148,12 @@ def history(session: Session, kind: Kind, record_id: int) -> list[dict[str, Any]
         .where(Historique.record_id == str(record_id))
         .order_by(Historique.id)
     )
-    return [_change(entry) for entry in entries]
+    return [_change(session, entry) for entry in entries]
 
 
-def _change(entry: Historique) -> dict[str, Any]:
-    before, after = entry.avant or {}, entry.apres or {}
+def _change(session: Session, entry: Historique) -> dict[str, Any]:
+    before = redact(session, entry.table_name, entry.avant or {})
+    after = redact(session, entry.table_name, entry.apres or {})
     changed = sorted(
         k for k in {*before, *after} - {"updated_at", "version"} if before.get(k) != after.get(k)
     )

@@ -84,7 +84,7 @@ def test_delete_is_a_soft_delete_with_history(app: Flask) -> None:
     entries = client(app).get(f"{url}/history").get_json()
     assert [e["action"] for e in entries] == ["INSERT", "UPDATE"]
     assert entries[1]["champs"]["statut"] == {"avant": "disponible", "apres": "retire"}
-    assert entries[1]["utilisateur"].startswith("api:")
+    assert entries[1]["utilisateur"] == "agent@tests.invalid (jeton tests-agent)"
 
 
 def test_duplicate_reference_is_a_conflict(app: Flask) -> None:

@@ -16,7 +16,7 @@ EXAMPLE = Path(__file__).parents[2] / "data" / "scenario-exemple.yaml"
 
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
-    return app.test_client()
+    return app.test_client(role="planificateur")  # scenarios are the planners'
 
 
 @pytest.fixture

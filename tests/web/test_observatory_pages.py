@@ -5,7 +5,10 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
 from flask import Flask
+
+from foncier.accounts.roles import Role
 
 
 def test_the_page_shows_the_figures_in_french(app: Flask) -> None:
@@ -46,3 +49,23 @@ def test_bad_names_get_a_french_answer_not_a_500(app: Flask) -> None:
     bad = client.get("/observatoire/filieres.pdf")
     assert bad.status_code == 422
     assert "« pdf » ; formats permis : csv, xlsx" in bad.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "role,status",
+    [
+        (Role.ADMINISTRATEUR, 200),
+        (Role.AGENT, 200),
+        (Role.PLANIFICATEUR, 200),
+        (Role.COMITE, 403),
+    ],
+)
+def test_agents_administrators_and_planners_read_it(app: Flask, role: str, status: int) -> None:
+    client = app.test_client(role=role)
+    assert client.get("/observatoire/").status_code == status
+    assert client.get("/observatoire/stades.csv").status_code == status
+
+
+def test_anonymous_visitors_do_not(app: Flask) -> None:
+    client = app.test_client(role=None)
+    assert client.get("/observatoire/").status_code in (302, 401, 403)
