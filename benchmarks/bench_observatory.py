@@ -62,11 +62,19 @@ def figures(session: Session) -> dict[str, Callable[[], Any]]:
     return steps
 
 
-def page_seconds(url: str) -> float:
+def page_seconds(url: str, session: Session) -> float:
+    """The page as a planner opens it (signed in, as Flask-Login keeps the account)."""
+    from foncier.accounts.service import add_account
     from web import create_app
 
+    account = add_account(
+        session, "bench@bench.invalid", ["planificateur"], "banc d'essai", "bench"
+    )
     app = create_app({"DATABASE_URL": url, "TESTING": True, "GEOCODER_URL": "aucun"})
     client = app.test_client()
+    with client.session_transaction() as cookie:
+        cookie["_user_id"] = f"{account.id}:{account.jeton_session}"
+        cookie["_fresh"] = True
     answer, seconds = timed(lambda: client.get("/observatoire/"))
     assert answer.status_code == 200, answer.status_code
     engine = app.extensions["foncier.store"].engine
@@ -75,20 +83,21 @@ def page_seconds(url: str) -> float:
     return seconds
 
 
-def run(n_needs: int, n_premises: int, seed: int) -> list[tuple[str, float, str]]:
-    with bench_database(n_premises, n_needs, seed, 1) as engine:
-        factory = make_sessionmaker(engine)
-        with factory() as session:
-            lived(session)
-            session.commit()
-            observatory(session)  # warm the caches: we time a running server
-            rows = []
-            for name, step in figures(session).items():
-                result, seconds = timed(step)
-                rows.append((name, seconds, _size(result)))
+def run(n_needs: int, n_premises: int, seed: int) -> None:
+    """Print a row per figure as soon as it is timed."""
+    with (
+        bench_database(n_premises, n_needs, seed, 1) as engine,
+        make_sessionmaker(engine)() as session,
+    ):
+        lived(session)
+        session.commit()
+        observatory(session)  # warm the caches: we time a running server
+        for name, step in figures(session).items():
+            result, seconds = timed(step)
+            print(f"| {name} | {seconds:.3f} | {_size(result)} |", flush=True)
         url = engine.url.render_as_string(hide_password=False)
-        rows.append(("page (HTTP, rendered)", page_seconds(url), ""))
-    return rows
+        seconds = page_seconds(url, session)
+        print(f"| page (HTTP, rendered, signed in) | {seconds:.3f} | |", flush=True)
 
 
 def _size(result: Any) -> str:
@@ -108,15 +117,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=33)
     args = parser.parse_args()
     start = time.perf_counter()
-    rows = run(args.needs, args.premises, args.seed)
-    elapsed = time.perf_counter() - start
-    print(
-        f"{args.needs:,} needs, {args.premises:,} premises ({elapsed:.0f} s in all, load included)"
-    )
+    print(f"{args.needs:,} needs, {args.premises:,} premises", flush=True)
     print("| figure | seconds | size |")
-    print("|---|---|---|")
-    for name, seconds, size in rows:
-        print(f"| {name} | {seconds:.3f} | {size} |")
+    print("|---|---|---|", flush=True)
+    run(args.needs, args.premises, args.seed)
+    print(f"({time.perf_counter() - start:.0f} s in all, load included)")
 
 
 if __name__ == "__main__":
