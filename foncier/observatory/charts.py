@@ -6,10 +6,12 @@ state, safe in a web server.
 
 from __future__ import annotations
 
+import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
 
 from foncier.observatory.table import Table
+from foncier.scenarios.charts import svg
 
 _BLUE, _GREEN, _RED = "#2166ac", "#2c6e49", "#b5442c"
 
@@ -84,3 +86,10 @@ def sector_commune_heatmap(table: Table, top_communes: int = 15) -> Figure:
     figure.colorbar(mesh, ax=axes, label="besoins ouverts")
     axes.set_title("Besoins ouverts par filière et par commune")
     return figure
+
+
+def svg_text(figure: Figure) -> str:
+    """The figure as SVG with its text kept as text, not drawn glyph by glyph: half the size
+    and faster to write, for a page that draws seven charts."""
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        return svg(figure)

@@ -8,9 +8,8 @@ from flask import Blueprint, Response, render_template
 from matplotlib.figure import Figure
 
 from foncier.observatory import observatory, observatory_table
-from foncier.observatory.charts import demand_bars, gap_histogram, served_bars
+from foncier.observatory.charts import demand_bars, gap_histogram, served_bars, svg_text
 from foncier.observatory.export import check_format, table_file
-from foncier.scenarios.charts import svg
 from web import store
 from web.observatory_map import demand_map_view
 from web.views.home import map_assets, map_parts
@@ -49,5 +48,5 @@ def download(name: str, extension: str) -> Response:
 
 def _data_uri(figure: Figure) -> str:
     """A chart as an image the page embeds (its text stays out of the page's own text)."""
-    encoded = base64.b64encode(svg(figure).encode("utf-8")).decode("ascii")
+    encoded = base64.b64encode(svg_text(figure).encode("utf-8")).decode("ascii")
     return f"data:image/svg+xml;base64,{encoded}"
