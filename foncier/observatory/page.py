@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 from sqlalchemy.orm import Session
 
@@ -56,8 +57,7 @@ def observatory(session: Session, today: date | None = None) -> Observatory:
 
 def _table_readers(today: date | None) -> dict[str, Callable[[Session], Table]]:
     readers: dict[str, Callable[[Session], Table]] = {
-        d: (lambda s, d=d: demand_by(s, d, today))  # type: ignore[misc]
-        for d in DIMENSIONS
+        d: partial(_demand, dimension=d, today=today) for d in DIMENSIONS
     }
     readers |= {
         "servis": served_per_month,
@@ -66,6 +66,10 @@ def _table_readers(today: date | None) -> dict[str, Callable[[Session], Table]]:
         "carte": lambda s: demand_map(s).table(),
     }
     return readers
+
+
+def _demand(session: Session, *, dimension: str, today: date | None) -> Table:
+    return demand_by(session, dimension, today)
 
 
 TABLES = tuple(_table_readers(None))
