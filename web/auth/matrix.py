@@ -54,6 +54,7 @@ ADMINS: frozenset[str] = frozenset({A})
 SCENARIO_READERS: frozenset[str] = frozenset({A, G, P})
 PLANNERS: frozenset[str] = frozenset({P})
 CANDIDATE_READERS: frozenset[str] = frozenset({A, G, C})
+OBSERVATORY_READERS: frozenset[str] = frozenset({A, G, P})
 
 
 def _registries() -> dict[str, Rule]:
@@ -113,6 +114,9 @@ MATRIX: dict[str, Rule] = {
     "scenarios.Sweep": rule(write=PLANNERS),
     "scenarios.Copy": rule(write=PLANNERS),
     "scenarios.Adopt": rule(write=PLANNERS),
+    # The demand observatory: aggregates and need references, no personal data (issue 15).
+    "observatoire.index": rule(OBSERVATORY_READERS),
+    "observatoire.download": rule(OBSERVATORY_READERS, export=True),
     # Administration.
     "comptes.index": rule(ADMINS, ADMINS),
     "comptes.update": rule(write=ADMINS),
