@@ -60,3 +60,10 @@ class EnvironmentProblem(FoncierError):
 
     status = 503
     title = "Service indisponible"
+
+
+class TooLarge(InvalidInput):
+    """An input beyond the bounds of ``foncier.limits``: refused before any heavy work."""
+
+    status = 413
+    title = "Donnée trop volumineuse"

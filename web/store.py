@@ -13,23 +13,49 @@ EXTENSION = "foncier.store"
 
 
 class Store:
-    """Creates the engine on first use, so that building the app connects to nothing."""
+    """Creates the engine on first use, so that building the app connects to nothing.
 
-    def __init__(self, url: str | None) -> None:
+    After a connection failure, ``recover`` reads the embedded cluster's settings again: a
+    cluster restarted on another port is found without restarting the app.
+    """
+
+    def __init__(self, url: str | None, *, statement_timeout_s: float | None = None) -> None:
         self._url = url
+        self._statement_timeout_s = statement_timeout_s
         self._factory: sessionmaker[Session] | None = None
         self.engine: Engine | None = None
 
     def factory(self) -> sessionmaker[Session]:
         if self._factory is None:
             url = config.sqlalchemy_url(self._url) if self._url else config.database_url()
-            self.engine = make_engine(url)
-            self._factory = make_sessionmaker(self.engine)
+            self._connect(url)
+        assert self._factory is not None
         return self._factory
+
+    def _connect(self, url: str) -> None:
+        self.engine = make_engine(url, statement_timeout_s=self._statement_timeout_s)
+        self._factory = make_sessionmaker(self.engine)
+
+    def recover(self) -> None:
+        """Drop pooled connections; follow the embedded cluster if its URL changed.
+
+        The cluster is not started from here: a database stopped on purpose stays stopped.
+        """
+        if self.engine is None:
+            return
+        self.engine.dispose()
+        if self._url or config.configured_url():
+            return
+        state = config.embedded_cluster().load_state()
+        if state is not None and state.url() != self.engine.url.render_as_string(False):
+            self._connect(state.url())
 
 
 def init_app(app: Flask) -> None:
-    app.extensions[EXTENSION] = Store(app.config.get("DATABASE_URL"))
+    app.extensions[EXTENSION] = Store(
+        app.config.get("DATABASE_URL"),
+        statement_timeout_s=app.config.get("STATEMENT_TIMEOUT_S"),
+    )
     app.teardown_appcontext(_close_session)
 
 
