@@ -1,0 +1,152 @@
+"""Faults of the database: a French 503 instead of a 500, and the app back when it is."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from flask import Flask
+
+from foncier.cli import main
+from foncier.db import migrate
+from foncier.db.cluster import Cluster
+from web import create_app
+
+PROBLEM = "application/problem+json"
+
+
+def _unused_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+def _app(url: str, **config: object) -> Flask:
+    return create_app({"DATABASE_URL": url, "TESTING": True, "GEOCODER_URL": "aucun", **config})
+
+
+def _assert_unavailable(app: Flask) -> None:
+    client = app.test_client()
+    page = client.get("/locaux/")
+    assert page.status_code == 503 and page.headers["Retry-After"] == "30"
+    assert "Service momentanément indisponible" in page.get_data(as_text=True)
+    api = client.get("/api/v1/premises")
+    assert api.status_code == 503 and api.mimetype == PROBLEM
+    assert api.headers["Retry-After"] == "30"
+    assert "momentanément indisponible" in api.get_json()["detail"]
+    health = client.get("/sante")
+    assert health.status_code == 503 and health.get_json()["base"] == "indisponible"
+
+
+def test_a_database_that_is_down_gives_a_french_503() -> None:
+    port = _unused_port()
+    _assert_unavailable(_app(f"postgresql://foncier:x@127.0.0.1:{port}/foncier"))
+
+
+@pytest.fixture
+def silent_port() -> Iterator[int]:
+    """A port that accepts connections and never answers (a hung server, a bad proxy)."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(50)
+    accepted: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                accepted.append(server.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield server.getsockname()[1]
+    stop.set()
+    thread.join()
+    for connection in accepted:
+        connection.close()
+    server.close()
+
+
+def test_a_port_that_never_answers_does_not_hang_requests(silent_port: int) -> None:
+    app = _app(f"postgresql://foncier:x@127.0.0.1:{silent_port}/foncier", CONNECT_TIMEOUT_S=1)
+    _assert_unavailable(app)
+
+
+def test_health_reports_the_app_and_the_database(app: Flask) -> None:
+    response = app.test_client().get("/sante")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["application"] == "ok" and body["base"] == "ok"
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+# ---- the embedded cluster stopped and started under a running app -----------------------
+
+
+@pytest.fixture(scope="module")
+def own_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    cluster = Cluster(tmp_path_factory.mktemp("panne") / ".foncier")
+    state = cluster.up()
+    migrate.upgrade(state.url())
+    yield cluster
+    cluster.down()
+    shutil.rmtree(Path(state.data_dir).parent, ignore_errors=True)
+
+
+@pytest.fixture
+def embedded_env(own_cluster: Cluster, monkeypatch: pytest.MonkeyPatch) -> Cluster:
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("FONCIER_STATE_DIR", str(own_cluster.state_dir))
+    return own_cluster
+
+
+def test_the_app_comes_back_when_the_database_does(embedded_env: Cluster) -> None:
+    cluster = embedded_env
+    app = create_app({"TESTING": True, "GEOCODER_URL": "aucun"})
+    client = app.test_client()
+    assert client.get("/api/v1/premises").status_code == 200
+    old_port = cluster.up().port
+
+    cluster.down()
+    _assert_unavailable(app)
+    # Meanwhile another program takes the port: the cluster moves, the app follows it.
+    squatter = socket.socket()
+    squatter.bind(("127.0.0.1", old_port))
+    squatter.listen(1)
+    try:
+        new_port = cluster.up().port
+        assert new_port != old_port and any(str(old_port) in n for n in cluster.notes)
+        assert client.get("/api/v1/premises").status_code == 200
+        assert client.get("/sante").get_json()["base"] == "ok"
+    finally:
+        squatter.close()
+    app.extensions["foncier.store"].engine.dispose()
+
+
+def test_a_restart_keeps_the_port(embedded_env: Cluster) -> None:
+    """Connections left in TIME_WAIT by the stop no longer move the cluster."""
+    app = create_app({"TESTING": True, "GEOCODER_URL": "aucun"})
+    client = app.test_client()
+    port = embedded_env.up().port
+    assert client.get("/api/v1/premises").status_code == 200
+    embedded_env.down()
+    assert client.get("/api/v1/premises").status_code == 503
+    assert embedded_env.up().port == port
+    assert client.get("/api/v1/premises").status_code == 200
+    app.extensions["foncier.store"].engine.dispose()
+
+
+def test_db_up_never_prints_the_password(embedded_env: Cluster) -> None:
+    result = CliRunner().invoke(main, ["db", "up"], catch_exceptions=False)
+    assert result.exit_code == 0
+    password = embedded_env.load_state().password  # type: ignore[union-attr]
+    assert password not in result.output and ":***@127.0.0.1:" in result.output
