@@ -23,7 +23,9 @@ def fingerprint(pairs: pd.DataFrame, settings: Settings, request: Any) -> str:
     digest = hashlib.sha256()
     digest.update(pairs.to_csv(index=False).encode())
     digest.update(json.dumps(settings.as_dict(), sort_keys=True).encode())
-    digest.update(json.dumps({**asdict(request), "version": ALGORITHM_VERSION}).encode())
+    asked = {k: v for k, v in asdict(request).items() if v is not None or not k.endswith("_id")}
+    # Ids given by a record's page are left out when absent: older fingerprints still match.
+    digest.update(json.dumps({**asked, "version": ALGORITHM_VERSION}).encode())
     return digest.hexdigest()
 
 

@@ -76,11 +76,11 @@ class Runs(MethodView):
 
 
 def _candidates(kind: str, record_id: int, top: int) -> Any:
-    ref = get(store.session(), KINDS[kind], record_id)["ref"]
+    get(store.session(), KINDS[kind], record_id)  # 404 when there is no such record
     wanted = (
-        MatchRequest(need_ref=ref, top=top)
+        MatchRequest(need_id=record_id, top=top)
         if kind == "needs"
-        else MatchRequest(premises_ref=ref, top=top)
+        else MatchRequest(premises_id=record_id, top=top)
     )
     return top_candidates(store.session(), wanted)
 

@@ -61,7 +61,7 @@ def registry_pages(kind: Kind) -> Blueprint:
     bp = Blueprint(f"pages_{kind.name}", __name__, url_prefix=f"/{kind.segment}")
 
     @bp.get("/")
-    def index() -> str:
+    def index() -> tuple[str, int]:
         return _list_page(kind)
 
     @bp.get("/<int:record_id>")
@@ -100,18 +100,25 @@ def registry_pages(kind: Kind) -> Blueprint:
     return bp
 
 
-def _list_page(kind: Kind) -> str:
+def _list_page(kind: Kind) -> tuple[str, int]:
+    """The filtered list; an invalid filter shows the error and no list (422): the whole
+    list under a filter the user believes applied would be silently wrong."""
     session = store.session()
-    given = {k: v for k, v in request.args.items() if v != "" and k != "page"}
-    filters, errors = given, None
+    known = FILTERS[kind.name]().fields  # other parameters (a link's extras) are no filter
+    given = {k: v for k, v in request.args.items() if v != "" and k in known}
+    errors = None
     try:
         filters = load(FILTERS[kind.name](), given)
     except InvalidInput as error:
-        filters, errors = {}, error.errors
+        errors = error.errors
     number = max(1, request.args.get("page", 1, type=int))
-    total, items = registry.search(session, kind, filters, Page(number, PAGE_SIZE))
-    _, everything = registry.search(session, kind, filters, ALL)
-    return render_template(
+    total = 0
+    items: list[dict[str, Any]] = []
+    everything: list[dict[str, Any]] = []
+    if errors is None:
+        total, items = registry.search(session, kind, filters, Page(number, PAGE_SIZE))
+        _, everything = registry.search(session, kind, filters, ALL)
+    page = render_template(
         "registre_liste.html",
         kind=kind,
         title=kind.title,
@@ -126,6 +133,7 @@ def _list_page(kind: Kind) -> str:
         names=dict(communes(session)),
         **map_parts(records_map(everything, kind, map_assets())),
     )
+    return page, 422 if errors else 200
 
 
 def _filter_fields(kind: Kind) -> list[dict[str, Any]]:
