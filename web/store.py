@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from flask import Flask, current_app, g
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -35,7 +37,7 @@ class Store:
 
     def factory(self) -> sessionmaker[Session]:
         if self._factory is None:
-            url = config.sqlalchemy_url(self._url) if self._url else config.database_url()
+            url = config.sqlalchemy_url(self._url) if self._url else config.application_url()
             self._state_seen = self._state_mtime()
             self._connect(url)
         elif self._state_mtime() != self._state_seen:
@@ -44,7 +46,7 @@ class Store:
         return self._factory
 
     def _embedded(self) -> bool:
-        return not (self._url or config.configured_url())
+        return not (self._url or config.configured_url() or os.environ.get("FONCIER_APP_URL"))
 
     def _state_mtime(self) -> float | None:
         if not self._embedded():
@@ -74,8 +76,8 @@ class Store:
             return
         self._state_seen = self._state_mtime()
         state = config.embedded_cluster().load_state()
-        if state is not None and state.url() != self.engine.url.render_as_string(False):
-            self._connect(state.url())
+        if state is not None and state.app_url() != self.engine.url.render_as_string(False):
+            self._connect(state.app_url())
 
 
 def init_app(app: Flask) -> None:

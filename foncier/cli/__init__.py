@@ -131,7 +131,7 @@ def db_restore(file: Path, remplacer: bool) -> None:
 def db_upgrade(revision: str) -> None:
     """Applique les migrations du schéma."""
     url = config.database_url()
-    migrate.upgrade(url, revision)
+    migrate.upgrade(url, revision, app_role=config.application_role())
     click.echo(f"Schéma à jour (révision {migrate.current_revision(url)}).")
 
 

@@ -19,11 +19,12 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-from foncier.db import _pgserver
+from foncier.db import _pgserver, roles
 from foncier.errors import EnvironmentProblem
 
 DEFAULT_PORT = 54329
-SUPERUSER = "foncier"
+SUPERUSER = "foncier"  # owns the tables and runs the migrations
+APP_USER = "foncier_app"  # what the web app connects as: rows only (foncier.db.roles)
 DATABASE = "foncier"
 FALLBACK_ROOT = Path("/var/lib/foncier")
 
@@ -35,10 +36,18 @@ class ClusterState:
     password: str
     user: str = SUPERUSER
     database: str = DATABASE
+    app_password: str = ""  # state files written before the role existed get one on `up`
 
     def url(self, database: str | None = None) -> str:
         db = database or self.database
         return f"postgresql+psycopg://{self.user}:{self.password}@127.0.0.1:{self.port}/{db}"
+
+    def app_url(self) -> str:
+        """The application role's URL: no DDL, append-only history."""
+        return (
+            f"postgresql+psycopg://{APP_USER}:{self.app_password}"
+            f"@127.0.0.1:{self.port}/{self.database}"
+        )
 
     def shown_url(self) -> str:
         """The URL with its password masked, to print (terminals and CI logs are kept)."""
@@ -120,8 +129,11 @@ class Cluster:
                 )
             _write_settings(data_dir, state.port)
             _start(bindir, data_dir)
+        if not state.app_password:
+            state.app_password = secrets.token_urlsafe(24)
         self._save_state(state)
         _ensure_database(state)
+        roles.ensure_role(state.url(), APP_USER, state.app_password)
         return state
 
     def down(self) -> bool:

@@ -14,7 +14,7 @@ from flask import Flask
 
 from foncier.cli import main
 from foncier.db import migrate
-from foncier.db.cluster import Cluster
+from foncier.db.cluster import APP_USER, Cluster
 from web import create_app
 
 PROBLEM = "application/problem+json"
@@ -96,7 +96,7 @@ def test_health_reports_the_app_and_the_database(app: Flask) -> None:
 def own_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     cluster = Cluster(tmp_path_factory.mktemp("panne") / ".foncier")
     state = cluster.up()
-    migrate.upgrade(state.url())
+    migrate.upgrade(state.url(), app_role=APP_USER)  # as `foncier db upgrade` does
     yield cluster
     cluster.down()
     shutil.rmtree(Path(state.data_dir).parent, ignore_errors=True)
@@ -114,21 +114,20 @@ def test_the_app_comes_back_when_the_database_does(embedded_env: Cluster) -> Non
     app = create_app({"TESTING": True, "GEOCODER_URL": "aucun"})
     client = app.test_client()
     assert client.get("/api/v1/premises").status_code == 200
+    assert app.extensions["foncier.store"].engine.url.username == APP_USER  # not the owner
     old_port = cluster.up().port
 
     cluster.down()
     _assert_unavailable(app)
     # Meanwhile another program takes the port: the cluster moves, the app follows it.
-    squatter = socket.socket()
-    squatter.bind(("127.0.0.1", old_port))
-    squatter.listen(1)
-    try:
+    with socket.socket() as squatter:
+        squatter.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # past TIME_WAIT
+        squatter.bind(("127.0.0.1", old_port))
+        squatter.listen(1)
         new_port = cluster.up().port
         assert new_port != old_port and any(str(old_port) in n for n in cluster.notes)
         assert client.get("/api/v1/premises").status_code == 200
         assert client.get("/sante").get_json()["base"] == "ok"
-    finally:
-        squatter.close()
     app.extensions["foncier.store"].engine.dispose()
 
 
