@@ -25,11 +25,24 @@ for _name, _command in cli.main.commands.items():
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-def serve(host: str, port: int) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Processus de service (défaut : un par cœur) ; 1 : un seul processus (waitress).",
+)
+def serve(host: str, port: int, workers: int | None) -> None:
     """Sert l'application sur http://127.0.0.1:5000."""
-    import waitress
+    from web.serving import default_workers, serve_processes
 
-    app = create_app()
+    count = workers or default_workers()
     config.database_url()  # start the embedded database now rather than on the first page
-    click.echo(f"Foncière solidaire : http://{host}:{port}/  (Ctrl+C pour arrêter)")
-    waitress.serve(app, host=host, port=port, threads=8)
+    click.echo(
+        f"Foncière solidaire : http://{host}:{port}/  ({count} processus ; Ctrl+C pour arrêter)"
+    )
+    if count == 1:
+        import waitress
+
+        waitress.serve(create_app(), host=host, port=port, threads=8)
+    else:
+        serve_processes(create_app, host, port, count)
