@@ -11,6 +11,7 @@ from flask import Flask
 
 from foncier import limits
 from foncier.geocoding import DEFAULT_BASE_URL
+from web.auth import SESSION_DEFAULTS
 
 DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": None,  # None: DATABASE_URL from the environment, else the embedded PostGIS
@@ -23,6 +24,7 @@ DEFAULTS: dict[str, Any] = {
     "UPLOAD_DIR": None,  # None: the instance folder's imports/
     # Base Adresse Nationale; "aucun" keeps records with only an address as "à géocoder".
     "GEOCODER_URL": DEFAULT_BASE_URL,
+    **SESSION_DEFAULTS,  # session cookie: HttpOnly, SameSite=Lax, 8 hours; rate-limit store
 }
 
 
@@ -40,11 +42,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         # Without SECRET_KEY, sessions last as long as the process: fine locally, not in production.
         app.config["SECRET_KEY"] = secrets.token_hex(32)
 
-    from web import api, errors, pages, store, vendor
+    from web import api, auth, errors, pages, store, vendor
 
     store.init_app(app)
     api.init_app(app)
     errors.init_app(app)
     vendor.init_app(app)
+    auth.init_app(app)
     pages.init_app(app)
     return app

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import secrets
+
 import click
 from flask.cli import FlaskGroup
 
@@ -35,6 +38,16 @@ def serve(host: str, port: int, workers: int | None) -> None:
     """Sert l'application sur http://127.0.0.1:5000."""
     from web.serving import default_workers, serve_processes
 
+    local = host in LOOPBACK
+    secret = os.environ.get("SECRET_KEY")
+    if not secret and not local:
+        raise click.ClickException(
+            f"SECRET_KEY est obligatoire pour servir sur {host} : définissez-le (par exemple "
+            "avec `python -c 'import secrets; print(secrets.token_hex(32))'`)."
+        )
+    # Off the local machine, the session cookie travels only over HTTPS (a TLS proxy in front).
+    # Every worker process gets the same key: a session signed by one is read by the others.
+    settings = {"SECRET_KEY": secret or _local_secret(), "SESSION_COOKIE_SECURE": not local}
     count = workers or default_workers()
     config.database_url()  # start the embedded database now rather than on the first page
     click.echo(
@@ -43,6 +56,21 @@ def serve(host: str, port: int, workers: int | None) -> None:
     if count == 1:
         import waitress
 
-        waitress.serve(create_app(), host=host, port=port, threads=8)
+        waitress.serve(create_app(settings), host=host, port=port, threads=8)
     else:
-        serve_processes(create_app, host, port, count)
+        serve_processes(lambda: create_app(settings), host, port, count)
+
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def _local_secret() -> str:
+    """The demo's secret key: generated once, kept in the state folder (mode 600), so that
+    sessions survive a restart."""
+    path = config.state_dir() / "secret-key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_hex(32))
+    return path.read_text().strip()

@@ -18,12 +18,15 @@ from web.api.problems import problem
 log = logging.getLogger(__name__)
 HTTP_TITLES = {
     400: "Requête invalide",
+    401: "Authentification requise",
+    403: "Accès refusé",
     404: "Page introuvable",
     405: "Méthode non permise",
     413: "Fichier trop volumineux",
     503: "Service momentanément indisponible",
     415: "Format non pris en charge",
     422: "Donnée invalide",
+    429: "Trop de tentatives",
     500: "Erreur interne",
 }
 HTTP_MESSAGES = {
@@ -31,6 +34,7 @@ HTTP_MESSAGES = {
     405: "Cette adresse n'accepte pas la méthode {method}.",
     413: f"Le fichier dépasse {limits.format_bytes(limits.MAX_UPLOAD_BYTES)} : découpez-le"
     " ou importez-le avec `foncier import`.",
+    429: "Trop de tentatives de connexion : réessayez dans quelques minutes.",
 }
 UNAVAILABLE = (
     "La base de données ne répond pas : le service est momentanément indisponible."
@@ -79,7 +83,7 @@ def _database_unavailable(error: OperationalError) -> tuple[Response | str, int]
 def _foncier_error(error: FoncierError) -> tuple[Response | str, int]:
     log.warning("%s: %s", type(error).__name__, error.detail)
     errors = error.errors if isinstance(error, InvalidInput) else None
-    return _render(error.status, error.title, error.message, errors)
+    return _render(error.status, error.title, error.message, errors, error.slug)
 
 
 def _http_error(error: HTTPException) -> tuple[Response | str, int]:
@@ -108,9 +112,20 @@ def _webargs_errors(error: HTTPException) -> dict[str, list[str]] | None:
     return flat
 
 
-def _render(
+def render_error(
     status: int, title: str, message: str, errors: dict[str, list[str]] | None = None
 ) -> tuple[Response | str, int]:
+    """problem+json for the API, the French error page otherwise."""
+    return _render(status, title, message, errors)
+
+
+def _render(
+    status: int,
+    title: str,
+    message: str,
+    errors: dict[str, list[str]] | None = None,
+    slug: str | None = None,
+) -> tuple[Response | str, int]:
     if request.path.startswith("/api/"):
-        return problem(status, title, message, errors), status
+        return problem(status, title, message, errors, slug), status
     return render_template("erreur.html", title=title, message=message, errors=errors), status

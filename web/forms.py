@@ -37,7 +37,8 @@ def form_fields(kind: Kind, choices: dict[str, list[tuple[str, str]]]) -> list[F
     found = []
     loaded = kind.schema().load_fields
     # What the record is comes first; its reference and address last.
-    order = [n for n in loaded if n not in ("ref", "adresse")] + ["adresse", "ref"]
+    order = [n for n in loaded if n not in ("ref", "adresse")]
+    order += [n for n in ("adresse", "ref") if n in loaded]  # a need has no address
     for name in order:
         schema_field = loaded[name]
         if name in NOT_IN_FORM:
@@ -102,11 +103,8 @@ def payload_from_form(
 
 
 def _typed(f: FormField, value: str) -> Any:
-    if not value:
-        return None
-    if f.widget in ("number", "integer"):
-        return value.replace("\u202f", "").replace(" ", "").replace(",", ".")
-    return value
+    """An empty box is "not given"; numbers go as typed: the schema reads French numbers."""
+    return value or None
 
 
 def _point(form: MultiDict[str, str]) -> dict[str, Any] | None:

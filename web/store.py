@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from foncier import config
+from foncier.accounts.privacy import hide_personal_data
 from foncier.db import CONNECT_TIMEOUT_S, make_engine, make_sessionmaker
 
 EXTENSION = "foncier.store"
@@ -94,6 +95,9 @@ def session() -> Session:
     if "db_session" not in g:
         g.db_session = current_app.extensions[EXTENSION].factory()()
     db_session: Session = g.db_session
+    # Contacts are hidden unless the caller's roles may see them (anonymous: hidden).
+    identity = g.get("identity")
+    hide_personal_data(db_session, not (identity is not None and identity.sees_personal_data))
     return db_session
 
 

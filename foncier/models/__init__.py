@@ -1,5 +1,6 @@
 """SQLAlchemy models: geometries in Lambert-93 (EPSG:2154) with GiST indexes."""
 
+from foncier.models.accounts import Compte, EvenementAudit, JetonApi
 from foncier.models.base import Base
 from foncier.models.history import Historique
 from foncier.models.matching import Appariement, Proposition, ReglagesAppariement
@@ -13,10 +14,13 @@ __all__ = [
     "Base",
     "Besoin",
     "Commune",
+    "Compte",
+    "EvenementAudit",
     "Filiere",
     "FormeJuridiqueRef",
     "Friche",
     "Historique",
+    "JetonApi",
     "Local",
     "Operation",
     "PlafondLoyer",

@@ -12,6 +12,7 @@ from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
 from foncier import limits
+from foncier.french import read_number
 
 REQUIRED: dict[str, str] = {"required": "Champ obligatoire.", "null": "Ne peut pas être vide."}
 
@@ -53,6 +54,25 @@ def text(
     )
 
 
+class FrenchFloat(fields.Float):
+    """A number, also read from text as French users type it: "1 250,5", "98,5 m²"."""
+
+    def _format_num(self, value: Any) -> float:
+        return float(read_number(value) if isinstance(value, str) else value)
+
+
+class FrenchInteger(fields.Integer):
+    """A whole number, also read from text as French users type it: "1 000"."""
+
+    def _format_num(self, value: Any) -> int:
+        if isinstance(value, str):
+            number = read_number(value)
+            if not number.is_integer():
+                raise ValueError(value)
+            return int(number)
+        return int(value)
+
+
 # Far beyond any real premises (the largest brownfield is 1.2 km²) or rent, but small enough
 # that the matcher's arithmetic never overflows.
 PLAUSIBLE_MAX = 1e8
@@ -77,7 +97,7 @@ def number(
             )
         )
     check = checks
-    return fields.Float(
+    return FrenchFloat(
         validate=check,
         allow_nan=False,
         error_messages=_messages(invalid="Attendu : un nombre.", special="Attendu : un nombre."),
@@ -91,7 +111,7 @@ MAX_INTEGER = 2**31 - 1  # PostgreSQL's integer
 def integer(minimum: int | None = 0, maximum: int = MAX_INTEGER, **kwargs: Any) -> fields.Integer:
     low = -MAX_INTEGER - 1 if minimum is None else minimum
     check = validate.Range(min=low, max=maximum, error=f"Doit être un entier de {low} à {maximum}.")
-    return fields.Integer(
+    return FrenchInteger(
         strict=False,
         validate=check,
         error_messages=_messages(invalid="Attendu : un nombre entier."),

@@ -20,6 +20,7 @@ from sqlalchemy import Engine, func, select
 from werkzeug.serving import make_server
 
 from foncier.models import Besoin, Local
+from tests.web.conftest import sign_in
 
 pytestmark = pytest.mark.browser
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -115,6 +116,7 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chro
 def test_map_layers_draw_without_internet_and_without_script_errors(
     browser: webdriver.Chrome, base_url: str, loaded: Engine, tmp_path: Path
 ) -> None:
+    sign_in(browser, base_url)
     browser.get(base_url + "/")
     WebDriverWait(browser, 30).until(lambda d: d.execute_script("return !!window.carteFonciere"))
     drawn = browser.execute_script(DRAWN_LAYERS, "Grand-Parc")
@@ -140,6 +142,7 @@ def test_map_layers_draw_without_internet_and_without_script_errors(
 
 
 def test_a_qpv_tooltip_names_it(browser: webdriver.Chrome, base_url: str) -> None:
+    sign_in(browser, base_url)
     browser.get(base_url + "/")
     WebDriverWait(browser, 30).until(lambda d: d.execute_script("return !!window.carteFonciere"))
     WebDriverWait(browser, 15).until(lambda d: d.execute_script(ZOOM_ON_GRAND_PARC))
@@ -159,6 +162,7 @@ def test_a_qpv_tooltip_names_it(browser: webdriver.Chrome, base_url: str) -> Non
 def test_create_premises_by_placing_its_point_on_the_map(
     browser: webdriver.Chrome, base_url: str
 ) -> None:
+    sign_in(browser, base_url)
     browser.get(base_url + "/locaux/nouveau")
     WebDriverWait(browser, 15).until(lambda d: d.execute_script("return !!window.carteSaisie"))
     browser.find_element(By.ID, "nom").send_keys("Local posé sur la carte")
@@ -201,6 +205,7 @@ def test_names_in_map_tooltips_are_text_not_html(
         },
     )
     assert created.status_code == 201
+    sign_in(browser, base_url)
     browser.get(base_url + "/locaux/?ref=XSS-1")
     WebDriverWait(browser, 15).until(lambda d: d.execute_script("return !!window.carteFonciere"))
     browser.execute_script("""
