@@ -31,7 +31,7 @@ MIX: dict[str, tuple[int, Callable[[Ids, random.Random], str]]] = {
     "detail": (3, lambda ids, r: f"/locaux/{r.choice(ids['premises'])}"),
     "candidates": (2, lambda ids, r: f"/besoins/{r.choice(ids['needs'])}/candidats"),
     "api_list": (2, lambda ids, r: "/api/v1/premises?page_size=20"),
-    "api_top10": (3, lambda ids, r: f"/api/v1/needs/{r.choice(ids['needs'])}/candidats?top=10"),
+    "api_top10": (3, lambda ids, r: f"/api/v1/needs/{r.choice(ids['needs'])}/candidates?top=10"),
 }
 
 

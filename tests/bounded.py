@@ -48,13 +48,16 @@ def run_bounded(code: str, **env: str) -> dict[str, Any]:
 # Child code: an app on the test database, one request, its status and reply printed as JSON.
 APP_CLIENT = """
 import json, os, resource
+from tests.web.conftest import RoleClient
 from web import create_app
 app = create_app({
     "DATABASE_URL": os.environ["TEST_DATABASE_URL"], "TESTING": True,
     "WTF_CSRF_ENABLED": False, "GEOCODER_URL": "aucun",
     "UPLOAD_DIR": os.environ.get("TEST_UPLOAD_DIR"),
+    "TEST_ACCOUNTS": json.loads(os.environ["TEST_ACCOUNTS"]),
 })
-client = app.test_client()
+app.test_client_class = RoleClient
+client = app.test_client(role=os.environ["TEST_ROLE"])
 
 def report(response):
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, Response, current_app, render_template, request
+from flask import Flask, Response, current_app, g, render_template, request
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
@@ -74,6 +74,11 @@ def _database_unavailable(error: OperationalError) -> tuple[Response | str, int]
     """PostgreSQL down, unreachable or too slow: a 503 the user can retry, never a 500."""
     log.error("Base de données indisponible : %s", error)
     current_app.extensions["foncier.store"].recover()
+    # The page is rendered as for an anonymous caller: who is signed in lives in the database.
+    g.identity = None
+    manager = getattr(current_app, "login_manager", None)
+    if manager is not None:
+        g._login_user = manager.anonymous_user()
     body, status = _render(503, HTTP_TITLES[503], UNAVAILABLE)
     response = current_app.make_response((body, status))
     response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from sqlalchemy import Engine
+from flask import Flask
 
 from foncier import limits
 from tests.bounded import APP_CLIENT, run_bounded
@@ -28,21 +28,31 @@ YAML_BOMB = "\n".join(
 )
 
 
-def _post(db_url: str, tmp_path: Path, request: str) -> dict[str, object]:
+def _post(
+    db_url: dict[str, str], tmp_path: Path, request: str, role: str = "agent"
+) -> dict[str, object]:
+    """``request`` run by a child app on the test database, signed in with ``role``."""
     return run_bounded(
         APP_CLIENT + request,
-        TEST_DATABASE_URL=db_url,
+        **db_url,
+        TEST_ROLE=role,
         TEST_UPLOAD_DIR=str(tmp_path / "depots"),
         BOMB=str(tmp_path),
     )
 
 
 @pytest.fixture
-def db_url(loaded: Engine, empty_db: str) -> str:
-    return empty_db
+def db_url(app: Flask, empty_db: str) -> dict[str, str]:
+    """The test database and its accounts (created with the session's app), for a child."""
+    return {
+        "TEST_DATABASE_URL": empty_db,
+        "TEST_ACCOUNTS": json.dumps(app.config["TEST_ACCOUNTS"]),
+    }
 
 
-def test_yaml_alias_bomb_is_refused_before_expansion(db_url: str, tmp_path: Path) -> None:
+def test_yaml_alias_bomb_is_refused_before_expansion(
+    db_url: dict[str, str], tmp_path: Path
+) -> None:
     (tmp_path / "bombe.yaml").write_text(YAML_BOMB)
     assert len(YAML_BOMB) < 600
     reply = _post(
@@ -52,6 +62,7 @@ def test_yaml_alias_bomb_is_refused_before_expansion(db_url: str, tmp_path: Path
 with open(os.environ["BOMB"] + "/bombe.yaml", "rb") as handle:
     report(client.post("/scenarios/", data={"scenario": (handle, "bombe.yaml")}))
 """,
+        role="planificateur",
     )
     assert reply["status"] == 413, reply
     assert "alias YAML" in str(reply["body"])
@@ -69,7 +80,7 @@ def _shapefile_bomb(path: Path, vertices: int) -> None:
         archive.writestr("perimetre.dbf", bytes(33))
 
 
-def test_zipped_shapefile_bomb_is_refused_unread(db_url: str, tmp_path: Path) -> None:
+def test_zipped_shapefile_bomb_is_refused_unread(db_url: dict[str, str], tmp_path: Path) -> None:
     _shapefile_bomb(tmp_path / "perimetre.zip", 10_000_000)
     assert (tmp_path / "perimetre.zip").stat().st_size < 2_000_000
     reply = _post(
@@ -79,6 +90,7 @@ def test_zipped_shapefile_bomb_is_refused_unread(db_url: str, tmp_path: Path) ->
 with open(os.environ["BOMB"] + "/perimetre.zip", "rb") as handle:
     report(client.post("/scenarios/", data={"perimetre": (handle, "perimetre.zip")}))
 """,
+        role="planificateur",
     )
     assert reply["status"] == 413, reply
     assert "décompressé" in str(reply["body"])
@@ -114,7 +126,7 @@ def _xlsx_bomb(path: Path, unpacked_mb: int) -> None:
                 sheet.write(b"</sheetData></worksheet>")
 
 
-def test_xlsx_zip_bomb_is_refused_unread(db_url: str, tmp_path: Path) -> None:
+def test_xlsx_zip_bomb_is_refused_unread(db_url: dict[str, str], tmp_path: Path) -> None:
     _xlsx_bomb(tmp_path / "locaux.xlsx", 900)
     assert (tmp_path / "locaux.xlsx").stat().st_size < 10_000_000
     reply = _post(
@@ -157,7 +169,7 @@ def _ring(vertices: int) -> list[list[float]]:
     ("vertices", "status", "words"), [(20_000, 422, "sommets"), (100_000, 413, "1 Mo")]
 )
 def test_huge_need_zone_is_refused_before_geos(
-    db_url: str, tmp_path: Path, vertices: int, status: int, words: str
+    db_url: dict[str, str], tmp_path: Path, vertices: int, status: int, words: str
 ) -> None:
     """20,000 vertices gave a 500 at 3 GB (std::bad_alloc); 100,000 were stored."""
     need = {

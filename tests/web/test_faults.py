@@ -12,8 +12,9 @@ import pytest
 from click.testing import CliRunner
 from flask import Flask
 
+from foncier.accounts.service import add_account, issue_token
 from foncier.cli import main
-from foncier.db import migrate
+from foncier.db import make_engine, make_sessionmaker, migrate
 from foncier.db.cluster import APP_USER, Cluster
 from web import create_app
 
@@ -31,16 +32,20 @@ def _app(url: str, **config: object) -> Flask:
     return create_app({"DATABASE_URL": url, "TESTING": True, "GEOCODER_URL": "aucun", **config})
 
 
-def _assert_unavailable(app: Flask) -> None:
+def _assert_unavailable(app: Flask, token: str = "jeton-inconnu") -> None:
+    """Pages (a signed-in session) and API (a token): identifying the caller needs the
+    database, so the 503 comes before any rule of the matrix."""
     client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = "1:session"
     page = client.get("/locaux/")
     assert page.status_code == 503 and page.headers["Retry-After"] == "30"
     assert "Service momentanément indisponible" in page.get_data(as_text=True)
-    api = client.get("/api/v1/premises")
+    api = client.get("/api/v1/premises", headers={"Authorization": f"Bearer {token}"})
     assert api.status_code == 503 and api.mimetype == PROBLEM
     assert api.headers["Retry-After"] == "30"
     assert "momentanément indisponible" in api.get_json()["detail"]
-    health = client.get("/sante")
+    health = app.test_client().get("/sante")  # a process manager has no session
     assert health.status_code == 503 and health.get_json()["base"] == "indisponible"
 
 
@@ -102,6 +107,19 @@ def own_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     shutil.rmtree(Path(state.data_dir).parent, ignore_errors=True)
 
 
+@pytest.fixture(scope="module")
+def agent_token(own_cluster: Cluster) -> str:
+    """An agent's API token in the cluster's database, created by its owner."""
+    engine = make_engine(own_cluster.up().url())
+    try:
+        with make_sessionmaker(engine)() as session:
+            add_account(session, "agent@panne.invalid", ["agent"], "mot de passe des tests", "t")
+            _, token = issue_token(session, "agent@panne.invalid", "panne", "tests")
+    finally:
+        engine.dispose()
+    return token
+
+
 @pytest.fixture
 def embedded_env(own_cluster: Cluster, monkeypatch: pytest.MonkeyPatch) -> Cluster:
     monkeypatch.delenv("DATABASE_URL", raising=False)
@@ -109,16 +127,21 @@ def embedded_env(own_cluster: Cluster, monkeypatch: pytest.MonkeyPatch) -> Clust
     return own_cluster
 
 
-def test_the_app_comes_back_when_the_database_does(embedded_env: Cluster) -> None:
+def _premises(app: Flask, token: str) -> int:
+    client = app.test_client()
+    return client.get("/api/v1/premises", headers={"Authorization": f"Bearer {token}"}).status_code
+
+
+def test_the_app_comes_back_when_the_database_does(embedded_env: Cluster, agent_token: str) -> None:
     cluster = embedded_env
     app = create_app({"TESTING": True, "GEOCODER_URL": "aucun"})
     client = app.test_client()
-    assert client.get("/api/v1/premises").status_code == 200
+    assert _premises(app, agent_token) == 200
     assert app.extensions["foncier.store"].engine.url.username == APP_USER  # not the owner
     old_port = cluster.up().port
 
     cluster.down()
-    _assert_unavailable(app)
+    _assert_unavailable(app, agent_token)
     # Meanwhile another program takes the port: the cluster moves, the app follows it.
     with socket.socket() as squatter:
         squatter.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # past TIME_WAIT
@@ -126,21 +149,20 @@ def test_the_app_comes_back_when_the_database_does(embedded_env: Cluster) -> Non
         squatter.listen(1)
         new_port = cluster.up().port
         assert new_port != old_port and any(str(old_port) in n for n in cluster.notes)
-        assert client.get("/api/v1/premises").status_code == 200
+        assert _premises(app, agent_token) == 200
         assert client.get("/sante").get_json()["base"] == "ok"
     app.extensions["foncier.store"].engine.dispose()
 
 
-def test_a_restart_keeps_the_port(embedded_env: Cluster) -> None:
+def test_a_restart_keeps_the_port(embedded_env: Cluster, agent_token: str) -> None:
     """Connections left in TIME_WAIT by the stop no longer move the cluster."""
     app = create_app({"TESTING": True, "GEOCODER_URL": "aucun"})
-    client = app.test_client()
     port = embedded_env.up().port
-    assert client.get("/api/v1/premises").status_code == 200
+    assert _premises(app, agent_token) == 200
     embedded_env.down()
-    assert client.get("/api/v1/premises").status_code == 503
+    assert _premises(app, agent_token) == 503
     assert embedded_env.up().port == port
-    assert client.get("/api/v1/premises").status_code == 200
+    assert _premises(app, agent_token) == 200
     app.extensions["foncier.store"].engine.dispose()
 
 

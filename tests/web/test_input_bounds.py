@@ -22,7 +22,7 @@ from tests.web.test_api import PREMISES, PROBLEM, client
 )
 def test_unparsable_bodies_are_a_french_422(app: Flask, body: bytes, words: str) -> None:
     """Each of these was a 500: the error handler itself crashed on invalid JSON."""
-    for path in ("/api/v1/appariements", "/api/v1/premises"):
+    for path in ("/api/v1/matches", "/api/v1/premises"):
         response = client(app).post(path, data=body, content_type="application/json")
         assert response.status_code == 422, response.get_data(as_text=True)
         assert response.mimetype == PROBLEM and words in response.get_json()["detail"]
@@ -38,14 +38,14 @@ def test_a_lone_surrogate_is_never_echoed_raw(app: Flask) -> None:
 
 def test_an_empty_body_stores_no_run(app: Flask) -> None:
     before = client(app).get("/api/v1/premises").status_code
-    response = client(app).post("/api/v1/appariements")
+    response = client(app).post("/api/v1/matches")
     assert response.status_code == 422 and response.mimetype == PROBLEM
     assert "Corps vide" in response.get_json()["errors"]["corps"][0]
     assert before == 200
 
 
 def test_a_body_that_is_not_an_object_is_named(app: Flask) -> None:
-    response = client(app).post("/api/v1/appariements", json=[1, 2])
+    response = client(app).post("/api/v1/matches", json=[1, 2])
     assert response.status_code == 422
     assert "Attendu : un objet JSON." in response.get_json()["detail"]
 

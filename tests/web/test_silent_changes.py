@@ -54,5 +54,5 @@ def test_candidates_of_a_need_whose_reference_another_source_reuses(app: Flask) 
     )
     assert twin.status_code == 201, twin.get_json()
     for record_id in (need["id"], twin.get_json()["id"]):
-        assert client(app).get(f"/api/v1/needs/{record_id}/candidats").status_code == 200
+        assert client(app).get(f"/api/v1/needs/{record_id}/candidates").status_code == 200
         assert client(app).get(f"/besoins/{record_id}/candidats").status_code == 200
