@@ -48,5 +48,6 @@ def serve_processes(factory: Any, host: str, port: int, workers: int) -> None:
         "graceful_timeout": 30,
         "accesslog": None,
         "preload_app": False,  # no connection pool is shared across a fork
+        "control_socket_disable": True,  # one per user account: two servers would clash
     }
     _Gunicorn(factory, options).run()
