@@ -33,9 +33,9 @@ def _page(kind_name: str, record_id: int) -> str:
     kind = KINDS[kind_name]
     record = registry.get(session, kind, record_id)
     wanted = (
-        MatchRequest(need_ref=record["ref"], top=TOP)
+        MatchRequest(need_id=record_id, top=TOP)
         if kind_name == "needs"
-        else MatchRequest(premises_ref=record["ref"], top=TOP)
+        else MatchRequest(premises_id=record_id, top=TOP)
     )
     result = top_candidates(session, wanted)
     asked = request.args.get("pourquoi", "").strip()
