@@ -27,7 +27,6 @@ from sqlalchemy.orm import Session
 
 from foncier.errors import InvalidInput
 from foncier.geo import WGS84_SRID
-from foncier.models import Acteur
 from foncier.registry import Kind, search
 from foncier.registry.filters import ALL
 from foncier.schemas.fields import COORDINATE_DECIMALS
@@ -51,8 +50,7 @@ def export_records(
     if not path.parent.is_dir():
         raise InvalidInput(f"Dossier introuvable pour l'export : « {path.parent} ».")
     _, records = search(session, kind, filters or {}, ALL)
-    if kind.name == "needs":
-        _add_actor_refs(session, records)
+    _add_link_refs(session, kind, records)
     partial = path.with_name(f".{path.stem}.partiel{path.suffix}")
     try:
         writer(partial, kind, records)
@@ -72,13 +70,16 @@ def _writer(path: Path) -> Writer:
     return writer
 
 
-def _add_actor_refs(session: Session, records: list[Record]) -> None:
-    """A need names its actor by reference in files: ids do not survive a re-import."""
-    ids = {record["acteur_id"] for record in records}
-    found = session.execute(select(Acteur.id, Acteur.ref).where(Acteur.id.in_(ids)))
-    refs: dict[int, str] = {actor_id: ref for actor_id, ref in found}
-    for record in records:
-        record["acteur_ref"] = refs.get(record["acteur_id"])
+def _add_link_refs(session: Session, kind: Kind, records: list[Record]) -> None:
+    """Files name linked records by reference (a need its actor): ids do not survive a
+    re-import."""
+    for link in kind.links:
+        model: Any = link.model
+        ids = {record[link.id_field] for record in records}
+        found = session.execute(select(model.id, model.ref).where(model.id.in_(ids)))
+        refs: dict[int, str] = {record_id: ref for record_id, ref in found}
+        for record in records:
+            record[link.ref_field] = refs.get(record[link.id_field])
 
 
 # ---- Columns ------------------------------------------------------------------------------

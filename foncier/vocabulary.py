@@ -64,6 +64,10 @@ class StatutBesoin(StrEnum):
     ABANDONNE = "abandonne"
 
 
+# Needs still waiting for premises (a proposal is not yet a decision): what matching serves.
+OPEN_NEEDS: tuple[str, ...] = (StatutBesoin.OUVERT.value, StatutBesoin.EN_PROPOSITION.value)
+
+
 class NatureLocal(StrEnum):
     """A single space, or a site made of buildings made of lots (as premises exchanges do)."""
 

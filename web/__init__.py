@@ -1,4 +1,4 @@
-"""Thin Flask adapter: pages, maps and (later) the JSON API over the `foncier` domain."""
+"""Thin Flask adapter: pages, JSON API, maps and the command line over the `foncier` domain."""
 
 from __future__ import annotations
 

@@ -41,7 +41,7 @@ def init_app(app: Flask) -> None:
 def _foncier_error(error: FoncierError) -> tuple[Response | str, int]:
     log.warning("%s: %s", type(error).__name__, error.detail)
     errors = error.errors if isinstance(error, InvalidInput) else None
-    return _render(error.status, error.title, error.message, errors)
+    return _render(error.status, error.title, error.message, errors, error.slug)
 
 
 def _http_error(error: HTTPException) -> tuple[Response | str, int]:
@@ -75,8 +75,12 @@ def render_error(
 
 
 def _render(
-    status: int, title: str, message: str, errors: dict[str, list[str]] | None = None
+    status: int,
+    title: str,
+    message: str,
+    errors: dict[str, list[str]] | None = None,
+    slug: str | None = None,
 ) -> tuple[Response | str, int]:
     if request.path.startswith("/api/"):
-        return problem(status, title, message, errors), status
+        return problem(status, title, message, errors, slug), status
     return render_template("erreur.html", title=title, message=message, errors=errors), status

@@ -102,11 +102,8 @@ def payload_from_form(
 
 
 def _typed(f: FormField, value: str) -> Any:
-    if not value:
-        return None
-    if f.widget in ("number", "integer"):
-        return value.replace("\u202f", "").replace(" ", "").replace(",", ".")
-    return value
+    """An empty box is "not given"; numbers go as typed: the schema reads French numbers."""
+    return value or None
 
 
 def _point(form: MultiDict[str, str]) -> dict[str, Any] | None:

@@ -197,12 +197,12 @@ def records_map(records: list[dict[str, Any]], kind: Any, assets: MapAssets) -> 
     fmap = base_map(assets)
     located = [r for r in records if r.get("geometry") is not None]
     fields, aliases = TOOLTIPS[kind.name]
-    if kind.name == "needs":
-        zones = [r for r in located if r.get("zone_souhaitee") is not None]
+    if kind.zone is not None:
+        zones = [r for r in located if r.get(kind.zone) is not None]
         if zones:
             polygons_layer(
                 fmap,
-                _frame(zones, fields, "zone_souhaitee"),
+                _frame(zones, fields, kind.zone),
                 "Zones souhaitées",
                 fields[:1],
                 aliases[:1],

@@ -6,7 +6,7 @@ from flask import Flask, current_app, g
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from foncier import settings
+from foncier import config
 from foncier.accounts.privacy import hide_personal_data
 from foncier.db import make_engine, make_sessionmaker
 
@@ -23,7 +23,7 @@ class Store:
 
     def factory(self) -> sessionmaker[Session]:
         if self._factory is None:
-            url = settings.sqlalchemy_url(self._url) if self._url else settings.database_url()
+            url = config.sqlalchemy_url(self._url) if self._url else config.database_url()
             self.engine = make_engine(url)
             self._factory = make_sessionmaker(self.engine)
         return self._factory

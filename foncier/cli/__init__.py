@@ -1,31 +1,24 @@
-"""The `foncier` command line, built on Flask's click CLI."""
+"""The `foncier` command line: the domain's commands, on a plain click group.
+
+The executable is assembled in :mod:`web.cli`, which adds ``serve`` and Flask's own commands,
+so that this package never imports ``web``."""
 
 from __future__ import annotations
 
 import getpass
-import os
-import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import click
-from flask import Flask
-from flask.cli import FlaskGroup
 from sqlalchemy.orm import Session
 
-from foncier import migrate, settings
-from foncier.db import make_engine, make_sessionmaker, transaction
+from foncier import config
+from foncier.db import make_engine, make_sessionmaker, migrate, transaction
 from foncier.errors import FoncierError
 
 
-def _create_app() -> Flask:
-    from web import create_app  # the CLI is the one place that assembles web and domain
-
-    return create_app()
-
-
-class FoncierGroup(FlaskGroup):
+class FoncierGroup(click.Group):
     """Turn the product's own errors into a readable message and exit status 1."""
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -35,7 +28,7 @@ class FoncierGroup(FlaskGroup):
             raise click.ClickException(error.message) from error
 
 
-@click.group(cls=FoncierGroup, create_app=_create_app)
+@click.group(cls=FoncierGroup)
 def main() -> None:
     """Foncière solidaire de Bordeaux Métropole : locaux, acteurs ESS et appariement."""
 
@@ -43,7 +36,7 @@ def main() -> None:
 @contextmanager
 def _session() -> Iterator[Session]:
     """A session whose use cases own their transactions."""
-    engine = make_engine(settings.database_url())
+    engine = make_engine(config.database_url())
     try:
         with make_sessionmaker(engine)() as session:
             yield session
@@ -63,7 +56,7 @@ def _user() -> str:
 
 
 # -- db ---------------------------------------------------------------------------------------
-@main.group(cls=click.Group)  # plain group: these commands need no app
+@main.group()
 def db() -> None:
     """La base de données (par défaut, un PostGIS privé dans ce dépôt)."""
 
@@ -71,11 +64,11 @@ def db() -> None:
 @db.command("up")
 def db_up() -> None:
     """Démarre le PostGIS embarqué (le crée la première fois) et affiche son URL."""
-    if settings.configured_url():
+    if config.configured_url():
         click.echo("DATABASE_URL est défini : aucune base locale n'est démarrée.")
-        click.echo(settings.configured_url())
+        click.echo(config.configured_url())
         return
-    cluster = settings.embedded_cluster()
+    cluster = config.embedded_cluster()
     state = cluster.up()
     click.echo(f"PostGIS embarqué en marche sur 127.0.0.1:{state.port} ({state.data_dir}).")
     click.echo(state.url())
@@ -84,7 +77,7 @@ def db_up() -> None:
 @db.command("down")
 def db_down() -> None:
     """Arrête le PostGIS embarqué."""
-    stopped = settings.embedded_cluster().down()
+    stopped = config.embedded_cluster().down()
     click.echo(
         "PostGIS embarqué arrêté." if stopped else "Le PostGIS embarqué n'était pas démarré."
     )
@@ -93,10 +86,10 @@ def db_down() -> None:
 @db.command("status")
 def db_status() -> None:
     """Dit quelle base est utilisée et si elle tourne."""
-    if settings.configured_url():
+    if config.configured_url():
         click.echo("Base externe (DATABASE_URL).")
         return
-    cluster = settings.embedded_cluster()
+    cluster = config.embedded_cluster()
     state = cluster.load_state()
     if state is None:
         click.echo("PostGIS embarqué : jamais créé (lancez `foncier db up`).")
@@ -109,13 +102,13 @@ def db_status() -> None:
 @click.option("--revision", default="head", show_default=True)
 def db_upgrade(revision: str) -> None:
     """Applique les migrations du schéma."""
-    url = settings.database_url()
+    url = config.database_url()
     migrate.upgrade(url, revision)
     click.echo(f"Schéma à jour (révision {migrate.current_revision(url)}).")
 
 
 # -- reference data ---------------------------------------------------------------------------
-@main.group(cls=click.Group)  # plain group: these commands need no app
+@main.group()
 def reference() -> None:
     """Les données de référence (communes, QPV, friches)."""
 
@@ -126,7 +119,7 @@ def reference_load() -> None:
     from foncier.reference import load_reference
 
     with _unit_of_work() as session:
-        counts = load_reference(session, settings.reference_data_dir())
+        counts = load_reference(session, config.reference_data_dir())
     click.echo(
         f"{counts.communes} communes, {counts.qpv} QPV, {counts.friches} friches chargées ; "
         f"{counts.relocalises} fiche(s) relocalisée(s)."
@@ -134,7 +127,7 @@ def reference_load() -> None:
 
 
 # -- demo -------------------------------------------------------------------------------------
-@main.group(cls=click.Group)  # plain group: these commands need no app
+@main.group()
 def demo() -> None:
     """Le jeu de démonstration."""
 
@@ -164,45 +157,6 @@ def demo_clear() -> None:
         f"Démo supprimée : {counts.locaux} locaux, {counts.acteurs} acteurs, "
         f"{counts.besoins} besoins."
     )
-
-
-# -- serve ------------------------------------------------------------------------------------
-@main.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
-def serve(host: str, port: int) -> None:
-    """Sert l'application sur http://127.0.0.1:5000."""
-    import waitress
-
-    from web import create_app
-
-    local = host in LOOPBACK
-    secret = os.environ.get("SECRET_KEY")
-    if not secret and not local:
-        raise click.ClickException(
-            f"SECRET_KEY est obligatoire pour servir sur {host} : définissez-le (par exemple "
-            "avec `python -c 'import secrets; print(secrets.token_hex(32))'`)."
-        )
-    # Off the local machine, the session cookie travels only over HTTPS (a TLS proxy in front).
-    app = create_app({"SECRET_KEY": secret or _local_secret(), "SESSION_COOKIE_SECURE": not local})
-    settings.database_url()  # start the embedded database now rather than on the first page
-    click.echo(f"Foncière solidaire : http://{host}:{port}/  (Ctrl+C pour arrêter)")
-    waitress.serve(app, host=host, port=port, threads=8)
-
-
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
-
-
-def _local_secret() -> str:
-    """The demo's secret key: generated once, kept in the state folder (mode 600), so that
-    sessions survive a restart."""
-    path = settings.state_dir() / "secret-key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as out:
-            out.write(secrets.token_hex(32))
-    return path.read_text().strip()
 
 
 # The commands of the registries and of the matching register themselves on `main`.

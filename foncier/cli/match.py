@@ -26,7 +26,7 @@ def match_command(
     """Apparie les besoins ouverts et les locaux disponibles ; enregistre le passage."""
     import json
 
-    from foncier.match_runs import MatchRequest, run_matching
+    from foncier.matching.runs import MatchRequest, run_matching
 
     request = MatchRequest(need_ref, premises_ref, top, allocate)
     with _session() as session:

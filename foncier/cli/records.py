@@ -83,9 +83,7 @@ def _print_report(report: Any, dry_run: bool) -> None:
     for row in report.rows:
         detail = f" : {' ; '.join(row.errors)}" if row.errors else ""
         click.echo(f"ligne {row.line} [{row.ref}] {row.action}{detail}")
-    counts = ", ".join(
-        f"{report.count(a)} {a}" for a in ("créé", "mis à jour", "inchangé", "rejeté")
-    )
+    counts = ", ".join(f"{count} {outcome}" for outcome, count in report.counts().items())
     if dry_run:
         click.echo(f"Essai à blanc, rien n'est écrit : {counts}.")
     elif report.written:

@@ -23,9 +23,9 @@ from openpyxl.utils.exceptions import InvalidFileException
 from shapely.geometry.base import BaseGeometry
 
 from foncier.errors import InvalidInput
+from foncier.files.text import decoded
+from foncier.files.vector import UnreadableFile, read_vector_file
 from foncier.geo import WGS84_SRID
-from foncier.text_files import decoded
-from foncier.vector_files import UnreadableFile, read_vector_file
 
 ALLOWED_FORMATS = (".csv", ".xlsx", ".geojson", ".json", ".gpkg")
 _SEPARATORS = (";", ",", "\t")  # on a tie the French one wins
@@ -191,7 +191,7 @@ def _read_xlsx(path: Path) -> RawTable:
 def _read_geographic(path: Path) -> RawTable:
     """First layer; attributes as columns, geometries reprojected to WGS84.
 
-    Read by ``foncier.vector_files``, which keeps GDAL from following what the content names.
+    Read by ``foncier.files.vector``, which keeps GDAL from following what the content names.
     """
     expected = "un GeoJSON (.geojson, .json) ou un GeoPackage (.gpkg)"
     try:

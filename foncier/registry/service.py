@@ -18,13 +18,13 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from foncier.accounts.privacy import redact
 from foncier.db import transaction
+from foncier.db.violations import is_unique_violation, rule_broken
 from foncier.errors import Conflict, InvalidInput, NotFound
 from foncier.geocoding import AddressLocator, GeocodingUnavailable
-from foncier.models import Acteur, Historique
+from foncier.models import Historique
 from foncier.registry import _store
 from foncier.registry.filters import Page, apply_filters
-from foncier.registry.kinds import Kind
-from foncier.registry.rules import check
+from foncier.registry.kind import Kind
 from foncier.schemas.fields import MAX_INTEGER, load
 from foncier.vocabulary import DEMO_SOURCE, Geocodage
 
@@ -110,8 +110,7 @@ def update_in(
 
 def _moves(kind: Kind, changes: dict[str, Any], current: dict[str, Any]) -> bool:
     """Whether a change moves what the point is derived from."""
-    sources = ("zone_souhaitee", "acteur_id") if kind.name == "needs" else ("adresse",)
-    return any(k in changes and _differs(changes[k], current.get(k)) for k in sources)
+    return any(k in changes and _differs(changes[k], current.get(k)) for k in kind.point_sources)
 
 
 def _differs(new: Any, old: Any) -> bool:
@@ -215,19 +214,10 @@ def _locate(
         values.update(geocodage=Geocodage.SAISI, geocodage_label=None, geocodage_score=None)
     elif values.get("geometry") is not None:
         return
-    elif kind.name == "needs":
-        _need_centre(session, values)
+    elif not kind.geocoded:
+        kind.place(session, values)
     elif values.get("adresse"):
         _geocode(values, geocoder)
-
-
-def _need_centre(session: Session, values: dict[str, Any]) -> None:
-    if values.get("zone_souhaitee") is not None:
-        values["geometry"] = values["zone_souhaitee"].representative_point()
-        return
-    actor = session.get(Acteur, values.get("acteur_id")) if values.get("acteur_id") else None
-    if actor is not None and actor.geom is not None:
-        values["geometry"] = _store.values_of(actor)["geometry"]
 
 
 def _geocode(values: dict[str, Any], geocoder: AddressLocator | None) -> None:
@@ -254,8 +244,9 @@ def _geocode(values: dict[str, Any], geocoder: AddressLocator | None) -> None:
 
 
 def _validate(session: Session, kind: Kind, values: dict[str, Any]) -> None:
-    errors = check(kind.name, values)
-    _store.check_references(session, kind, values, errors)
+    errors: dict[str, list[str]] = {}
+    kind.check_rules(values, errors)
+    kind.check_references(session, values, errors)
     _store.check_location(session, values, errors)
     if errors:
         raise InvalidInput.from_errors(errors)
@@ -269,11 +260,9 @@ def _flush(session: Session, kind: Kind, values: dict[str, Any]) -> None:
             f"Ce {kind.label} a été modifié entre-temps : rechargez-le ; rien n'a été enregistré."
         ) from None
     except (IntegrityError, DataError) as error:
-        if "uq_" in str(error.orig):
+        if is_unique_violation(error):
             raise Conflict(
                 f"La référence « {values.get('ref')} » existe déjà pour la source "
                 f"« {values.get('source')} » : un {kind.label} la porte déjà."
             ) from None
-        raise InvalidInput(
-            f"Ce {kind.label} enfreint une règle de la base : {error.orig}", detail=str(error)
-        ) from None
+        raise rule_broken(error, f"Ce {kind.label}") from None

@@ -13,11 +13,11 @@ from shapely.errors import ShapelyError
 from shapely.geometry import shape
 
 from foncier.errors import InvalidInput
+from foncier.files.text import decoded
 from foncier.geo import to_store
 from foncier.scenarios.indices import read_index_series
 from foncier.schemas.fields import load
 from foncier.schemas.scenario import ScenarioSchema
-from foncier.text_files import decoded
 from matching.pricecap.clause import programme_shares
 
 # Lot keys whose absence means "not given" (NaN) rather than a default.

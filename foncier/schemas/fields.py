@@ -11,6 +11,8 @@ from marshmallow import Schema, ValidationError, fields, validate
 from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
+from foncier.french import read_number
+
 REQUIRED: dict[str, str] = {"required": "Champ obligatoire.", "null": "Ne peut pas être vide."}
 
 
@@ -46,6 +48,25 @@ def text(max_length: int | None = None, *, min_length: int = 0, **kwargs: Any) -
     )
 
 
+class FrenchFloat(fields.Float):
+    """A number, also read from text as French users type it: "1 250,5", "98,5 m²"."""
+
+    def _format_num(self, value: Any) -> float:
+        return float(read_number(value) if isinstance(value, str) else value)
+
+
+class FrenchInteger(fields.Integer):
+    """A whole number, also read from text as French users type it: "1 000"."""
+
+    def _format_num(self, value: Any) -> int:
+        if isinstance(value, str):
+            number = read_number(value)
+            if not number.is_integer():
+                raise ValueError(value)
+            return int(number)
+        return int(value)
+
+
 # Far beyond any real premises (the largest brownfield is 1.2 km²) or rent, but small enough
 # that the matcher's arithmetic never overflows.
 PLAUSIBLE_MAX = 1e8
@@ -70,7 +91,7 @@ def number(
             )
         )
     check = checks
-    return fields.Float(
+    return FrenchFloat(
         validate=check,
         allow_nan=False,
         error_messages=_messages(invalid="Attendu : un nombre.", special="Attendu : un nombre."),
@@ -84,7 +105,7 @@ MAX_INTEGER = 2**31 - 1  # PostgreSQL's integer
 def integer(minimum: int | None = 0, maximum: int = MAX_INTEGER, **kwargs: Any) -> fields.Integer:
     low = -MAX_INTEGER - 1 if minimum is None else minimum
     check = validate.Range(min=low, max=maximum, error=f"Doit être un entier de {low} à {maximum}.")
-    return fields.Integer(
+    return FrenchInteger(
         strict=False,
         validate=check,
         error_messages=_messages(invalid="Attendu : un nombre entier."),

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from foncier import migrate
 from foncier.cli import main
+from foncier.db import migrate
 from tests.conftest import create_database, drop_database
 
 

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from foncier.errors import InvalidInput, NotFound
-from foncier.match_runs import MatchRequest, run_matching
-from foncier.match_settings import current_settings, save_settings
+from foncier.matching.runs import MatchRequest, run_matching
+from foncier.matching.stored_settings import current_settings, save_settings
 from foncier.models import Appariement, Besoin, Local, Proposition
 
 

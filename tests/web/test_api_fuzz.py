@@ -11,11 +11,10 @@ from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
-from foncier import migrate
 from foncier.accounts.service import add_account, issue_token
-from foncier.db import make_engine, make_sessionmaker, unit_of_work
+from foncier.config import reference_data_dir
+from foncier.db import make_engine, make_sessionmaker, migrate, unit_of_work
 from foncier.reference import load_reference
-from foncier.settings import reference_data_dir
 from tests.conftest import create_database, drop_database
 from web import create_app
 

@@ -9,7 +9,7 @@ from flask_smorest import Api
 
 from foncier.registry import KINDS
 from foncier.schemas.fields import Geometry
-from web.api import matching, scenarios
+from web.api import matching, problems, scenarios
 from web.api.problems import ProblemSchema
 from web.api.registry import registry_blueprint
 
@@ -56,3 +56,4 @@ def init_app(app: Flask) -> None:
         api.register_blueprint(registry_blueprint(kind))
     api.register_blueprint(matching.blp)
     api.register_blueprint(scenarios.blp)
+    api.register_blueprint(problems.blp)

@@ -8,7 +8,7 @@ import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from foncier.match_runs import MatchRequest, run_matching, top_candidates
+from foncier.matching.runs import MatchRequest, run_matching, top_candidates
 from foncier.registry import KINDS, get
 from foncier.schemas.fields import FrenchSchema, choices, integer, text
 from web import store

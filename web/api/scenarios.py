@@ -15,15 +15,15 @@ from foncier.scenarios.service import (
     DEFAULT_SHARES,
     compare_saved,
     run_scenario,
+    saved_result,
     sweep_scenario,
 )
 from foncier.scenarios.store import (
     adopt,
-    compose,
     copy_scenario,
-    get_scenario,
     list_scenarios,
     save,
+    saved_scenario,
     update_clause,
 )
 from foncier.schemas.fields import FrenchSchema, load, number, text
@@ -93,20 +93,6 @@ def _document() -> dict[str, Any]:
     return validate_document(request.get_json(silent=True))
 
 
-def _view(ref: str, *, with_document: bool = True) -> dict[str, Any]:
-    saved = get_scenario(store.session(), ref)
-    view: dict[str, Any] = {
-        "ref": saved.ref,
-        "name": saved.nom,
-        "operation": saved.operation.ref,
-        "version": saved.version,
-        "adopted": saved.retenu,
-    }
-    if with_document:
-        view["scenario"] = document_json(compose(saved.operation, saved.clause))
-    return view
-
-
 @blp.route("/calcul")
 class Compute(MethodView):
     @blp.doc(requestBody=_body(ScenarioSchema()), **_problems(422))
@@ -132,17 +118,15 @@ class Collection(MethodView):
     @blp.response(200, SavedSchema(many=True))
     def get(self) -> Any:
         """Les scénarios enregistrés."""
-        return [_view(s.ref, with_document=False) for s in list_scenarios(store.session())]
+        return [summary.as_json() for summary in list_scenarios(store.session())]
 
     @blp.arguments(SaveArgs, location="query")
     @blp.doc(requestBody=_body(ScenarioSchema()), **_problems(409, 422))
     @blp.response(201, SavedSchema)
     def post(self, args: dict[str, Any]) -> Any:
         """Enregistre un scénario (et son opération si elle est nouvelle)."""
-        saved = save(
-            store.session(), _document(), acting_user("api"), operation_ref=args["operation"]
-        )
-        return _view(saved.ref)
+        user = acting_user("api")
+        return save(store.session(), _document(), user, operation_ref=args["operation"]).as_json()
 
 
 @blp.route("/comparaison")
@@ -161,15 +145,15 @@ class Item(MethodView):
     @blp.doc(**_problems(404))
     def get(self, ref: str) -> Any:
         """Un scénario enregistré, avec son document complet et sa version."""
-        return _view(ref)
+        return saved_scenario(store.session(), ref).as_json()
 
     @blp.arguments(VersionArgs, location="query")
     @blp.doc(requestBody=_body(ScenarioSchema()), **_problems(404, 409, 422))
     @blp.response(200, SavedSchema)
     def put(self, args: dict[str, Any], ref: str) -> Any:
         """Remplace la clause (même opération, mêmes lots) ; 409 si la version a changé."""
-        update_clause(store.session(), ref, _document(), args["version"], acting_user("api"))
-        return _view(ref)
+        user = acting_user("api")
+        return update_clause(store.session(), ref, _document(), args["version"], user).as_json()
 
 
 @blp.route("/<ref>/resultat")
@@ -178,8 +162,7 @@ class Result(MethodView):
     @blp.doc(**_problems(404))
     def get(self, ref: str) -> Any:
         """Calcule un scénario enregistré sur les besoins ouverts d'aujourd'hui."""
-        saved = get_scenario(store.session(), ref)
-        return run_scenario(store.session(), compose(saved.operation, saved.clause))
+        return saved_result(store.session(), ref)
 
 
 @blp.route("/<ref>/copie")
@@ -189,7 +172,7 @@ class Copy(MethodView):
     def post(self, ref: str) -> Any:
         """Copie un scénario sous un nouveau nom."""
         name = load(CopySchema(), request.get_json(silent=True))["name"]
-        return _view(copy_scenario(store.session(), ref, name, acting_user("api")).ref)
+        return copy_scenario(store.session(), ref, name, acting_user("api")).as_json()
 
 
 @blp.route("/<ref>/retenir")
@@ -198,4 +181,4 @@ class Adopt(MethodView):
     @blp.doc(**_problems(404))
     def post(self, ref: str) -> Any:
         """Retient ce scénario : ses plafonds s'appliquent à l'appariement courant."""
-        return _view(adopt(store.session(), ref, acting_user("api")).ref)
+        return adopt(store.session(), ref, acting_user("api")).as_json()

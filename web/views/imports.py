@@ -127,5 +127,5 @@ def _run(token: str, mode: str, fixes: dict[str, str | None]) -> str:
         options=options,
         mode=mode,
         modes=MODES,
-        counts={a: report.count(a) for a in ("créé", "mis à jour", "inchangé", "rejeté")},
+        counts=report.counts(),
     )

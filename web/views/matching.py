@@ -5,25 +5,15 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 
 from foncier import registry
-from foncier.match_runs import MatchRequest, top_candidates
+from foncier.matching.runs import MatchRequest, top_candidates
 from foncier.registry import KINDS
+from matching.settings import CRITERIA_LABELS
 from web import store
 from web.labels import field_label
 from web.maps import candidates_map, score_colour
 from web.views.home import map_assets, map_parts
 
 bp = Blueprint("appariement", __name__)
-CRITERIA_LABELS = {
-    "location": "Localisation",
-    "area": "Surface",
-    "cost": "Coût",
-    "timing": "Calendrier",
-    "nice_to_have": "Souhaits",
-    "accessibility": "Accessibilité",
-    "priority_sector": "Filière prioritaire",
-    "stage": "Stade",
-    "qpv": "QPV",
-}
 TOP = 10
 
 

@@ -13,6 +13,8 @@ from werkzeug.utils import secure_filename
 from werkzeug.wrappers import Response
 
 from foncier.errors import Conflict, InvalidInput
+from foncier.files.text import decoded
+from foncier.french import read_number
 from foncier.scenarios.charts import balance_heatmap, cap_curves_figure, svg, who_pays_figure
 from foncier.scenarios.document import (
     document_json,
@@ -21,24 +23,21 @@ from foncier.scenarios.document import (
     with_perimeter,
 )
 from foncier.scenarios.perimeter import perimeter_geojson
-from foncier.scenarios.service import cap_curves, compare_saved, run_scenario, sweep_scenario
+from foncier.scenarios.service import compare_saved, scenario_page
 from foncier.scenarios.store import (
     adopt,
-    compose,
     copy_scenario,
-    get_scenario,
     list_scenarios,
     save,
+    saved_scenario,
     update_clause,
 )
-from foncier.text_files import decoded
 from web import store
 from web.context import acting_user
 from web.scenario_map import operation_map
 from web.views.home import map_assets, map_parts
 
 bp = Blueprint("scenarios_pages", __name__, url_prefix="/scenarios")
-CURVE_CAPS = (0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 EXAMPLE = Path(__file__).parents[2] / "data" / "scenario-exemple.yaml"
 # Clause fields the page edits, per lot and for the scenario.
 LOT_FIELDS = (
@@ -109,8 +108,7 @@ def show(ref: str) -> str:
 @bp.post("/<ref>")
 def edit(ref: str) -> Response | tuple[str, int]:
     session = store.session()
-    saved = get_scenario(session, ref)
-    document = document_json(compose(saved.operation, saved.clause))
+    document = document_json(saved_scenario(session, ref).document)
     typed = _typed_clause(document)
     try:
         update_clause(session, ref, validate_document(document), _version(), acting_user("web"))
@@ -149,11 +147,10 @@ def _typed_clause(document: dict[str, Any]) -> dict[str, str]:
 def _number(text: str) -> Any:
     """A typed number (decimal comma allowed); an empty box means "not given"; anything else
     goes to the schema as typed, which names it in its error."""
-    cleaned = text.strip().replace(",", ".").replace("\u202f", "").replace(" ", "")
-    if not cleaned:
+    if not text.strip():
         return None
     try:
-        return float(cleaned)
+        return read_number(text)
     except ValueError:
         return text
 
@@ -183,24 +180,20 @@ def compare() -> str:
 def _page(
     ref: str, typed: dict[str, str] | None = None, errors: dict[str, list[str]] | None = None
 ) -> str:
-    session = store.session()
-    saved = get_scenario(session, ref)
-    document = compose(saved.operation, saved.clause)
-    result = run_scenario(session, document)
-    sweep = sweep_scenario(document)
-    curves = cap_curves(session, document, CURVE_CAPS)
+    page = scenario_page(store.session(), ref)
+    document, result, sweep = page.saved.document, page.result, page.sweep
     charts = {
         "heatmap": balance_heatmap(sweep["grid"], sweep["break_even"]),
-        "curves": cap_curves_figure(curves),
+        "curves": cap_curves_figure(page.curves),
         "who_pays": who_pays_figure(result["who_pays"]),
     }
     return render_template(
         "scenario.html",
-        saved=saved,
+        saved=page.saved,
         document=document_json(document),
         result=result,
         break_even=sweep["break_even"],
-        curves=curves,
+        curves=page.curves,
         charts={name: _data_uri(svg(figure)) for name, figure in charts.items()},
         lot_fields=LOT_FIELDS,
         scenario_fields=SCENARIO_FIELDS,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from foncier.cluster import Cluster
+from foncier.db.cluster import Cluster
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR_NAME = "data"

@@ -19,7 +19,7 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-from foncier import _pgserver
+from foncier.db import _pgserver
 from foncier.errors import EnvironmentProblem
 
 DEFAULT_PORT = 54329

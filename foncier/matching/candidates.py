@@ -9,7 +9,7 @@ the GiST index of the premises by (kind, geometry) once per kind it accepts.
 
 Needs go by batches (one statement each, :func:`candidate_batches`) so that memory stays
 bounded at any size; the pair-level fields come packed as binary, the need-level and
-premises-level ones are read once and joined in numpy (see ``foncier._candidate_sql``).
+premises-level ones are read once and joined in numpy (see ``foncier.matching._candidate_sql``).
 """
 
 from __future__ import annotations
@@ -23,22 +23,20 @@ import pandas as pd
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from foncier._candidate_sql import (
+from foncier.db.packed_rows import packed_records, record_dtype
+from foncier.matching._candidate_sql import (
     MATCHABLE_PREMISES,
-    OPEN_NEEDS,
     PAIR_FIELDS,
     PREMISES,
     needs_query,
     pairs_query,
 )
-from foncier._pgpack import packed_records, record_dtype
 from matching.pairs import PAIR_COLUMNS
 from matching.settings import Settings
 
 __all__ = [
     "BATCH_NEEDS",
     "MATCHABLE_PREMISES",
-    "OPEN_NEEDS",
     "Scope",
     "candidate_batches",
     "candidate_pairs",
@@ -104,7 +102,7 @@ def _params(settings: Settings, scope: Scope, need_ids: np.ndarray) -> dict[str,
 
 Columns = dict[str, np.ndarray]
 
-# Feature masks read with the needs and the premises (see foncier._candidate_sql).
+# Feature masks read with the needs and the premises (see foncier.matching._candidate_sql).
 _MASKS = ("must_mask", "wish_mask", "must_unknown", "features_mask")
 _DTYPES = {**PAIR_COLUMNS, **dict.fromkeys(_MASKS, "int64")}
 

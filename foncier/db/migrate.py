@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import command
 from alembic.config import Config
 
-from foncier.settings import PACKAGE_DIR
+from foncier.config import PACKAGE_DIR
 
 
 def alembic_config(url: str) -> Config:

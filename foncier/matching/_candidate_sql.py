@@ -1,4 +1,4 @@
-"""The SQL of the candidate pre-selection (private to :mod:`foncier.candidates`).
+"""The SQL of the candidate pre-selection (private to :mod:`foncier.matching.candidates`).
 
 One statement per batch of needs returns only what belongs to a pair (distance, zone, kind and
 tenure accepted); what belongs to a need or a premises alone is read once, by
@@ -7,14 +7,13 @@ tenure accepted); what belongs to a need or a premises alone is read once, by
 (deadline, budget ceiling, feature masks, search geometry and reach) is computed once per need
 in a materialised CTE, so that the per-pair work is the GiST index probe plus a few
 comparisons. Placeholders are psycopg's in :func:`pairs_query` (its rows come packed by
-``foncier._pgpack``), SQLAlchemy's elsewhere.
+``foncier.db.packed_rows``), SQLAlchemy's elsewhere.
 """
 
 from __future__ import annotations
 
-from foncier.vocabulary import Equipement
+from foncier.vocabulary import OPEN_NEEDS, Equipement
 
-OPEN_NEEDS = ("ouvert", "en_proposition")
 MATCHABLE_PREMISES = ("local", "lot")  # sites and buildings hold lots; they are not let whole
 
 # The features a premises offers, as needs name them in their must-haves and nice-to-haves;
@@ -127,7 +126,7 @@ _HARD_CONSTRAINTS = f"""
   AND (n.budget IS NULL OR l.loyer_m2_an IS NULL
        OR ({_RENT}) + COALESCE(l.charges_m2_an, 0) <= n.ceiling)"""
 
-# SQL types of the pair fields, in order (see foncier._pgpack).
+# SQL types of the pair fields, in order (see foncier.db.packed_rows).
 PAIR_FIELDS = {
     "need_id": "int4",
     "premises_id": "int4",

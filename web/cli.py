@@ -1,0 +1,61 @@
+"""The `foncier` executable: the domain's commands, Flask's own, and ``serve``."""
+
+from __future__ import annotations
+
+import os
+import secrets
+
+import click
+from flask.cli import FlaskGroup
+
+from foncier import cli, config
+from web import create_app
+
+
+class _Group(cli.FoncierGroup, FlaskGroup):
+    """Flask's group (``routes``, ``shell``) that reports the product's errors plainly."""
+
+
+@click.group(cls=_Group, create_app=create_app)
+def main() -> None:
+    """Foncière solidaire de Bordeaux Métropole : locaux, acteurs ESS et appariement."""
+
+
+for _name, _command in cli.main.commands.items():
+    main.add_command(_command, _name)
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def serve(host: str, port: int) -> None:
+    """Sert l'application sur http://127.0.0.1:5000."""
+    import waitress
+
+    local = host in LOOPBACK
+    secret = os.environ.get("SECRET_KEY")
+    if not secret and not local:
+        raise click.ClickException(
+            f"SECRET_KEY est obligatoire pour servir sur {host} : définissez-le (par exemple "
+            "avec `python -c 'import secrets; print(secrets.token_hex(32))'`)."
+        )
+    # Off the local machine, the session cookie travels only over HTTPS (a TLS proxy in front).
+    app = create_app({"SECRET_KEY": secret or _local_secret(), "SESSION_COOKIE_SECURE": not local})
+    config.database_url()  # start the embedded database now rather than on the first page
+    click.echo(f"Foncière solidaire : http://{host}:{port}/  (Ctrl+C pour arrêter)")
+    waitress.serve(app, host=host, port=port, threads=8)
+
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def _local_secret() -> str:
+    """The demo's secret key: generated once, kept in the state folder (mode 600), so that
+    sessions survive a restart."""
+    path = config.state_dir() / "secret-key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_hex(32))
+    return path.read_text().strip()
