@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 
 from foncier import registry
+from foncier.committee.proposals import refused_pairs
+from foncier.committee.vocabulary import ObjetProposition
 from foncier.matching.runs import MatchRequest, top_candidates
 from foncier.registry import KINDS
 from matching.settings import CRITERIA_LABELS
@@ -40,6 +42,11 @@ def _page(kind_name: str, record_id: int) -> str:
     other = KINDS["premises" if kind_name == "needs" else "needs"]
     key = "premises_id" if kind_name == "needs" else "need_id"
     candidates = [{**registry.get(session, other, pair[key]), **pair} for pair in result["pairs"]]
+    objet = ObjetProposition.BESOIN if kind_name == "needs" else ObjetProposition.LOCAL
+    refused = {
+        (n if kind_name == "premises" else p): ref
+        for (n, p), ref in refused_pairs(session, objet, record_id).items()
+    }
     return render_template(
         "candidats.html",
         kind=kind,
@@ -51,5 +58,6 @@ def _page(kind_name: str, record_id: int) -> str:
         other_segment="locaux" if kind_name == "needs" else "besoins",
         version=result["algorithm_version"],
         near_misses=result.get("near_misses", []),
+        refused=refused,
         **map_parts(candidates_map(record, candidates, map_assets())),
     )
