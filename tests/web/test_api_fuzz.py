@@ -61,7 +61,9 @@ def test_no_server_error(api_schema: schemathesis.BaseSchema) -> None:
     does not run under pytest 9, so hypothesis drives each operation's strategy here)."""
     # An invalid operation (Err) has no .ok(): it would fail here, which is what we want.
     operations = [result.ok() for result in api_schema.get_all_operations()]  # type: ignore[union-attr]
-    assert len(operations) == 34  # 7 per registry, 3 of matching, 10 of scenarios
+    assert (
+        len(operations) == 35
+    )  # 7 per registry, 3 of matching, 10 of scenarios, 1 list of problem types
     for operation in operations:
 
         @given(case=operation.as_strategy())
