@@ -108,6 +108,9 @@ def decide(
     """The decision on a line from its tally (or adjourned), with reasons; flows back."""
     if not motifs.strip():
         raise InvalidInput("Une décision donne ses motifs : le champ « motifs » est vide.")
+    if issue not in (None, Issue.AJOURNE.value):
+        # The votes decide; the secretary may only adjourn whatever they say.
+        raise InvalidInput(f"« {issue} » : sans suivre le vote, seule « ajourne » est permise.")
     with transaction(session, user):
         line, found = _line_and_seance(session, line_id, lock=True)
         _store.writable(found, "décider", OPEN)
