@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,10 +25,12 @@ from foncier.accounts.service import (
     token_identity,
 )
 from foncier.cli import main
+from foncier.db import migrate
 from foncier.errors import Conflict, InvalidInput
 from foncier.models import Acteur, Besoin, Historique
 from foncier.registry import kind_named
 from foncier.vocabulary import DEMO_SOURCE
+from tests.conftest import create_database, drop_database
 
 PASSWORD = "un mot de passe assez long"
 
@@ -177,7 +180,16 @@ def run(*args: str, url: str, stdin: str | None = None, state: Path | None = Non
     return result.output
 
 
-def test_the_users_commands(empty_db: str) -> None:
+@pytest.fixture(scope="module")
+def cli_db(server_url: str) -> Iterator[str]:
+    """A database of its own: the commands' accounts stay out of the shared one."""
+    url = create_database(server_url, prefix="foncier_comptes")
+    migrate.upgrade(url)
+    yield url
+    drop_database(url)
+
+
+def test_the_users_commands(cli_db: str) -> None:
     added = run(
         "users",
         "add",
@@ -187,28 +199,28 @@ def test_the_users_commands(empty_db: str) -> None:
         "--role",
         "comite",
         "--password-stdin",
-        url=empty_db,
+        url=cli_db,
         stdin=PASSWORD + "\n",
     )
     assert "Compte créé : cli@tests.invalid (agent, comite)" in added
-    token = run("users", "token", "cli@tests.invalid", "--name", "cli", url=empty_db)
+    token = run("users", "token", "cli@tests.invalid", "--name", "cli", url=cli_db)
     assert token.strip().splitlines()[-1].startswith("fs_")
-    listed = run("users", "list", url=empty_db)
+    listed = run("users", "list", url=cli_db)
     assert "cli@tests.invalid\tagent,comite\tactif" in listed and "jeton cli" in listed
-    assert "Jeton révoqué : cli" in run("users", "revoke", "cli", url=empty_db)
-    assert "Compte désactivé" in run("users", "disable", "cli@tests.invalid", url=empty_db)
-    assert "désactivé" in run("users", "list", url=empty_db)
+    assert "Jeton révoqué : cli" in run("users", "revoke", "cli", url=cli_db)
+    assert "Compte désactivé" in run("users", "disable", "cli@tests.invalid", url=cli_db)
+    assert "désactivé" in run("users", "list", url=cli_db)
     bad = CliRunner().invoke(
         main,
         ["users", "add", "x@tests.invalid", "--role", "roi", "--password-stdin"],
-        env={"DATABASE_URL": empty_db},
+        env={"DATABASE_URL": cli_db},
         input=PASSWORD,
     )
     assert bad.exit_code == 1 and "« roi » : rôles permis" in bad.output
 
 
-def test_the_demo_accounts(empty_db: str) -> None:
-    printed = run("users", "demo", url=empty_db)
+def test_the_demo_accounts(cli_db: str) -> None:
+    printed = run("users", "demo", url=cli_db)
     password = printed.strip().rsplit(" ", 1)[-1]
     assert "planificateur@demo.foncier.invalid" in printed and len(password) >= 12
     assert "comite@demo.foncier.invalid" in printed
