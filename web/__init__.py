@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask
 
 from foncier.geocoding import DEFAULT_BASE_URL
+from web.auth import SESSION_DEFAULTS
 
 DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": None,  # None: DATABASE_URL from the environment, else the embedded PostGIS
@@ -20,6 +21,7 @@ DEFAULTS: dict[str, Any] = {
     "UPLOAD_DIR": None,  # None: the instance folder's imports/
     # Base Adresse Nationale; "aucun" keeps records with only an address as "à géocoder".
     "GEOCODER_URL": DEFAULT_BASE_URL,
+    **SESSION_DEFAULTS,  # session cookie: HttpOnly, SameSite=Lax, 8 hours; rate-limit store
 }
 
 

@@ -37,7 +37,8 @@ def form_fields(kind: Kind, choices: dict[str, list[tuple[str, str]]]) -> list[F
     found = []
     loaded = kind.schema().load_fields
     # What the record is comes first; its reference and address last.
-    order = [n for n in loaded if n not in ("ref", "adresse")] + ["adresse", "ref"]
+    order = [n for n in loaded if n not in ("ref", "adresse")]
+    order += [n for n in ("adresse", "ref") if n in loaded]  # a need has no address
     for name in order:
         schema_field = loaded[name]
         if name in NOT_IN_FORM:

@@ -101,3 +101,10 @@ def sign_in(browser: Any, base_url: str, role: str = Role.AGENT) -> None:
     browser.find_element(By.NAME, "password").send_keys(PASSWORD)
     browser.find_element(By.CSS_SELECTOR, "form.formulaire-connexion button").click()
     assert "/connexion" not in browser.current_url, browser.page_source[:2000]
+
+
+def dispose(app: Flask) -> None:
+    """Close the connections of an application a test made for itself."""
+    engine = app.extensions["foncier.store"].engine
+    if engine is not None:
+        engine.dispose()

@@ -23,7 +23,7 @@ def _with_token(wsgi_app: Any, token: str) -> Any:
     """Every request the fuzzer sends carries a script's token, as a real script's would."""
 
     def signed(environ: dict[str, Any], start_response: Any) -> Any:
-        environ.setdefault("HTTP_AUTHORIZATION", f"Bearer {token}")
+        environ["HTTP_AUTHORIZATION"] = f"Bearer {token}"
         return wsgi_app(environ, start_response)
 
     return signed

@@ -162,7 +162,7 @@ def test_an_address_the_geocoder_refuses_still_saves(app: Flask) -> None:
 
 def test_candidates_page_explains_each_score(app: Flask) -> None:
     client = app.test_client()
-    run = client.post("/api/v1/appariements", json={"top": 1}).get_json()
+    run = client.post("/api/v1/matches", json={"top": 1}).get_json()
     need_id = run["pairs"][0]["need_id"]
     page = html.unescape(client.get(f"/besoins/{need_id}/candidats").get_data(as_text=True))
     assert "Localisation" in page and "la somme fait le score" in page

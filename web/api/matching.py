@@ -53,7 +53,7 @@ PROBLEMS = {
 }
 
 
-@blp.route("/appariements")
+@blp.route("/matches")
 class Runs(MethodView):
     @blp.arguments(RunArgs)
     @blp.response(201, RunSchema)
@@ -72,7 +72,7 @@ def _candidates(kind: str, record_id: int, top: int) -> Any:
     return top_candidates(store.session(), wanted)
 
 
-@blp.route("/needs/<int:record_id>/candidats")
+@blp.route("/needs/<int:record_id>/candidates")
 class NeedCandidates(MethodView):
     @blp.arguments(TopArgs, location="query")
     @blp.response(200, RunSchema)
@@ -81,7 +81,7 @@ class NeedCandidates(MethodView):
         return _candidates("needs", record_id, args["top"])
 
 
-@blp.route("/premises/<int:record_id>/candidats")
+@blp.route("/premises/<int:record_id>/candidates")
 class PremisesCandidates(MethodView):
     @blp.arguments(TopArgs, location="query")
     @blp.response(200, RunSchema)

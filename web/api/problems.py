@@ -10,7 +10,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 PROBLEM = "application/problem+json"
-TYPES_PATH = "/api/v1/problemes"
+TYPES_PATH = "/api/v1/problems"
 
 # Every problem type the API answers with: slug → (status, title, what it means).
 TYPES: dict[str, tuple[int, str, str]] = {

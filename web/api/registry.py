@@ -133,7 +133,7 @@ def _item(blp: Blueprint, kind: Kind) -> None:
 
 
 def _history(blp: Blueprint, kind: Kind) -> None:
-    @blp.route("/<int:record_id>/historique")
+    @blp.route("/<int:record_id>/history")
     class History(MethodView):
         @blp.response(200, HistorySchema(many=True))
         @blp.doc(**_problems(404))

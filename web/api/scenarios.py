@@ -93,7 +93,7 @@ def _document() -> dict[str, Any]:
     return validate_document(request.get_json(silent=True))
 
 
-@blp.route("/calcul")
+@blp.route("/compute")
 class Compute(MethodView):
     @blp.doc(requestBody=_body(ScenarioSchema()), **_problems(422))
     @blp.response(200, ResultSchema)
@@ -102,7 +102,7 @@ class Compute(MethodView):
         return run_scenario(store.session(), _document())
 
 
-@blp.route("/balayage")
+@blp.route("/sweep")
 class Sweep(MethodView):
     @blp.doc(requestBody=_body(SweepSchema()), **_problems(422))
     @blp.response(200, SweepResultSchema)
@@ -129,7 +129,7 @@ class Collection(MethodView):
         return save(store.session(), _document(), user, operation_ref=args["operation"]).as_json()
 
 
-@blp.route("/comparaison")
+@blp.route("/comparison")
 class Compare(MethodView):
     @blp.arguments(CompareArgs, location="query")
     @blp.response(200, ComparisonSchema)
@@ -156,7 +156,7 @@ class Item(MethodView):
         return update_clause(store.session(), ref, _document(), args["version"], user).as_json()
 
 
-@blp.route("/<ref>/resultat")
+@blp.route("/<ref>/result")
 class Result(MethodView):
     @blp.response(200, ResultSchema)
     @blp.doc(**_problems(404))
@@ -165,7 +165,7 @@ class Result(MethodView):
         return saved_result(store.session(), ref)
 
 
-@blp.route("/<ref>/copie")
+@blp.route("/<ref>/copy")
 class Copy(MethodView):
     @blp.doc(requestBody=_body(CopySchema()), **_problems(404, 422))
     @blp.response(201, SavedSchema)
@@ -175,7 +175,7 @@ class Copy(MethodView):
         return copy_scenario(store.session(), ref, name, acting_user("api")).as_json()
 
 
-@blp.route("/<ref>/retenir")
+@blp.route("/<ref>/adopt")
 class Adopt(MethodView):
     @blp.response(200, SavedSchema)
     @blp.doc(**_problems(404))

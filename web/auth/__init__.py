@@ -10,6 +10,7 @@ from foncier.accounts.rules import SESSION_HOURS
 from web.auth import admin, guard, headers, identity, views
 from web.auth.matrix import permits
 
+# Applied by create_app before the environment and the caller's config, which may override.
 SESSION_DEFAULTS = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
@@ -26,8 +27,6 @@ SESSION_DEFAULTS = {
 def init_app(app: Flask) -> None:
     """Before the pages: the matrix is checked before CSRF, so an anonymous caller is sent
     to sign in rather than told about a form token."""
-    for key, value in SESSION_DEFAULTS.items():
-        app.config.setdefault(key, value)
     identity.login_manager.init_app(app)
     identity.login_manager.session_protection = "basic"
     views.limiter.init_app(app)

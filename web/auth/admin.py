@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
@@ -98,14 +98,17 @@ def journal() -> str:
 
 
 def _date(value: str | None, name: str) -> date | None:
+    """A date as the date field sends it (2026-11-30) or as typed (30/11/2026)."""
     if not value:
         return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput.from_errors(
-            {name: [f"« {value} » n'est pas une date (jj/mm/aaaa dans le calendrier)."]}
-        ) from None
+    for form in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(value.strip(), form).date()
+        except ValueError:
+            continue
+    raise InvalidInput.from_errors(
+        {name: [f"« {value} » n'est pas une date du calendrier (jj/mm/aaaa)."]}
+    )
 
 
 @bp.get("/rgpd/acteurs/<int:record_id>/contact.json")

@@ -104,6 +104,7 @@ MATRIX: dict[str, Rule] = {
     "static": rule(EVERYONE),
     "vendor.static": rule(EVERYONE),
     "api-docs.openapi_json": rule(EVERYONE),
+    "problemes.ProblemTypes": rule(EVERYONE),
     "auth.login": rule(EVERYONE, EVERYONE),
     "home.about": rule(EVERYONE),
     # Every account: the home page's map (no personal data), signing out, its own password.
