@@ -200,3 +200,64 @@ def test_the_dossier_opens_offline(
     cards = browser.find_elements(By.CSS_SELECTOR, ".fiche-proposition h3")
     assert any(HOSTILE in card.text for card in cards)
     assert not browser.find_elements(By.CSS_SELECTOR, "img[src='x']")
+
+
+def test_a_refused_pair_is_flagged_on_the_candidates_page(
+    committee_app: Flask, sitting: dict[str, Any]
+) -> None:
+    agent = client(committee_app, AGENT)
+    with committee_app.app_context():
+        from web import store
+
+        session = store.session()
+        need_id = session.scalar(
+            text(
+                "SELECT b.id FROM besoins b JOIN propositions_lignes l ON l.besoin_id = b.id "
+                "WHERE b.statut = 'ouvert' ORDER BY l.rang LIMIT 1"
+            )
+        )
+        need_ref = session.scalar(text("SELECT ref FROM besoins WHERE id = :i"), {"i": need_id})
+        session.close()
+    proposed = agent.post("/propositions/", data={"besoin": need_ref, "nombre": "1"})
+    assert proposed.status_code == 302, proposed.get_data(as_text=True)
+    proposal = proposed.headers["Location"].rsplit("#", 1)[-1]
+    form = {"ref": "CE-2", "date": "2026-12-10", "membres": "\n".join(MEMBERS)}
+    assert agent.post("/comite/", data=form).status_code == 302
+    agent.post("/comite/CE-2/ordre-du-jour", data={"proposition": proposal})
+    agent.post("/comite/CE-2/etat", data={"action": "ouvrir"})
+    agent.post("/comite/CE-2/presences", data={"present": list(MEMBERS)})
+    line = re.search(r'id="ligne-(\d+)"', agent.get("/comite/CE-2").get_data(as_text=True))
+    assert line is not None
+    for member in MEMBERS:
+        ballot = {"ligne": line[1], "voix": "defavorable"}
+        assert (
+            client(committee_app, member).post("/comite/CE-2/votes", data=ballot).status_code == 302
+        )
+    assert (
+        agent.post(
+            "/comite/CE-2/decisions", data={"ligne": line[1], "motifs": "Trop cher"}
+        ).status_code
+        == 302
+    )
+    page = agent.get(f"/besoins/{need_id}/candidats").get_data(as_text=True)
+    assert f"Refusé en comité ({proposal})" in page
+    again = agent.post("/propositions/", data={"besoin": need_ref, "nombre": "1"})
+    assert again.status_code in (302, 422)
+    if again.status_code == 302:  # another candidate was proposed, never the refused one
+        other = again.headers["Location"].rsplit("#", 1)[-1]
+        listing = agent.get("/propositions/").get_data(as_text=True)
+        assert other != proposal and other in listing
+
+
+def test_popups_escape_what_users_typed() -> None:
+    from web.dossier_map import score_card
+
+    line = {
+        "rang": 1,
+        "score": 0.5,
+        "completude": 1.0,
+        "criteres": {"location": {"label": "Localisation", "contribution": 0.2}},
+        "besoin": {"acteur": {"nom": HOSTILE}},
+    }
+    card = score_card({"line": line, "need": {"intitule": HOSTILE, "ref": "B-1"}})
+    assert HOSTILE not in card and "&lt;img src=x onerror=alert(1)&gt;" in card
