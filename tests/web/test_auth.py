@@ -142,6 +142,7 @@ def test_sign_in_and_out_and_the_cookie(app: Flask) -> None:
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Expires=" in cookie
     assert "Secure" not in cookie  # local development: served on 127.0.0.1 over HTTP
     assert client.get("/locaux/").status_code == 200
+    assert email_of("agent") in client.get("/nulle-part").get_data(as_text=True)  # its menu
     out = client.post("/deconnexion", data={"csrf_token": token_of(client, "/")})
     assert out.status_code == 303
     assert client.get("/locaux/").status_code == 302
