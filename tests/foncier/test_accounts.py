@@ -208,6 +208,17 @@ def test_the_users_commands(cli_db: str) -> None:
     listed = run("users", "list", url=cli_db)
     assert "cli@tests.invalid\tagent,comite\tactif" in listed and "jeton cli" in listed
     assert "Jeton révoqué : cli" in run("users", "revoke", "cli", url=cli_db)
+    roles = run("users", "roles", "cli@tests.invalid", "--role", "planificateur", url=cli_db)
+    assert "Rôles de cli@tests.invalid : planificateur." in roles
+    reset = run(
+        "users",
+        "password",
+        "cli@tests.invalid",
+        "--password-stdin",
+        url=cli_db,
+        stdin="un autre mot de passe\n",
+    )
+    assert "réinitialisé" in reset
     assert "Compte désactivé" in run("users", "disable", "cli@tests.invalid", url=cli_db)
     assert "désactivé" in run("users", "list", url=cli_db)
     bad = CliRunner().invoke(
