@@ -164,4 +164,4 @@ def demo_clear() -> None:
 
 
 # The commands of the registries and of the matching register themselves on `main`.
-from foncier.cli import match, records, scenario, users  # noqa: E402, F401
+from foncier.cli import learn, match, records, scenario, users  # noqa: E402, F401

@@ -79,6 +79,9 @@ def _committee() -> dict[str, Rule]:
     }
 
 
+OBSERVATORY_READERS: frozenset[str] = frozenset({A, G, P})
+
+
 def _registries() -> dict[str, Rule]:
     rules: dict[str, Rule] = {}
     for kind in KINDS.values():
@@ -137,6 +140,9 @@ MATRIX: dict[str, Rule] = {
     "scenarios.Copy": rule(write=PLANNERS),
     "scenarios.Adopt": rule(write=PLANNERS),
     **_committee(),
+    # The demand observatory: aggregates and need references, no personal data (issue 15).
+    "observatoire.index": rule(OBSERVATORY_READERS),
+    "observatoire.download": rule(OBSERVATORY_READERS, export=True),
     # Administration.
     "comptes.index": rule(ADMINS, ADMINS),
     "comptes.update": rule(write=ADMINS),
