@@ -6,9 +6,11 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, redirect, render_template, request, url_for
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from foncier import registry
+from foncier.committee.proposals import open_proposals
 from foncier.errors import Conflict, InvalidInput
 from foncier.registry import Kind
 from foncier.registry.filters import ALL, Page
@@ -77,6 +79,7 @@ def registry_pages(kind: Kind) -> Blueprint:
             history=registry.history(session, kind, record_id),
             cap=cap_in_force(session, record_id) if kind.name == "premises" else None,
             names=dict(communes(session)),
+            proposals=_open_proposals(session, kind.name, record_id),
             lists=display_lists(session),
             **map_parts(records_map([record], kind, map_assets(), display_lists(session))),
         )
@@ -222,3 +225,12 @@ def _export(kind: Kind, ext: str) -> Response:
     """The filtered list as a file; the same filters as the page."""
     given = {k: v for k, v in request.args.items() if v != ""}
     return export_response(kind, ext, load(FILTERS[kind.name](), given))
+
+
+def _open_proposals(session: Session, kind_name: str, record_id: int) -> list[dict[str, Any]]:
+    """The committee proposals still awaiting a decision that name this need or premises."""
+    if kind_name == "needs":
+        return open_proposals(session, need_id=record_id)
+    if kind_name == "premises":
+        return open_proposals(session, premises_id=record_id)
+    return []
