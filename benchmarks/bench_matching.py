@@ -33,9 +33,9 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from benchmarks import synthetic
-from foncier import migrate, settings
-from foncier.candidates import Scope, candidate_batches, candidate_pairs
-from foncier.db import make_engine, make_sessionmaker, unit_of_work
+from foncier import config
+from foncier.db import make_engine, make_sessionmaker, migrate, unit_of_work
+from foncier.matching.candidates import Scope, candidate_batches, candidate_pairs
 from foncier.reference import load_reference
 from matching.allocation import Allocation, allocate_optimal
 from matching.constraints import check_constraints, take_m2
@@ -76,12 +76,12 @@ def peak_mb(pid: int | str = "self") -> float:
 
 @contextmanager
 def bench_database(size: int, n_needs: int, seed: int, territories: int) -> Iterator[Any]:
-    url = create_database(settings.embedded_cluster().up().url(), prefix=f"foncier_bench{size}")
+    url = create_database(config.embedded_cluster().up().url(), prefix=f"foncier_bench{size}")
     engine = make_engine(url)
     try:
         migrate.upgrade(url)
         with unit_of_work(make_sessionmaker(engine), "bench") as session:
-            load_reference(session, settings.reference_data_dir())
+            load_reference(session, config.reference_data_dir())
             synthetic.load(session, size, n_needs, seed, territories)
         yield engine
     finally:

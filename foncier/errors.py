@@ -1,7 +1,8 @@
 """One error hierarchy for the whole product.
 
-Each class carries the HTTP status it maps to; ``message`` is the French text shown to the
-user, ``detail`` what goes to the log.
+Each class carries the HTTP status it maps to and the ``slug`` of its problem type (the
+``type`` of an API problem names it); ``message`` is the French text shown to the user,
+``detail`` what goes to the log.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ class FoncierError(Exception):
 
     status = 500
     title = "Erreur interne"
+    slug = "erreur-interne"
 
     def __init__(self, message: str, *, detail: str | None = None) -> None:
         super().__init__(message)
@@ -28,6 +30,7 @@ class InvalidInput(FoncierError):
 
     status = 422
     title = "Donnée invalide"
+    slug = "donnee-invalide"
 
     def __init__(
         self,
@@ -45,14 +48,25 @@ class InvalidInput(FoncierError):
         return cls(f"Données invalides — {summary}", errors=errors)
 
 
+class Forbidden(FoncierError):
+    """The caller's role allows the page, but not this record (a committee member and a
+    session they do not sit on)."""
+
+    status = 403
+    title = "Accès refusé"
+    slug = "interdit"
+
+
 class NotFound(FoncierError):
     status = 404
     title = "Introuvable"
+    slug = "introuvable"
 
 
 class Conflict(FoncierError):
     status = 409
     title = "Conflit"
+    slug = "conflit"
 
 
 class EnvironmentProblem(FoncierError):
@@ -60,3 +74,12 @@ class EnvironmentProblem(FoncierError):
 
     status = 503
     title = "Service indisponible"
+    slug = "service-indisponible"
+
+
+class TooLarge(InvalidInput):
+    """An input beyond the bounds of ``foncier.limits``: refused before any heavy work."""
+
+    status = 413
+    title = "Donnée trop volumineuse"
+    slug = "trop-volumineux"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 from collections.abc import Callable
 from datetime import date, datetime
 from enum import Enum
@@ -27,10 +28,10 @@ from sqlalchemy.orm import Session
 
 from foncier.errors import InvalidInput
 from foncier.geo import WGS84_SRID
-from foncier.models import Acteur
 from foncier.registry import Kind, search
 from foncier.registry.filters import ALL
 from foncier.schemas.fields import COORDINATE_DECIMALS
+from foncier.vocabulary import EXPORT_ONLY_HEADERS, FIELD_LABELS
 
 Record = dict[str, Any]
 Writer = Callable[[Path, Kind, list[Record]], None]
@@ -51,8 +52,7 @@ def export_records(
     if not path.parent.is_dir():
         raise InvalidInput(f"Dossier introuvable pour l'export : « {path.parent} ».")
     _, records = search(session, kind, filters or {}, ALL)
-    if kind.name == "needs":
-        _add_actor_refs(session, records)
+    _add_link_refs(session, kind, records)
     partial = path.with_name(f".{path.stem}.partiel{path.suffix}")
     try:
         writer(partial, kind, records)
@@ -72,13 +72,16 @@ def _writer(path: Path) -> Writer:
     return writer
 
 
-def _add_actor_refs(session: Session, records: list[Record]) -> None:
-    """A need names its actor by reference in files: ids do not survive a re-import."""
-    ids = {record["acteur_id"] for record in records}
-    found = session.execute(select(Acteur.id, Acteur.ref).where(Acteur.id.in_(ids)))
-    refs: dict[int, str] = {actor_id: ref for actor_id, ref in found}
-    for record in records:
-        record["acteur_ref"] = refs.get(record["acteur_id"])
+def _add_link_refs(session: Session, kind: Kind, records: list[Record]) -> None:
+    """Files name linked records by reference (a need its actor): ids do not survive a
+    re-import."""
+    for link in kind.links:
+        model: Any = link.model
+        ids = {record[link.id_field] for record in records}
+        found = session.execute(select(model.id, model.ref).where(model.id.in_(ids)))
+        refs: dict[int, str] = {record_id: ref for record_id, ref in found}
+        for record in records:
+            record[link.ref_field] = refs.get(record[link.id_field])
 
 
 # ---- Columns ------------------------------------------------------------------------------
@@ -111,6 +114,12 @@ def columns(kind: Kind, *, lon_lat: bool = True) -> list[str]:
         else:
             names.append(name)
     return names
+
+
+def headers(names: list[str]) -> list[str]:
+    """French headers of a table (« Type de local », « Surface (m²) »): the import maps each
+    back to its field exactly."""
+    return [EXPORT_ONLY_HEADERS.get(name) or FIELD_LABELS.get(name, name) for name in names]
 
 
 def _row(record: Record, names: list[str]) -> dict[str, Any]:
@@ -147,7 +156,19 @@ def csv_cell(value: Any) -> str:
         return value.isoformat(timespec="seconds")
     if isinstance(value, date):
         return value.isoformat()
-    return str(_joined(value))
+    return _inert(str(_joined(value)))
+
+
+# A spreadsheet runs a cell starting with one of these as a formula (=IMPORTXML(…), +cmd|…,
+# @SUM): the XLSX export stores such text as text, the CSV one prefixes an apostrophe.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?[\d\s.,]+")  # "+33 5 56 00 00 00", "-12,5": no formula
+
+
+def _inert(text: str) -> str:
+    if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
 
 
 def _write_csv(path: Path, kind: Kind, records: list[Record]) -> None:
@@ -155,7 +176,7 @@ def _write_csv(path: Path, kind: Kind, records: list[Record]) -> None:
     # The BOM makes Excel read UTF-8; it splits on ";" where the decimal mark is a comma.
     with path.open("w", encoding="utf-8-sig", newline="") as stream:
         writer = csv.writer(stream, delimiter=";")
-        writer.writerow(names)
+        writer.writerow(headers(names))
         for record in records:
             writer.writerow(csv_cell(value) for value in _row(record, names).values())
 
@@ -176,7 +197,7 @@ def _write_xlsx(path: Path, kind: Kind, records: list[Record]) -> None:
     names = columns(kind)
     rows = [{k: _xlsx_cell(v) for k, v in _row(r, names).items()} for r in records]
     # dtype=object keeps each cell's type: no int turned float by a missing value.
-    frame = pd.DataFrame(rows, columns=names, dtype=object)
+    frame = pd.DataFrame(rows, columns=names, dtype=object).set_axis(headers(names), axis=1)
     sheet_name = layer_name(kind)
     with pd.ExcelWriter(path, engine="openpyxl") as excel:
         frame.to_excel(excel, sheet_name=sheet_name, index=False, freeze_panes=(1, 0))

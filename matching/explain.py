@@ -32,19 +32,7 @@ from matching.constraints import (
     timing_gaps,
 )
 from matching.pairs import PAIR_COLUMNS, check_pairs
-from matching.settings import CRITERIA, Settings
-
-LABELS: dict[str, str] = {
-    "location": "Localisation",
-    "area": "Surface",
-    "cost": "Coût",
-    "timing": "Disponibilité",
-    "nice_to_have": "Équipements souhaités",
-    "accessibility": "Accessibilité",
-    "priority_sector": "Filière prioritaire",
-    "stage": "Stade de développement",
-    "qpv": "Quartier prioritaire (QPV)",
-}
+from matching.settings import CRITERIA, CRITERIA_LABELS, Settings
 
 _MINUS = "\u2212"
 _THIN_SPACE = "\u202f"  # French thousands separator
@@ -53,8 +41,9 @@ _THIN_SPACE = "\u202f"  # French thousands separator
 def explain(scored_row: pd.Series) -> dict[str, Any]:
     """What one scored pair (a row of ``score_pairs``) is made of, criterion by criterion.
 
-    Returns ``{"score", "completude", "criteres"}`` where ``criteres`` maps each criterion to
-    ``{"libelle", "valeur", "contribution", "par_defaut"}``; the contributions sum to the score.
+    Returns ``{"score", "completeness", "criteria"}`` where ``criteria`` maps each criterion to
+    ``{"label", "value", "contribution", "default"}`` (``default``: the criterion lacked data
+    and took the default score); the contributions sum to the score.
 
     Examples
     --------
@@ -62,22 +51,22 @@ def explain(scored_row: pd.Series) -> dict[str, Any]:
     >>> from matching.scoring import score_pairs
     >>> scored = score_pairs(example_pairs(in_zone=False, distance_m=2000.0), Settings())
     >>> detail = explain(scored.iloc[0])
-    >>> round(detail["criteres"]["location"]["valeur"], 3), detail["completude"]
+    >>> round(detail["criteria"]["location"]["value"], 3), detail["completeness"]
     (0.368, 1.0)
     """
     criteria = {
         c: {
-            "libelle": LABELS[c],
-            "valeur": float(scored_row[f"value_{c}"]),
+            "label": CRITERIA_LABELS[c],
+            "value": float(scored_row[f"value_{c}"]),
             "contribution": float(scored_row[f"contribution_{c}"]),
-            "par_defaut": bool(scored_row[f"defaulted_{c}"]),
+            "default": bool(scored_row[f"defaulted_{c}"]),
         }
         for c in CRITERIA
     }
     return {
         "score": float(scored_row["score"]),
-        "completude": float(scored_row["completeness"]),
-        "criteres": criteria,
+        "completeness": float(scored_row["completeness"]),
+        "criteria": criteria,
     }
 
 

@@ -1,6 +1,7 @@
 """The frame of need × premises pairs that every matching step reads.
 
-The store builds it (``foncier.matching``) from PostGIS; tests and benchmarks build it by hand.
+The store builds it (``foncier.matching.candidates``) from PostGIS; tests, benchmarks and the
+scenarios' virtual premises build it by hand.
 One row per pair; missing data is NaN / NaT / None, never a made-up value.
 
 ====================  =========  ===========================================================
@@ -43,7 +44,11 @@ tenure_accepted       bool       the need accepts the terms offered: rent, sale,
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+
+# A shared space (tiers-lieu) hosts at most one actor per 10 m².
+MIN_SHARED_PLACE_M2 = 10.0
 
 PAIR_COLUMNS: dict[str, str] = {
     "need_id": "int64",
@@ -100,3 +105,56 @@ def check_pairs(pairs: pd.DataFrame) -> None:
 def empty_pairs() -> pd.DataFrame:
     """A frame with every column and no row, of the right dtypes."""
     return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in PAIR_COLUMNS.items()})
+
+
+def allocation_inputs(pairs: pd.DataFrame, scores: pd.Series) -> pd.DataFrame:
+    """What the allocation reads of scored pairs: ids, score and floor area taken, keeping only
+    the usable ones (a finite, positive area taken and a score in [0, 1]).
+
+    Columns are copied out, since one kept column would hold its whole frame alive.
+
+    Examples
+    --------
+    >>> from matching.constraints import example_pairs
+    >>> allocation_inputs(example_pairs(), pd.Series([0.9])).to_dict("records")
+    [{'need_id': 1, 'premises_id': 7, 'score': 0.9, 'take_m2': 120.0}]
+    """
+    from matching.constraints import take_m2  # constraints reads this module's columns
+
+    taken = take_m2(pairs).to_numpy(dtype=float)
+    score = scores.to_numpy(dtype=float)
+    usable = np.isfinite(taken) & (taken > 0) & (score >= 0.0) & (score <= 1.0)
+    return pd.DataFrame(
+        {
+            "need_id": pairs["need_id"].to_numpy()[usable],
+            "premises_id": pairs["premises_id"].to_numpy()[usable],
+            "score": score[usable],
+            "take_m2": taken[usable],
+        }
+    )
+
+
+def capacities(pairs: pd.DataFrame) -> pd.DataFrame:
+    """The places each premises of ``pairs`` offers: 1, a divisible premises' lots (area over
+    its smallest lot), or a shared space's actors (one per ``MIN_SHARED_PLACE_M2``).
+
+    Examples
+    --------
+    >>> from matching.constraints import example_pairs
+    >>> capacities(example_pairs(shared=True, area_m2=45.0)).to_dict("records")
+    [{'premises_id': 7, 'capacity_m2': 45.0, 'places': 4, 'multi': True}]
+    """
+    first = pairs.drop_duplicates("premises_id").set_index("premises_id")
+    area = first["area_m2"].astype(float)
+    lots = np.floor(area / first["lot_min_m2"].where(first["lot_min_m2"] > 0))
+    shared = np.floor(area / MIN_SHARED_PLACE_M2)
+    places = np.where(first["shared"], shared, np.where(first["divisible"], lots, 1))
+    places = np.nan_to_num(places, nan=1.0).clip(min=1).astype(int)
+    return pd.DataFrame(
+        {
+            "premises_id": first.index.astype(int),
+            "capacity_m2": area.to_numpy(),
+            "places": places,
+            "multi": (first["shared"] | first["divisible"]).to_numpy(),
+        }
+    )

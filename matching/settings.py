@@ -23,6 +23,18 @@ CRITERIA = (
     "qpv",  # premises in a priority urban district (politique de la ville)
 )
 
+CRITERIA_LABELS: dict[str, str] = {
+    "location": "Localisation",
+    "area": "Surface",
+    "cost": "Coût",
+    "timing": "Disponibilité",
+    "nice_to_have": "Équipements souhaités",
+    "accessibility": "Accessibilité",
+    "priority_sector": "Filière prioritaire",
+    "stage": "Stade de développement",
+    "qpv": "Quartier prioritaire (QPV)",
+}
+
 DEFAULT_WEIGHTS: dict[str, float] = {
     "location": 0.22,
     "area": 0.20,

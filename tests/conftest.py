@@ -16,8 +16,8 @@ from psycopg import sql
 from sqlalchemy import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from foncier import migrate, settings
-from foncier.db import make_engine, make_sessionmaker, unit_of_work
+from foncier import config
+from foncier.db import make_engine, make_sessionmaker, migrate, unit_of_work
 
 
 @pytest.hookimpl(wrapper=True)
@@ -32,7 +32,7 @@ def pytest_runtest_makereport(
 
 
 def _server_url() -> str:
-    return settings.configured_url() or settings.embedded_cluster().up().url()
+    return config.configured_url() or config.embedded_cluster().up().url()
 
 
 def _admin_conninfo(url: str, database: str) -> str:
@@ -89,7 +89,7 @@ def loaded(engine: Engine) -> Engine:
     from foncier.reference import load_reference
 
     with unit_of_work(make_sessionmaker(engine), "tests") as session:
-        load_reference(session, settings.reference_data_dir())
+        load_reference(session, config.reference_data_dir())
         load_demo(session)
     return engine
 

@@ -1,29 +1,26 @@
-"""The `foncier` command line, built on Flask's click CLI."""
+"""The `foncier` command line: the domain's commands, on a plain click group.
+
+The executable is assembled in :mod:`web.cli`, which adds ``serve`` and Flask's own commands,
+so that this package never imports ``web``."""
 
 from __future__ import annotations
 
 import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import click
-from flask import Flask
-from flask.cli import FlaskGroup
+from sqlalchemy import make_url
 from sqlalchemy.orm import Session
 
-from foncier import migrate, settings
-from foncier.db import make_engine, make_sessionmaker, transaction
+from foncier import config
+from foncier.db import make_engine, make_sessionmaker, migrate, transaction
 from foncier.errors import FoncierError
 
 
-def _create_app() -> Flask:
-    from web import create_app  # the CLI is the one place that assembles web and domain
-
-    return create_app()
-
-
-class FoncierGroup(FlaskGroup):
+class FoncierGroup(click.Group):
     """Turn the product's own errors into a readable message and exit status 1."""
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -33,7 +30,7 @@ class FoncierGroup(FlaskGroup):
             raise click.ClickException(error.message) from error
 
 
-@click.group(cls=FoncierGroup, create_app=_create_app)
+@click.group(cls=FoncierGroup)
 def main() -> None:
     """Foncière solidaire de Bordeaux Métropole : locaux, acteurs ESS et appariement."""
 
@@ -41,7 +38,7 @@ def main() -> None:
 @contextmanager
 def _session() -> Iterator[Session]:
     """A session whose use cases own their transactions."""
-    engine = make_engine(settings.database_url())
+    engine = make_engine(config.database_url())
     try:
         with make_sessionmaker(engine)() as session:
             yield session
@@ -61,7 +58,7 @@ def _user() -> str:
 
 
 # -- db ---------------------------------------------------------------------------------------
-@main.group(cls=click.Group)  # plain group: these commands need no app
+@main.group()
 def db() -> None:
     """La base de données (par défaut, un PostGIS privé dans ce dépôt)."""
 
@@ -69,20 +66,22 @@ def db() -> None:
 @db.command("up")
 def db_up() -> None:
     """Démarre le PostGIS embarqué (le crée la première fois) et affiche son URL."""
-    if settings.configured_url():
+    if config.configured_url():
         click.echo("DATABASE_URL est défini : aucune base locale n'est démarrée.")
-        click.echo(settings.configured_url())
+        click.echo(make_url(config.configured_url() or "").render_as_string(hide_password=True))
         return
-    cluster = settings.embedded_cluster()
+    cluster = config.embedded_cluster()
     state = cluster.up()
+    for note in cluster.notes:
+        click.echo(note)
     click.echo(f"PostGIS embarqué en marche sur 127.0.0.1:{state.port} ({state.data_dir}).")
-    click.echo(state.url())
+    click.echo(f"{state.shown_url()}  (mot de passe dans {cluster.state_file})")
 
 
 @db.command("down")
 def db_down() -> None:
     """Arrête le PostGIS embarqué."""
-    stopped = settings.embedded_cluster().down()
+    stopped = config.embedded_cluster().down()
     click.echo(
         "PostGIS embarqué arrêté." if stopped else "Le PostGIS embarqué n'était pas démarré."
     )
@@ -91,10 +90,10 @@ def db_down() -> None:
 @db.command("status")
 def db_status() -> None:
     """Dit quelle base est utilisée et si elle tourne."""
-    if settings.configured_url():
+    if config.configured_url():
         click.echo("Base externe (DATABASE_URL).")
         return
-    cluster = settings.embedded_cluster()
+    cluster = config.embedded_cluster()
     state = cluster.load_state()
     if state is None:
         click.echo("PostGIS embarqué : jamais créé (lancez `foncier db up`).")
@@ -103,17 +102,41 @@ def db_status() -> None:
     click.echo(f"PostGIS embarqué : {running}, port {state.port}, données dans {state.data_dir}.")
 
 
+@db.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def db_backup(file: Path) -> None:
+    """Sauvegarde la base (fiches, historique, passages, scénarios) dans FILE (pg_dump)."""
+    from foncier.db.backup import backup
+
+    backup(config.database_url(), file)
+    size = f"{file.stat().st_size / 1e6:.1f}".replace(".", ",")
+    click.echo(f"Base sauvegardée dans {file} ({size} Mo).")
+
+
+@db.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--remplacer", is_flag=True, help="Remplace le contenu actuel de la base (sinon : base vide)."
+)
+def db_restore(file: Path, remplacer: bool) -> None:
+    """Restaure FILE (écrit par `foncier db backup`) dans la base."""
+    from foncier.db.backup import restore
+
+    restore(config.database_url(), file, replace=remplacer)
+    click.echo(f"Base restaurée depuis {file}.")
+
+
 @db.command("upgrade")
 @click.option("--revision", default="head", show_default=True)
 def db_upgrade(revision: str) -> None:
     """Applique les migrations du schéma."""
-    url = settings.database_url()
-    migrate.upgrade(url, revision)
+    url = config.database_url()
+    migrate.upgrade(url, revision, app_role=config.application_role())
     click.echo(f"Schéma à jour (révision {migrate.current_revision(url)}).")
 
 
 # -- reference data ---------------------------------------------------------------------------
-@main.group(cls=click.Group)  # plain group: these commands need no app
+@main.group()
 def reference() -> None:
     """Les données de référence (communes, QPV, friches)."""
 
@@ -124,7 +147,7 @@ def reference_load() -> None:
     from foncier.reference import load_reference
 
     with _unit_of_work() as session:
-        counts = load_reference(session, settings.reference_data_dir())
+        counts = load_reference(session, config.reference_data_dir())
     click.echo(
         f"{counts.communes} communes, {counts.qpv} QPV, {counts.friches} friches chargées ; "
         f"{counts.relocalises} fiche(s) relocalisée(s)."
@@ -132,7 +155,7 @@ def reference_load() -> None:
 
 
 # -- demo -------------------------------------------------------------------------------------
-@main.group(cls=click.Group)  # plain group: these commands need no app
+@main.group()
 def demo() -> None:
     """Le jeu de démonstration."""
 
@@ -141,6 +164,7 @@ def demo() -> None:
 @click.option("--seed", default=None, type=int, help="Graine du générateur (défaut : 33).")
 def demo_load(seed: int | None) -> None:
     """Crée les locaux, acteurs et besoins de démonstration (déterministe)."""
+    from foncier.committee.demo import load_demo_committee
     from foncier.demo import DEFAULT_SEED, load_demo
 
     with _unit_of_work() as session:
@@ -149,6 +173,9 @@ def demo_load(seed: int | None) -> None:
         f"Démo : {counts.locaux} locaux, {counts.acteurs} acteurs, {counts.besoins} besoins "
         "créés (les fiches déjà présentes sont gardées telles quelles)."
     )
+    with _session() as session:
+        if load_demo_committee(session, _user()):
+            click.echo("Comité : séance passée DEMO-0 (décisions) et séance DEMO-1 préparée.")
 
 
 @demo.command("clear")
@@ -164,19 +191,5 @@ def demo_clear() -> None:
     )
 
 
-# -- serve ------------------------------------------------------------------------------------
-@main.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
-def serve(host: str, port: int) -> None:
-    """Sert l'application sur http://127.0.0.1:5000."""
-    import waitress
-
-    app = _create_app()
-    settings.database_url()  # start the embedded database now rather than on the first page
-    click.echo(f"Foncière solidaire : http://{host}:{port}/  (Ctrl+C pour arrêter)")
-    waitress.serve(app, host=host, port=port, threads=8)
-
-
 # The commands of the registries and of the matching register themselves on `main`.
-from foncier.cli import match, records, scenario  # noqa: E402, F401
+from foncier.cli import learn, match, records, scenario, users  # noqa: E402, F401

@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from foncier.cli import _session, _user, main
+from foncier.french import read_number
 
 
 @main.group("scenario", cls=click.Group)
@@ -90,7 +91,7 @@ def save_command(file: Path, perimeter: Path | None, operation_ref: str | None) 
     with _session() as session:
         saved = save(session, document, _user(), operation_ref=operation_ref)
         click.echo(
-            f"Scénario {saved.ref} « {saved.nom} » enregistré (opération {saved.operation.ref})."
+            f"Scénario {saved.ref} « {saved.name} » enregistré (opération {saved.operation_ref})."
         )
 
 
@@ -101,8 +102,8 @@ def list_command() -> None:
 
     with _session() as session:
         for saved in list_scenarios(session):
-            mark = " (retenu)" if saved.retenu else ""
-            click.echo(f"{saved.operation.ref}  {saved.ref}  {saved.nom}{mark}")
+            mark = " (retenu)" if saved.adopted else ""
+            click.echo(f"{saved.operation_ref}  {saved.ref}  {saved.name}{mark}")
 
 
 @scenario.command("copy")
@@ -114,7 +115,7 @@ def copy_command(ref: str, name: str) -> None:
 
     with _session() as session:
         saved = copy_scenario(session, ref, name, _user())
-        click.echo(f"Scénario {saved.ref} « {saved.nom} » créé d'après {ref}.")
+        click.echo(f"Scénario {saved.ref} « {saved.name} » créé d'après {ref}.")
 
 
 @scenario.command("adopt")
@@ -125,7 +126,7 @@ def adopt_command(ref: str) -> None:
 
     with _session() as session:
         saved = adopt(session, ref, _user())
-        click.echo(f"Scénario {saved.ref} retenu pour l'opération {saved.operation.ref}.")
+        click.echo(f"Scénario {saved.ref} retenu pour l'opération {saved.operation_ref}.")
 
 
 @scenario.command("compare")
@@ -148,7 +149,7 @@ def _numbers(raw: str, option: str) -> list[float]:
     '0,5;0,7;1'. A comma is always decimal, so '0,1' is 0.1, never the list 0 and 1."""
     parts = raw.replace(";", " ").split()
     try:
-        return [float(v.replace(",", ".")) for v in parts]
+        return [read_number(v) for v in parts]
     except ValueError:
         raise click.BadParameter(
             f"« {raw} » : attendu des nombres séparés par des espaces ou des points-virgules, "

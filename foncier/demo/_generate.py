@@ -144,6 +144,14 @@ def _local(
         "disponible_jusqu_au": disponible + timedelta(days=int(rng.integers(180, 1100)))
         if temporary
         else None,
+        **_features(rng, kind, quality, zone),  # drawn after the rest: the seed keeps its data
+        "geom": point,
+    }
+
+
+def _features(rng: np.random.Generator, kind: TypeLocal, quality: str, zone: str) -> Row:
+    """Access, parking, ERP category and energy class, likelier where they usually are."""
+    return {
         "acces_pmr": rng.random() < (0.85 if quality == "neuf" else 0.45),
         "rez_de_chaussee": rng.random() < (0.3 if kind is TypeLocal.BUREAU else 0.85),
         "acces_livraison": rng.random()
@@ -155,7 +163,6 @@ def _local(
         "classe_energie": ClasseEnergie(str(rng.choice(list(cat.ENERGIE[quality]))))
         if kind is not TypeLocal.TERRAIN
         else None,
-        "geom": point,
     }
 
 

@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -29,9 +30,8 @@ from foncier.errors import FoncierError, InvalidInput
 from foncier.exports import csv_cell
 from foncier.geocoding import AddressLocator, GeocodeResult, GeocodingUnavailable
 from foncier.imports.parse import ParsedRow, ParsedTable, parse_table
-from foncier.models import Acteur
 from foncier.registry import service
-from foncier.registry.kinds import Kind
+from foncier.registry.kinds import Kind, Link
 
 DEFAULT_PREFIX = "import"
 QUOTED = re.compile(r"^« .*? » : ")
@@ -40,11 +40,20 @@ SPECIAL = {"lon", "lat", "geometry", "ref", "acteur_ref", "zone_souhaitee", "zon
 Progress = Callable[[Iterable[ParsedRow]], Iterable[ParsedRow]]
 
 
+class Outcome(StrEnum):
+    """What an import did with a row; the value is what users read."""
+
+    CREATED = "créé"
+    UPDATED = "mis à jour"
+    UNCHANGED = "inchangé"
+    REJECTED = "rejeté"
+
+
 @dataclass
 class RowOutcome:
     line: int
     ref: str | None
-    action: str  # créé, mis à jour, inchangé, rejeté
+    action: Outcome
     errors: list[str] = field(default_factory=list)
     raw: dict[str, Any] = field(default_factory=dict)
     geometry: BaseGeometry | None = None  # from a GeoJSON or GeoPackage file
@@ -63,9 +72,12 @@ class ImportReport:
     def count(self, action: str) -> int:
         return sum(1 for row in self.rows if row.action == action)
 
+    def counts(self) -> dict[Outcome, int]:
+        return {outcome: self.count(outcome) for outcome in Outcome}
+
     @property
     def rejected(self) -> list[RowOutcome]:
-        return [row for row in self.rows if row.action == "rejeté"]
+        return [row for row in self.rows if row.action == Outcome.REJECTED]
 
 
 class _Abort(Exception):
@@ -84,8 +96,9 @@ def import_file(
     mapping_fix: dict[str, str | None] | None = None,
     geocoder: AddressLocator | None = None,
     progress: Progress | None = None,
+    defaults: dict[str, str] | None = None,
 ) -> ImportReport:
-    parsed = parse_table(path, kind.name, mapping_fix)  # type: ignore[arg-type]
+    parsed = parse_table(path, kind.name, mapping_fix, defaults)  # type: ignore[arg-type]
     source = source or source_of(path)
     report = ImportReport(kind.name, source, parsed.mapping, parsed.unknown_headers)
     geocoder = Breaker(geocoder) if geocoder is not None else None
@@ -130,7 +143,7 @@ def _import_row(
     ref = row.values.get("ref") or _derived_ref(kind, row.values)
     source = row.values.get("source") or source  # an exported file names each row's source
     outcome = RowOutcome(
-        row.line, ref, "rejeté", list(row.errors), row.raw, row.values.get("geometry")
+        row.line, ref, Outcome.REJECTED, list(row.errors), row.raw, row.values.get("geometry")
     )
     key = f"{source}/{ref}"
     if key in seen:
@@ -154,18 +167,18 @@ def _write(
     source: str,
     ref: str,
     geocoder: AddressLocator | None,
-) -> str:
+) -> Outcome:
     model: Any = kind.model
     existing = session.scalars(
         select(model).where(model.source == source, model.ref == ref)
     ).one_or_none()
     if existing is None:
         service.create_in(session, kind, payload, geocoder)
-        return "créé"
+        return Outcome.CREATED
     before = existing.version
     payload = {k: v for k, v in payload.items() if k not in ("source", "ref")}
     after = service.update_in(session, kind, existing, {**payload, "version": before}, geocoder)
-    return "inchangé" if after["version"] == before else "mis à jour"
+    return Outcome.UNCHANGED if after["version"] == before else Outcome.UPDATED
 
 
 def _payload(
@@ -181,8 +194,9 @@ def _payload(
     zone = values.get("zone_souhaitee") or values.get("zone_souhaitee_wkt")
     if zone is not None:
         payload["zone_souhaitee"] = dict(mapping(zone))
-    if kind.name == "needs" and values.get("acteur_ref"):
-        payload["acteur_id"] = _actor_id(session, values["acteur_ref"], source)
+    for link in kind.links:
+        if values.get(link.ref_field):
+            payload[link.id_field] = _linked_id(session, link, values[link.ref_field], source)
     return payload
 
 
@@ -196,20 +210,21 @@ def _place(values: dict[str, Any], payload: dict[str, Any]) -> None:
         payload["geometry"] = dict(mapping(Point(values["lon"], values["lat"])))
 
 
-def _actor_id(session: Session, ref: str, source: str) -> int:
-    """The actor with this reference, preferably from the same source."""
-    found = session.execute(select(Acteur.id, Acteur.source).where(Acteur.ref == ref)).all()
+def _linked_id(session: Session, link: Link, ref: str, source: str) -> int:
+    """The linked record with this reference, preferably from the same source."""
+    model: Any = link.model
+    found = session.execute(select(model.id, model.source).where(model.ref == ref)).all()
     if not found:
         raise InvalidInput.from_errors(
             {
-                "acteur_ref": [
-                    f"« {ref} » : aucun acteur ne porte cette référence ; "
-                    "importez d'abord les acteurs."
+                link.ref_field: [
+                    f"« {ref} » : aucun {link.label} ne porte cette référence ; "
+                    f"importez d'abord les {link.label}s."
                 ]
             }
         )
-    same = [actor_id for actor_id, actor_source in found if actor_source == source]
-    return same[0] if same else found[0][0]
+    same = [record_id for record_id, record_source in found if record_source == source]
+    return int(same[0] if same else found[0][0])
 
 
 def source_of(path: Path) -> str:
@@ -240,14 +255,10 @@ class Breaker:
 
 def _derived_ref(kind: Kind, values: dict[str, Any]) -> str:
     """Without a reference column, a stable one from what identifies the record."""
-    if kind.name == "actors" and (values.get("siret") or values.get("siren")):
-        return str(values.get("siret") or values.get("siren"))
-    keys = {
-        "premises": ("nom", "adresse", "lon", "lat"),
-        "actors": ("nom",),
-        "needs": ("acteur_ref", "intitule"),
-    }[kind.name]
-    text = "|".join(_key_part(values.get(k)) for k in keys)
+    identity = next((values[k] for k in kind.identity if values.get(k)), None)
+    if identity:
+        return str(identity)
+    text = "|".join(_key_part(values.get(k)) for k in kind.ref_keys)
     return f"{kind.ref_prefix}-H{hashlib.sha256(text.encode()).hexdigest()[:10].upper()}"
 
 

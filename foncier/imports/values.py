@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -20,7 +19,9 @@ import shapely.geometry
 import shapely.wkt
 from shapely.geometry.base import BaseGeometry
 
+from foncier.french import NUMBER_EXAMPLES, fold, read_number
 from foncier.vocabulary import (
+    VALUE_LABELS,
     ClasseEnergie,
     Equipement,
     FormeJuridique,
@@ -57,26 +58,6 @@ def is_empty(cell: Any) -> bool:
 
 # ---- Text folding: how labels and headers are compared -----------------------------------
 
-_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "’": "'"})
-_NOT_ALPHANUMERIC = re.compile(r"[^0-9a-z]+")
-
-
-def fold(text: str) -> str:
-    """Lower case, no accents, punctuation as spaces, words in the singular."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_LIGATURES))
-    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(_singular(word) for word in _NOT_ALPHANUMERIC.sub(" ", plain).split())
-
-
-def _singular(word: str) -> str:
-    if word.endswith(("eaux", "eux")):  # bureaux, lieux
-        return word[:-1]
-    if word.endswith("aux") and len(word) > 4:  # locaux
-        return word[:-3] + "al"
-    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
-        return word[:-1]
-    return word
-
 
 def parse_text(cell: Any) -> str | None:
     """Text as typed; a whole number typed in XLSX (a reference, a code) loses its ``.0``."""
@@ -107,16 +88,6 @@ def parse_wkt(cell: Any) -> BaseGeometry | None:
 
 # ---- Numbers ------------------------------------------------------------------------------
 
-_NUMBER = re.compile(
-    r"^(?P<currency>€?)\s*(?P<sign>[-+−]?)\s*(?P<digits>\d(?:[\d\s.,'’]*\d)?)\s*(?P<unit>.*)$"
-)
-_GROUP_SEPARATORS = re.compile(r"[\s.,'’]+")
-# Units that do not change the value in the fields we import; any other (k€, km, mois) would.
-_NEUTRAL_UNIT_WORDS = frozenset(
-    fold("m² m mètres meters an HT HC HTVA hors taxes charges € euros EUR sqm year par per").split()
-)
-NUMBER_EXAMPLES = "attendu par exemple 120, 1 250,50 ou 98,5 m²"
-
 
 def parse_number(cell: Any) -> float | None:
     """A decimal number: comma or point, grouped thousands, an optional neutral unit."""
@@ -124,39 +95,12 @@ def parse_number(cell: Any) -> float | None:
         return None
     if isinstance(cell, int | float) and not isinstance(cell, bool):
         return float(cell)
-    text = str(cell).strip()
-    match = _NUMBER.match(text)
-    value = None
-    if match and set(fold(match["unit"]).split()) <= _NEUTRAL_UNIT_WORDS:
-        value = _digits_value(match["digits"])
-    if match is None or value is None:
-        raise CellError(f"{quote(text)} n'est pas un nombre : {NUMBER_EXAMPLES}.")
-    return -value if match["sign"] in ("-", "−") else value
-
-
-def _digits_value(digits: str) -> float | None:
-    decimal = _decimal_separator(digits)
-    integer, fraction = digits.rsplit(decimal, 1) if decimal else (digits, "")
-    groups = _GROUP_SEPARATORS.split(integer)
-    # Thousands grouping must look like one: 1 250 000, not 12 50.
-    if len(groups) > 1 and not (
-        1 <= len(groups[0]) <= 3 and all(len(group) == 3 for group in groups[1:])
-    ):
-        return None
-    if decimal and not fraction.isdigit():
-        return None
-    return float("".join(groups) + (f".{fraction}" if decimal else ""))
-
-
-def _decimal_separator(digits: str) -> str | None:
-    """The decimal mark: the last of comma and point, or a lone one (French: comma first)."""
-    comma, point = digits.rfind(","), digits.rfind(".")
-    if comma >= 0 and point >= 0:
-        return "," if comma > point else "."
-    for mark in (",", "."):
-        if digits.count(mark) == 1:
-            return mark
-    return None  # none, or several of one kind: they group thousands
+    try:
+        return read_number(str(cell))
+    except ValueError:
+        raise CellError(
+            f"{quote(str(cell).strip())} n'est pas un nombre : {NUMBER_EXAMPLES}."
+        ) from None
 
 
 def parse_integer(cell: Any) -> int | None:
@@ -337,7 +281,9 @@ def _alias_index(vocabulary: type[StrEnum]) -> _AliasIndex:
     loose: dict[str, str] = {}
     shared: set[str] = set()
     for member in vocabulary:
-        for alias in (member.value, member.name, *_ALIASES[member].split("|")):
+        label = VALUE_LABELS.get(member.value)
+        spellings = (member.value, member.name, *_ALIASES[member].split("|"))
+        for alias in (*spellings, *([label] if label else [])):
             key = fold(alias)
             if exact.setdefault(key, member.value) != member.value:
                 raise RuntimeError(f"alias {alias!r} ambigu dans {vocabulary.__name__}")

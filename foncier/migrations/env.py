@@ -6,8 +6,8 @@ from alembic import context
 from geoalchemy2 import alembic_helpers
 from sqlalchemy import Connection, create_engine, pool
 
+from foncier.config import database_url
 from foncier.models import Base
-from foncier.settings import database_url
 
 config = context.config
 url = config.get_main_option("sqlalchemy.url") or database_url()

@@ -9,20 +9,21 @@ from geoalchemy2.shape import from_shape, to_shape
 from shapely import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import select, text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
+from foncier.accounts.privacy import redact
 from foncier.geo import STORE_SRID, to_store, to_wgs84
-from foncier.models import Acteur, Commune, Filiere, FormeJuridiqueRef, Friche, Local
+from foncier.models import Local
 from foncier.models.base import Base
-from foncier.registry.kinds import Kind
-from foncier.registry.rules import Errors
+from foncier.registry.kind import Errors, Kind
 
 GEOMETRIES = {"geometry": "geom", "zone_souhaitee": "zone_souhaitee"}
 NOT_WRITABLE = {"id", "version", "created_at", "updated_at", "commune_insee", "code_qp", "en_qpv"}
 
 
 def values_of(record: Base) -> dict[str, Any]:
-    """A record as plain values, its geometries as shapely objects in WGS84."""
+    """A record as plain values, its geometries as shapely objects in WGS84, without the
+    personal data its session's reader may not see."""
     values: dict[str, Any] = {}
     for column in record.__table__.columns:
         value = getattr(record, column.key)
@@ -31,7 +32,7 @@ def values_of(record: Base) -> dict[str, Any]:
             values[name] = None if value is None else to_wgs84(to_shape(value))
         else:
             values[column.key] = value
-    return values
+    return redact(object_session(record), record.__tablename__, values)
 
 
 def assign(record: Base, values: dict[str, Any]) -> None:
@@ -73,27 +74,7 @@ def check_location(session: Session, values: dict[str, Any], errors: Errors) -> 
         )
 
 
-def check_references(session: Session, kind: Kind, values: dict[str, Any], errors: Errors) -> None:
-    """Codes and links must name existing records; the message lists what is allowed."""
-    if kind.name == "actors":
-        _known(session, Filiere.code, values.get("filiere"), "filiere", errors)
-        _known(
-            session,
-            FormeJuridiqueRef.code,
-            values.get("forme_juridique"),
-            "forme_juridique",
-            errors,
-        )
-    elif kind.name == "needs":
-        _exists(session, Acteur, values.get("acteur_id"), "acteur_id", errors)
-        for code in values.get("communes_souhaitees") or []:
-            _known(session, Commune.code_insee, code, "communes_souhaitees", errors)
-    else:
-        _exists(session, Friche, values.get("friche_id"), "friche_id", errors)
-        _parent(session, values.get("parent_id"), errors)
-
-
-def _known(session: Session, column: Any, value: str | None, field: str, errors: Errors) -> None:
+def known(session: Session, column: Any, value: str | None, field: str, errors: Errors) -> None:
     if value is None:
         return
     allowed = list(session.scalars(select(column).order_by(column)))
@@ -103,12 +84,12 @@ def _known(session: Session, column: Any, value: str | None, field: str, errors:
         )
 
 
-def _exists(session: Session, model: type[Base], key: Any, field: str, errors: Errors) -> None:
+def exists(session: Session, model: type[Base], key: Any, field: str, errors: Errors) -> None:
     if key is not None and session.get(model, key) is None:
         errors.setdefault(field, []).append(f"« {key} » : aucune fiche ne porte ce numéro.")
 
 
-def _parent(session: Session, parent_id: int | None, errors: Errors) -> None:
+def lot_parent(session: Session, parent_id: int | None, errors: Errors) -> None:
     if parent_id is None:
         return
     parent = session.get(Local, parent_id)

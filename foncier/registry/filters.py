@@ -7,8 +7,7 @@ from typing import Any
 
 from sqlalchemy import Select
 
-from foncier.models import Acteur, Besoin, Local
-from foncier.registry.kinds import Kind
+from foncier.registry.kind import Kind
 
 MAX_PAGE_SIZE = 500
 
@@ -36,54 +35,4 @@ def apply_filters(kind: Kind, query: Select[Any], f: dict[str, Any]) -> Select[A
             conditions.append(getattr(model, name) == f[name])
     if f.get("qpv") is not None:
         conditions.append(model.en_qpv.is_(f["qpv"]))
-    conditions.extend(_SPECIFIC[kind.name](f))
-    needs_actor = kind.name == "needs" and (f.get("filiere") or f.get("stade"))
-    if needs_actor:
-        query = query.join(Acteur, Acteur.id == Besoin.acteur_id)
-    return query.where(*conditions)
-
-
-def _premises(f: dict[str, Any]) -> list[Any]:
-    found = []
-    if f.get("type_local"):
-        found.append(Local.type_local == f["type_local"])
-    if f.get("statut"):
-        found.append(Local.statut == f["statut"])
-    if f.get("surface_min") is not None:
-        found.append(Local.surface_m2 >= f["surface_min"])
-    if f.get("surface_max") is not None:
-        found.append(Local.surface_m2 <= f["surface_max"])
-    if f.get("loyer_max") is not None:
-        found.append(Local.loyer_m2_an <= f["loyer_max"])
-    return found
-
-
-def _actors(f: dict[str, Any]) -> list[Any]:
-    found = []
-    for name in ("filiere", "stade", "forme_juridique"):
-        if f.get(name):
-            found.append(getattr(Acteur, name) == f[name])
-    if f.get("archive") is not None:
-        found.append(Acteur.archive.is_(f["archive"]))
-    return found
-
-
-def _needs(f: dict[str, Any]) -> list[Any]:
-    found = []
-    if f.get("statut"):
-        found.append(Besoin.statut == f["statut"])
-    if f.get("type_local"):
-        found.append(Besoin.types_acceptes.contains([f["type_local"]]))
-    if f.get("surface_min") is not None:
-        found.append(Besoin.surface_max_m2 >= f["surface_min"])
-    if f.get("surface_max") is not None:
-        found.append(Besoin.surface_min_m2 <= f["surface_max"])
-    if f.get("loyer_max") is not None:
-        found.append(Besoin.budget_loyer_m2_an <= f["loyer_max"])
-    for name in ("filiere", "stade"):
-        if f.get(name):
-            found.append(getattr(Acteur, name) == f[name])
-    return found
-
-
-_SPECIFIC = {"premises": _premises, "actors": _actors, "needs": _needs}
+    return kind.filter(query.where(*conditions), f)

@@ -14,8 +14,6 @@ from foncier.registry.kinds import KINDS, Kind
 from foncier.registry.service import update_in
 from foncier.vocabulary import Geocodage
 
-GEOCODED_KINDS = ("premises", "actors")  # needs are placed by their zone or their actor
-
 
 @dataclass
 class PendingReport:
@@ -28,8 +26,7 @@ class PendingReport:
 def geocode_pending(session: Session, geocoder: Geocoder, user: str) -> PendingReport:
     """Each record in its own transaction, so that what succeeded stays done."""
     report = PendingReport()
-    for name in GEOCODED_KINDS:
-        kind = KINDS[name]
+    for kind in (kind for kind in KINDS.values() if kind.geocoded):
         model = kind.model
         ids = list(
             session.scalars(

@@ -1,61 +1,15 @@
-"""The three registries, described once for the use cases, the API, imports and exports."""
+"""The three registries, each described in its own module, gathered by name."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import StrEnum
-
 from foncier.errors import InvalidInput
-from foncier.models import Acteur, Besoin, Local
-from foncier.models.base import Base
-from foncier.schemas.fields import FrenchSchema
-from foncier.schemas.registry import ActeurSchema, BesoinSchema, LocalSchema
-from foncier.vocabulary import (
-    TRANSITIONS_BESOIN,
-    TRANSITIONS_LOCAL,
-    StatutBesoin,
-    StatutLocal,
-)
+from foncier.registry.actors import ACTORS
+from foncier.registry.kind import Kind, Link
+from foncier.registry.needs import NEEDS
+from foncier.registry.premises import PREMISES
 
+__all__ = ["ACTORS", "KINDS", "NEEDS", "PREMISES", "Kind", "Link", "kind_named"]
 
-@dataclass(frozen=True)
-class Kind:
-    name: str  # as in the CLI and the API paths: premises, actors, needs
-    label: str  # French, singular, for messages
-    model: type[Base]
-    schema: type[FrenchSchema]
-    ref_prefix: str
-    withdrawn: tuple[str, object]  # the soft delete: (field, value)
-    segment: str  # French plural, in URLs, file and layer names: locaux, acteurs, besoins
-    title: str  # French, for page titles and map layers
-    transitions: dict[StrEnum, frozenset[StrEnum]] | None = None
-
-
-PREMISES = Kind(
-    "premises",
-    "local",
-    Local,
-    LocalSchema,
-    "L",
-    ("statut", StatutLocal.RETIRE),
-    "locaux",
-    "Locaux",
-    TRANSITIONS_LOCAL,  # type: ignore[arg-type]
-)
-ACTORS = Kind(
-    "actors", "acteur", Acteur, ActeurSchema, "A", ("archive", True), "acteurs", "Acteurs ESS"
-)
-NEEDS = Kind(
-    "needs",
-    "besoin",
-    Besoin,
-    BesoinSchema,
-    "B",
-    ("statut", StatutBesoin.ABANDONNE),
-    "besoins",
-    "Besoins des acteurs",
-    TRANSITIONS_BESOIN,  # type: ignore[arg-type]
-)
 KINDS = {kind.name: kind for kind in (PREMISES, ACTORS, NEEDS)}
 
 

@@ -16,14 +16,15 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from foncier.accounts.privacy import redact
 from foncier.db import transaction
+from foncier.db.violations import is_unique_violation, rule_broken
 from foncier.errors import Conflict, InvalidInput, NotFound
 from foncier.geocoding import AddressLocator, GeocodingUnavailable
-from foncier.models import Acteur, Historique
+from foncier.models import Historique
 from foncier.registry import _store
 from foncier.registry.filters import Page, apply_filters
-from foncier.registry.kinds import Kind
-from foncier.registry.rules import check
+from foncier.registry.kind import Kind
 from foncier.schemas.fields import MAX_INTEGER, load
 from foncier.vocabulary import DEMO_SOURCE, Geocodage
 
@@ -93,6 +94,7 @@ def update_in(
     changes = {k: v for k, v in loaded.items() if isinstance(payload, dict) and k in payload}
     _check_version(kind, record, changes.pop("version", None))
     current = _store.values_of(record)
+    _check_editable(kind, current, changes)
     if "geometry" in changes and not _differs(changes["geometry"], current["geometry"]):
         del changes["geometry"]  # the form sends the point back unchanged: keep how it was found
     if "geometry" not in changes and _moves(kind, changes, current):
@@ -109,8 +111,7 @@ def update_in(
 
 def _moves(kind: Kind, changes: dict[str, Any], current: dict[str, Any]) -> bool:
     """Whether a change moves what the point is derived from."""
-    sources = ("zone_souhaitee", "acteur_id") if kind.name == "needs" else ("adresse",)
-    return any(k in changes and _differs(changes[k], current.get(k)) for k in sources)
+    return any(k in changes and _differs(changes[k], current.get(k)) for k in kind.point_sources)
 
 
 def _differs(new: Any, old: Any) -> bool:
@@ -148,11 +149,12 @@ def history(session: Session, kind: Kind, record_id: int) -> list[dict[str, Any]
         .where(Historique.record_id == str(record_id))
         .order_by(Historique.id)
     )
-    return [_change(entry) for entry in entries]
+    return [_change(session, entry) for entry in entries]
 
 
-def _change(entry: Historique) -> dict[str, Any]:
-    before, after = entry.avant or {}, entry.apres or {}
+def _change(session: Session, entry: Historique) -> dict[str, Any]:
+    before = redact(session, entry.table_name, entry.avant or {})
+    after = redact(session, entry.table_name, entry.apres or {})
     changed = sorted(
         k for k in {*before, *after} - {"updated_at", "version"} if before.get(k) != after.get(k)
     )
@@ -181,6 +183,26 @@ def _check_version(kind: Kind, record: Any, version: int | None) -> None:
         raise Conflict(
             f"Ce {kind.label} a été modifié entre-temps (version {record.version}, vous aviez "
             f"la version {version}) : rechargez-le ; rien n'a été enregistré."
+        )
+
+
+def _check_editable(kind: Kind, current: dict[str, Any], changes: dict[str, Any]) -> None:
+    """Changes that used to pass silently: editing a withdrawn record, erasing a point."""
+    field, value = kind.withdrawn
+    stays_withdrawn = current.get(field) == value and changes.get(field, value) == value
+    if stays_withdrawn and any(_differs(v, current.get(k)) for k, v in changes.items()):
+        raise Conflict(
+            f"Ce {kind.label} est retiré ({field} : {value}) : rétablissez-le d'abord en"
+            f" changeant « {field} » ; rien n'a été enregistré."
+        )
+    if "geometry" in changes and changes["geometry"] is None and current.get("geometry"):
+        raise InvalidInput.from_errors(
+            {
+                "geometry": [
+                    f"« null » effacerait la localisation de ce {kind.label} sans la remplacer :"
+                    " donnez un autre point, ou omettez « geometry » pour garder celui-ci."
+                ]
+            }
         )
 
 
@@ -213,19 +235,10 @@ def _locate(
         values.update(geocodage=Geocodage.SAISI, geocodage_label=None, geocodage_score=None)
     elif values.get("geometry") is not None:
         return
-    elif kind.name == "needs":
-        _need_centre(session, values)
+    elif not kind.geocoded:
+        kind.place(session, values)
     elif values.get("adresse"):
         _geocode(values, geocoder)
-
-
-def _need_centre(session: Session, values: dict[str, Any]) -> None:
-    if values.get("zone_souhaitee") is not None:
-        values["geometry"] = values["zone_souhaitee"].representative_point()
-        return
-    actor = session.get(Acteur, values.get("acteur_id")) if values.get("acteur_id") else None
-    if actor is not None and actor.geom is not None:
-        values["geometry"] = _store.values_of(actor)["geometry"]
 
 
 def _geocode(values: dict[str, Any], geocoder: AddressLocator | None) -> None:
@@ -252,8 +265,9 @@ def _geocode(values: dict[str, Any], geocoder: AddressLocator | None) -> None:
 
 
 def _validate(session: Session, kind: Kind, values: dict[str, Any]) -> None:
-    errors = check(kind.name, values)
-    _store.check_references(session, kind, values, errors)
+    errors: dict[str, list[str]] = {}
+    kind.check_rules(values, errors)
+    kind.check_references(session, values, errors)
     _store.check_location(session, values, errors)
     if errors:
         raise InvalidInput.from_errors(errors)
@@ -267,11 +281,9 @@ def _flush(session: Session, kind: Kind, values: dict[str, Any]) -> None:
             f"Ce {kind.label} a été modifié entre-temps : rechargez-le ; rien n'a été enregistré."
         ) from None
     except (IntegrityError, DataError) as error:
-        if "uq_" in str(error.orig):
+        if is_unique_violation(error):
             raise Conflict(
                 f"La référence « {values.get('ref')} » existe déjà pour la source "
                 f"« {values.get('source')} » : un {kind.label} la porte déjà."
             ) from None
-        raise InvalidInput(
-            f"Ce {kind.label} enfreint une règle de la base : {error.orig}", detail=str(error)
-        ) from None
+        raise rule_broken(error, f"Ce {kind.label}") from None

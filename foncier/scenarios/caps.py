@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from foncier.models import Local, Operation, PlafondLoyer, Scenario
 from foncier.scenarios.coverage import KIND_OF_USE
 from foncier.scenarios.document import lots_frame
+from matching.pricecap.operation import rent_from_price
 
 
 def rent_caps(document: dict[str, Any]) -> dict[str, dict[str, float | None]]:
@@ -28,7 +29,7 @@ def rent_caps(document: dict[str, Any]) -> dict[str, dict[str, float | None]]:
             continue
         rent = lot.get("cap_rent_eur_m2_year")
         if rent is None and lot.get("cap_price_eur_m2") is not None:
-            rent = lot["cap_price_eur_m2"] * document["fonciere_yield"]
+            rent = rent_from_price(lot["cap_price_eur_m2"], document["fonciere_yield"])
         part = lot.get("cap_share_of_market") if rent is None else None
         if rent is None and part is None:
             continue

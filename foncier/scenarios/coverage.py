@@ -20,14 +20,15 @@ from shapely import wkb
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from foncier.candidates import OPEN_NEEDS
 from foncier.errors import InvalidInput
 from foncier.geo import to_store, to_wgs84
-from foncier.match_settings import current_settings
+from foncier.matching.stored_settings import current_settings
 from foncier.scenarios.document import lot_position
+from foncier.vocabulary import OPEN_NEEDS
 from matching.allocation import allocate_optimal
 from matching.constraints import check_constraints, take_m2
 from matching.pairs import PAIR_COLUMNS
+from matching.pricecap.operation import rent_from_price
 from matching.pricecap.units import split_area
 from matching.scoring import score_pairs
 from matching.settings import Settings
@@ -84,7 +85,7 @@ def virtual_premises(
         point = to_store(lot_position(lot, document["perimeter"]))
         sale = price  # a need that buys may buy at the capped price
         if np.isnan(rent):
-            rent = price * document["fonciere_yield"]
+            rent = rent_from_price(price, document["fonciere_yield"])
         sizes = lot.get("unit_sizes_m2") or document["unit_sizes_m2"]
         for k, area in enumerate(_split(su, sizes, index), start=1):
             rows.append(

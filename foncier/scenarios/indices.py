@@ -13,7 +13,8 @@ import io
 from pathlib import Path
 
 from foncier.errors import InvalidInput
-from foncier.text_files import decoded
+from foncier.files.text import decoded
+from foncier.french import read_number
 from matching.pricecap.indexation import parse_quarter
 
 
@@ -47,7 +48,7 @@ def _point(row: list[str]) -> tuple[str, float] | None:
         return None
     try:
         quarter = parse_quarter(row[0].strip())
-        value = float(row[1].strip().replace("\u202f", "").replace(" ", "").replace(",", "."))
+        value = read_number(row[1])
     except ValueError:
         return None
     return (f"{quarter.year}-T{quarter.quarter}", value) if value > 0 else None

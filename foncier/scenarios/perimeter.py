@@ -2,7 +2,7 @@
 
 Planners draw perimeters in QGIS and export them as they can: GeoJSON, GeoPackage or a zipped
 shapefile, in Lambert-93 or WGS84, sometimes without their coordinate system. The file is
-opened by ``foncier.vector_files``, which keeps GDAL from following what its content names.
+opened by ``foncier.files.vector``, which keeps GDAL from following what its content names.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from pyproj.exceptions import ProjError
 from shapely.geometry import mapping
 
 from foncier.errors import InvalidInput
+from foncier.files.vector import read_vector_file
 from foncier.geo import STORE_SRID, WGS84_SRID
 from foncier.schemas.fields import Geometry, repaired_polygons
-from foncier.vector_files import read_vector_file
 
 EXTENSIONS = (".geojson", ".json", ".gpkg", ".zip")
 POLYGONS = ("Polygon", "MultiPolygon")
@@ -83,9 +83,8 @@ def _read(path: Path) -> geopandas.GeoDataFrame:
     try:
         return read_vector_file(path, expected=_FORMATS, polygons_first=True)
     except InvalidInput as error:
-        raise InvalidInput(
-            error.message, detail=error.detail, errors={"perimeter": [error.message]}
-        ) from None
+        error.errors = {"perimeter": [error.message]}  # its class keeps its status (413, 422)
+        raise
 
 
 def _guessed_crs(path: Path, bounds: Bounds) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -14,10 +15,12 @@ from foncier.errors import InvalidInput
 from foncier.scenarios.coverage import coverage, open_needs
 from foncier.scenarios.document import lots_frame
 from foncier.scenarios.evaluate import evaluate, lot_rows
+from foncier.scenarios.store import SavedScenario, saved_scenario
 from matching.pricecap.sweep import break_even_shares, sweep
 
 DEFAULT_CAPS = tuple(round(c, 2) for c in np.linspace(0.5, 1.0, 11))
 DEFAULT_SHARES = tuple(round(s, 2) for s in np.linspace(0.0, 0.5, 11))
+CURVE_CAPS = (0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)  # caps (share of market) of the page's curves
 MAX_GRID = 2500  # points of a sweep: enough for a fine heatmap, small enough to answer fast
 
 
@@ -108,14 +111,10 @@ def _check_grid(caps: Sequence[float], shares: Sequence[float]) -> None:
 
 def compare_saved(session: Session, refs: list[str]) -> pd.DataFrame:
     """Saved scenarios side by side, each run afresh on today's open needs."""
-    from foncier.scenarios.store import compose, get_scenario
-
     results = {}
     for ref in refs:
-        saved = get_scenario(session, ref)
-        results[f"{ref} {saved.nom}"] = run_scenario(
-            session, compose(saved.operation, saved.clause)
-        )
+        saved = saved_scenario(session, ref)
+        results[f"{ref} {saved.name}"] = run_scenario(session, saved.document)
     return comparison(results)
 
 
@@ -130,3 +129,29 @@ def comparison(results: dict[str, dict[str, Any]]) -> pd.DataFrame:
         "needs_served",
     )
     return pd.DataFrame({name: {k: result[k] for k in keys} for name, result in results.items()})
+
+
+def saved_result(session: Session, ref: str) -> dict[str, Any]:
+    """A saved scenario's figures, computed on today's open needs."""
+    return run_scenario(session, saved_scenario(session, ref).document)
+
+
+@dataclass(frozen=True)
+class ScenarioPage:
+    """Everything a scenario's page shows: the scenario, its figures, sweep and curves."""
+
+    saved: SavedScenario
+    result: dict[str, Any]
+    sweep: dict[str, Any]
+    curves: list[dict[str, Any]]
+
+
+def scenario_page(session: Session, ref: str) -> ScenarioPage:
+    saved = saved_scenario(session, ref)
+    document = saved.document
+    return ScenarioPage(
+        saved=saved,
+        result=run_scenario(session, document),
+        sweep=sweep_scenario(document),
+        curves=cap_curves(session, document, CURVE_CAPS),
+    )

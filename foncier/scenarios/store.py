@@ -9,6 +9,7 @@ writes nothing; the history triggers keep every state.
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass
 from typing import Any
 
 from geoalchemy2.shape import from_shape, to_shape
@@ -35,6 +36,58 @@ LOT_CLAUSE_KEYS = (
     "ess_land_charge_eur_m2",
     "unit_sizes_m2",
 )
+
+
+@dataclass(frozen=True)
+class ScenarioSummary:
+    """A saved scenario as lists show it."""
+
+    ref: str
+    name: str
+    operation_ref: str
+    operation_name: str
+    version: int
+    adopted: bool
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "ref": self.ref,
+            "name": self.name,
+            "operation": self.operation_ref,
+            "version": self.version,
+            "adopted": self.adopted,
+        }
+
+
+@dataclass(frozen=True)
+class SavedScenario(ScenarioSummary):
+    """A saved scenario with its validated document."""
+
+    document: dict[str, Any]
+
+    def as_json(self) -> dict[str, Any]:
+        """What the API returns: the document in plain JSON (GeoJSON perimeter)."""
+        return {**super().as_json(), "scenario": document_json(self.document)}
+
+
+def _summary(scenario: Scenario) -> ScenarioSummary:
+    operation = scenario.operation
+    return ScenarioSummary(
+        scenario.ref, scenario.nom, operation.ref, operation.nom, scenario.version, scenario.retenu
+    )
+
+
+def _saved(scenario: Scenario) -> SavedScenario:
+    summary = _summary(scenario)
+    document = compose(scenario.operation, scenario.clause)
+    return SavedScenario(**vars(summary), document=document)
+
+
+def _in_force(session: Session, scenario: Scenario) -> SavedScenario:
+    """Put the scenario's caps in force (adopted), and return it as saved."""
+    saved = _saved(scenario)
+    put_in_force(session, scenario, saved.document)
+    return saved
 
 
 def split(document: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -69,7 +122,7 @@ def save(
     *,
     operation_ref: str | None = None,
     operation_name: str | None = None,
-) -> Scenario:
+) -> SavedScenario:
     """Save a document as a new scenario, over a new operation or an existing one (by ref).
 
     An existing operation keeps its programme: the document's must then match it lot for lot.
@@ -102,10 +155,10 @@ def save(
         )
         session.add(scenario)
         session.flush()
-    return scenario
+        return _saved(scenario)
 
 
-def copy_scenario(session: Session, ref: str, name: str, user: str) -> Scenario:
+def copy_scenario(session: Session, ref: str, name: str, user: str) -> SavedScenario:
     """A new scenario with the same clause over the same operation, under a new name."""
     name = load(CopySchema(), {"name": name})["name"]
     with transaction(session, user):
@@ -121,12 +174,12 @@ def copy_scenario(session: Session, ref: str, name: str, user: str) -> Scenario:
         )
         session.add(scenario)
         session.flush()
-    return scenario
+        return _saved(scenario)
 
 
 def update_clause(
     session: Session, ref: str, document: dict[str, Any], version: int, user: str
-) -> Scenario:
+) -> SavedScenario:
     """Replace a scenario's clause with the one of ``document`` (same operation, same lots)."""
     with transaction(session, user):
         scenario = get_scenario(session, ref)
@@ -143,20 +196,23 @@ def update_clause(
         scenario.clause = clause
         scenario.nom = document["name"]
         _flush(session, ref)
-        if scenario.retenu:  # an adopted clause that changes changes the caps in force
-            put_in_force(session, scenario, compose(scenario.operation, scenario.clause))
-    return scenario
+        # An adopted clause that changes changes the caps in force.
+        return _in_force(session, scenario) if scenario.retenu else _saved(scenario)
 
 
-def adopt(session: Session, ref: str, user: str) -> Scenario:
+def adopt(session: Session, ref: str, user: str) -> SavedScenario:
     """Make this scenario the operation's clause in force (its caps apply to matching)."""
     with transaction(session, user):
         scenario = get_scenario(session, ref)
         for other in scenario.operation.scenarios:
             other.retenu = other.id == scenario.id
         _flush(session, ref)
-        put_in_force(session, scenario, compose(scenario.operation, scenario.clause))
-    return scenario
+        return _in_force(session, scenario)
+
+
+def saved_scenario(session: Session, ref: str) -> SavedScenario:
+    """One saved scenario with its document."""
+    return _saved(get_scenario(session, ref))
 
 
 def get_scenario(session: Session, ref: str) -> Scenario:
@@ -166,9 +222,10 @@ def get_scenario(session: Session, ref: str) -> Scenario:
     return scenario
 
 
-def list_scenarios(session: Session) -> list[Scenario]:
+def list_scenarios(session: Session) -> list[ScenarioSummary]:
+    """The saved scenarios (not archived), by operation."""
     query = select(Scenario).where(~Scenario.archive).order_by(Scenario.operation_id, Scenario.id)
-    return list(session.scalars(query))
+    return [_summary(row) for row in session.scalars(query)]
 
 
 def _differences(operation: Operation, programme: dict[str, Any], perimeter: Any) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from foncier.candidates import Scope, candidate_pairs
+from foncier.matching.candidates import Scope, candidate_pairs
 from matching.constraints import check_constraints
 from matching.pairs import PAIR_COLUMNS
 from matching.settings import Settings

@@ -21,8 +21,8 @@ from shapely import MultiPolygon, Point
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from foncier.candidates import Scope, candidate_batches, candidate_pairs
 from foncier.geo import STORE_SRID
+from foncier.matching.candidates import Scope, candidate_batches, candidate_pairs
 from foncier.models import Acteur, Besoin, Local, Operation, PlafondLoyer, Scenario
 from foncier.vocabulary import Equipement, TypeLocal
 from matching.constraints import check_constraints

@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from foncier.candidates import Scope, candidate_pairs
+from foncier.matching.candidates import Scope, candidate_pairs
 from foncier.models import Acteur, PlafondLoyer
 from foncier.registry import KINDS, create
 from foncier.scenarios.caps import cap_in_force, rent_caps
 from foncier.scenarios.document import read_document
-from foncier.scenarios.store import adopt, compose, copy_scenario, save, update_clause
+from foncier.scenarios.store import adopt, copy_scenario, save, update_clause
 from matching.settings import Settings
 
 EXAMPLE = Path(__file__).parents[2] / "data" / "scenario-exemple.yaml"
@@ -82,21 +82,21 @@ def test_an_adopted_scenario_caps_the_rent_the_matcher_sees(session: Session) ->
 
     assert offered() == []  # 300 > 200 × 1.1: too dear
     scenario = save(session, read_document(EXAMPLE), "tests")
-    adopt(session, scenario.ref, "tests")
+    scenario = adopt(session, scenario.ref, "tests")
     assert offered() == [pytest.approx(210.0)]  # 70 % of its 300 market rent: affordable
     assert cap_in_force(session, office) == {
         "loyer_m2_an": pytest.approx(210.0),
         "scenario_ref": scenario.ref,
-        "scenario_nom": scenario.nom,
+        "scenario_nom": scenario.name,
     }
     # Editing the adopted clause moves the cap in force with it.
-    document = compose(scenario.operation, scenario.clause)
+    document = scenario.document
     document["lots"][0]["cap_share_of_market"] = 0.5
     update_clause(session, scenario.ref, document, scenario.version, "tests")
     assert offered() == [pytest.approx(150.0)]
     # Adopting a scenario without ESS share lifts the caps.
     plain = copy_scenario(session, scenario.ref, "Sans clause", "tests")
-    document = compose(plain.operation, plain.clause)
+    document = plain.document
     for lot in document["lots"]:
         lot["ess_share"] = 0.0
     update_clause(session, plain.ref, document, plain.version, "tests")

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from foncier import migrate
 from foncier.cli import main
+from foncier.db import migrate
 from tests.conftest import create_database, drop_database
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from foncier.cluster import FALLBACK_ROOT, Cluster, ClusterState
+from foncier.db.cluster import FALLBACK_ROOT, Cluster, ClusterState
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,7 @@ from geoalchemy2 import alembic_helpers
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
-from foncier import migrate
-from foncier.db import make_engine, make_sessionmaker, unit_of_work
+from foncier.db import make_engine, make_sessionmaker, migrate, unit_of_work
 from foncier.models import Base
 from tests.conftest import create_database, drop_database
 from tests.foncier.test_geometry import COMEDIE, a_local

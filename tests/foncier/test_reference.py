@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from foncier import settings
+from foncier import config
 from foncier.models import Commune, Friche, Local, Qpv
 from foncier.reference import load_reference
 from tests.foncier.test_geometry import COMEDIE, a_local
@@ -29,7 +29,7 @@ def test_the_28_communes_23_qpv_and_138_friches_are_loaded(session: Session) -> 
 
 def test_loading_twice_changes_nothing(session: Session) -> None:
     before = counts(session)
-    result = load_reference(session, settings.reference_data_dir())
+    result = load_reference(session, config.reference_data_dir())
     assert counts(session) == before
     assert (result.communes, result.qpv, result.friches) == (28, 23, 138)
     assert result.relocalises == 0

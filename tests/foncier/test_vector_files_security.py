@@ -21,9 +21,9 @@ from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
 from foncier.errors import InvalidInput
+from foncier.files.vector import read_vector_file
 from foncier.imports.reading import read_table
 from foncier.scenarios.perimeter import read_perimeter
-from foncier.vector_files import read_vector_file
 
 SECRET = shapely.box(-0.56, 44.85, -0.55, 44.86)  # in Bordeaux: a perimeter would accept it
 ORIGIN = (-0.555, 44.855)

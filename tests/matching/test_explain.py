@@ -35,13 +35,13 @@ def _hints(**overrides: Any) -> list[list[str]]:
 def test_explain_splits_the_score_into_contributions() -> None:
     scored = score_pairs(example_pairs(stage="emergence", budget_m2_year=NAN), Settings())
     detail = explain(scored.iloc[0])
-    assert set(detail["criteres"]) == set(CRITERIA)
-    total = sum(item["contribution"] for item in detail["criteres"].values())
+    assert set(detail["criteria"]) == set(CRITERIA)
+    total = sum(item["contribution"] for item in detail["criteria"].values())
     assert total == pytest.approx(detail["score"], abs=1e-12)
-    assert detail["criteres"]["stage"]["valeur"] == pytest.approx(0.4)
-    assert detail["criteres"]["cost"]["par_defaut"] is True
-    assert detail["criteres"]["cost"]["libelle"] == "Coût"
-    assert detail["completude"] == pytest.approx(8 / 9)
+    assert detail["criteria"]["stage"]["value"] == pytest.approx(0.4)
+    assert detail["criteria"]["cost"]["default"] is True
+    assert detail["criteria"]["cost"]["label"] == "Coût"
+    assert detail["completeness"] == pytest.approx(8 / 9)
 
 
 # The need: 100 to 150 m², 2025-03-01 to 2025-06-01, budget 180 €/m²/an (10 % tolerance).
@@ -204,9 +204,9 @@ def test_near_misses_are_failing_pairs_of_an_accepted_kind(pairs: pd.DataFrame) 
 def test_explained_contributions_add_up_to_the_score(pairs: pd.DataFrame) -> None:
     for _, row in score_pairs(pairs, Settings()).iterrows():
         detail = explain(row)
-        total = sum(item["contribution"] for item in detail["criteres"].values())
+        total = sum(item["contribution"] for item in detail["criteria"].values())
         assert total == pytest.approx(detail["score"], abs=1e-12)
-        assert 0 <= detail["completude"] <= 1
+        assert 0 <= detail["completeness"] <= 1
 
 
 # --- hints that suffice ---------------------------------------------------------------------

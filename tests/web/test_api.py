@@ -54,7 +54,7 @@ def test_invalid_input_is_a_french_problem(app: Flask) -> None:
     response = client(app).post("/api/v1/premises", json={**PREMISES, "surface_m2": -3})
     assert response.status_code == 422 and response.mimetype == PROBLEM
     problem = response.get_json()
-    assert problem["errors"]["surface_m2"] == ["« -3 » : Doit être > 0."]
+    assert problem["errors"]["surface_m2"] == ["« -3 » : Doit être ≥ 1."]
     assert problem["status"] == 422 and "surface_m2" in problem["detail"]
     bad_query = client(app).get("/api/v1/premises?surface_min=beaucoup")
     assert bad_query.status_code == 422 and bad_query.mimetype == PROBLEM
@@ -81,10 +81,10 @@ def test_delete_is_a_soft_delete_with_history(app: Flask) -> None:
     assert without_version.status_code == 422
     gone = client(app).delete(f"{url}?version=1")
     assert gone.status_code == 200 and gone.get_json()["statut"] == "retire"
-    entries = client(app).get(f"{url}/historique").get_json()
+    entries = client(app).get(f"{url}/history").get_json()
     assert [e["action"] for e in entries] == ["INSERT", "UPDATE"]
     assert entries[1]["champs"]["statut"] == {"avant": "disponible", "apres": "retire"}
-    assert entries[1]["utilisateur"].startswith("api:")
+    assert entries[1]["utilisateur"] == "agent@tests.invalid (jeton tests-agent)"
 
 
 def test_duplicate_reference_is_a_conflict(app: Flask) -> None:
@@ -124,12 +124,12 @@ def test_export_through_the_api(app: Flask) -> None:
 
 
 def test_matching_through_the_api(app: Flask) -> None:
-    run = client(app).post("/api/v1/appariements", json={"top": 2, "allocate": "stable"})
+    run = client(app).post("/api/v1/matches", json={"top": 2, "allocate": "stable"})
     assert run.status_code == 201
     body = run.get_json()
     assert body["pairs"] and body["allocation"]["blocking_pairs"] == 0
     need_id = client(app).get("/api/v1/needs?statut=ouvert&page_size=1").get_json()[0]["id"]
-    top = client(app).get(f"/api/v1/needs/{need_id}/candidats?top=10").get_json()
+    top = client(app).get(f"/api/v1/needs/{need_id}/candidates?top=10").get_json()
     assert all(pair["rank"] <= 10 for pair in top["pairs"])
-    bad = client(app).post("/api/v1/appariements", json={"allocate": "meilleur"})
+    bad = client(app).post("/api/v1/matches", json={"allocate": "meilleur"})
     assert bad.status_code == 422 and bad.mimetype == PROBLEM

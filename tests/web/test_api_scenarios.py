@@ -16,7 +16,7 @@ EXAMPLE = Path(__file__).parents[2] / "data" / "scenario-exemple.yaml"
 
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
-    return app.test_client()
+    return app.test_client(role="planificateur")  # scenarios are the planners'
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def document() -> dict[str, Any]:
 
 
 def test_compute_returns_the_promised_keys(client: FlaskClient, document: dict[str, Any]) -> None:
-    response = client.post("/api/v1/scenarios/calcul", json=document)
+    response = client.post("/api/v1/scenarios/compute", json=document)
     assert response.status_code == 200
     body = response.json
     assert body is not None
@@ -41,26 +41,27 @@ def test_compute_returns_the_promised_keys(client: FlaskClient, document: dict[s
 def test_bad_input_is_a_problem_in_french(client: FlaskClient, document: dict[str, Any]) -> None:
     document["lots"][0]["use"] = "usine"
     document["discount_rate"] = "beaucoup"
-    response = client.post("/api/v1/scenarios/calcul", json=document)
+    response = client.post("/api/v1/scenarios/compute", json=document)
     assert response.status_code == 422
     assert response.content_type == "application/problem+json"
     errors = response.json["errors"]  # type: ignore[index]
     assert errors["lots[0][use]"] == [
-        "« usine » : Valeurs permises : bureaux, activites, commerce, logement, equipement."
+        "« usine » : Usage inconnu ; valeurs permises : "
+        "bureaux, activités/artisanat, commerce, logement, équipement."
     ]
     assert errors["discount_rate"] == ["« beaucoup » : Attendu : un nombre."]
-    assert client.post("/api/v1/scenarios/calcul", data="{").status_code == 422
+    assert client.post("/api/v1/scenarios/compute", data="{").status_code == 422
 
 
 def test_sweep(client: FlaskClient, document: dict[str, Any]) -> None:
     body = {"scenario": document, "caps": [0.6, 1.0], "shares": [0.0, 0.25, 0.5]}
-    response = client.post("/api/v1/scenarios/balayage", json=body)
+    response = client.post("/api/v1/scenarios/sweep", json=body)
     assert response.status_code == 200
     result = response.json
     assert result is not None and len(result["grid"]) == 6
     line = {p["cap"]: p["share"] for p in result["break_even"]}
     assert line[1.0] is None and 0 < line[0.6] < 0.5
-    refused = client.post("/api/v1/scenarios/balayage", json={**body, "caps": [2]})
+    refused = client.post("/api/v1/scenarios/sweep", json={**body, "caps": [2]})
     assert refused.status_code == 422
     assert refused.json["errors"] == {"caps[0]": ["« 2 » : Doit être au plus 1."]}  # type: ignore[index]
 
@@ -69,7 +70,7 @@ def test_save_copy_edit_adopt_compare(client: FlaskClient, document: dict[str, A
     saved = client.post("/api/v1/scenarios", json=document)
     assert saved.status_code == 201
     ref = saved.json["ref"]  # type: ignore[index]
-    copy = client.post(f"/api/v1/scenarios/{ref}/copie", json={"name": "Plafond 50 %"})
+    copy = client.post(f"/api/v1/scenarios/{ref}/copy", json={"name": "Plafond 50 %"})
     assert copy.status_code == 201
     other = copy.json["ref"]  # type: ignore[index]
     fetched = client.get(f"/api/v1/scenarios/{other}").json
@@ -82,9 +83,9 @@ def test_save_copy_edit_adopt_compare(client: FlaskClient, document: dict[str, A
     assert stale.status_code == 409
     assert "modifié entre-temps" in stale.json["detail"]  # type: ignore[index]
     assert client.get(f"/api/v1/scenarios/{other}").json["version"] == 2  # type: ignore[index]
-    adopted = client.post(f"/api/v1/scenarios/{other}/retenir")
+    adopted = client.post(f"/api/v1/scenarios/{other}/adopt")
     assert adopted.json["adopted"] is True  # type: ignore[index]
-    table = client.get(f"/api/v1/scenarios/comparaison?refs={ref}&refs={other}").json
+    table = client.get(f"/api/v1/scenarios/comparison?refs={ref}&refs={other}").json
     assert table is not None
     columns = table["scenarios"]
     first, second = columns[f"{ref} {document['name']}"], columns[f"{other} Plafond 50 %"]

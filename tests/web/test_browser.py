@@ -19,7 +19,9 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 from sqlalchemy import Engine, func, select
 from werkzeug.serving import make_server
 
+from foncier.accounts.roles import Role
 from foncier.models import Besoin, Local
+from tests.web.conftest import sign_in
 
 pytestmark = pytest.mark.browser
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -115,6 +117,7 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chro
 def test_map_layers_draw_without_internet_and_without_script_errors(
     browser: webdriver.Chrome, base_url: str, loaded: Engine, tmp_path: Path
 ) -> None:
+    sign_in(browser, base_url)
     browser.get(base_url + "/")
     WebDriverWait(browser, 30).until(lambda d: d.execute_script("return !!window.carteFonciere"))
     drawn = browser.execute_script(DRAWN_LAYERS, "Grand-Parc")
@@ -140,6 +143,7 @@ def test_map_layers_draw_without_internet_and_without_script_errors(
 
 
 def test_a_qpv_tooltip_names_it(browser: webdriver.Chrome, base_url: str) -> None:
+    sign_in(browser, base_url)
     browser.get(base_url + "/")
     WebDriverWait(browser, 30).until(lambda d: d.execute_script("return !!window.carteFonciere"))
     WebDriverWait(browser, 15).until(lambda d: d.execute_script(ZOOM_ON_GRAND_PARC))
@@ -159,6 +163,7 @@ def test_a_qpv_tooltip_names_it(browser: webdriver.Chrome, base_url: str) -> Non
 def test_create_premises_by_placing_its_point_on_the_map(
     browser: webdriver.Chrome, base_url: str
 ) -> None:
+    sign_in(browser, base_url)
     browser.get(base_url + "/locaux/nouveau")
     WebDriverWait(browser, 15).until(lambda d: d.execute_script("return !!window.carteSaisie"))
     browser.find_element(By.ID, "nom").send_keys("Local posé sur la carte")
@@ -201,6 +206,7 @@ def test_names_in_map_tooltips_are_text_not_html(
         },
     )
     assert created.status_code == 201
+    sign_in(browser, base_url)
     browser.get(base_url + "/locaux/?ref=XSS-1")
     WebDriverWait(browser, 15).until(lambda d: d.execute_script("return !!window.carteFonciere"))
     browser.execute_script("""
@@ -212,3 +218,35 @@ def test_names_in_map_tooltips_are_text_not_html(
     )
     assert "<img" in tips[0].text
     assert browser.execute_script("return window.__xss") is None
+
+
+def test_the_observatory_draws_its_map_and_charts(
+    browser: webdriver.Chrome, base_url: str, loaded: Engine, tmp_path: Path
+) -> None:
+    sign_in(browser, base_url, Role.PLANIFICATEUR)
+    browser.get(base_url + "/observatoire/")
+    WebDriverWait(browser, 30).until(lambda d: d.execute_script("return !!window.carteFonciere"))
+    drawn = browser.execute_script(DRAWN_LAYERS, "Bordeaux")
+    with loaded.connect() as conn:
+        available = conn.scalar(
+            select(func.count())
+            .select_from(Local)
+            .where(
+                Local.statut == "disponible",
+                Local.nature.in_(["local", "lot"]),
+                Local.geom.isnot(None),
+            )
+        )
+    assert drawn == {
+        "Surface demandée non servie": 28,
+        "Quartiers prioritaires (QPV)": 23,
+        "Locaux disponibles": available,
+    }
+    # Bordeaux has the most open needs of the demo: the darkest class of the choropleth.
+    fill = browser.execute_script("return document.getElementById('cible').getAttribute('fill')")
+    assert fill == "#08519c"
+    charts = browser.find_elements(By.CSS_SELECTOR, "img.graphique")
+    assert len(charts) == 7
+    assert all(browser.execute_script("return arguments[0].naturalWidth", c) > 0 for c in charts)
+    browser.save_screenshot(str(tmp_path / "observatoire.png"))
+    assert browser.execute_script("return window.__erreurs") == []

@@ -17,6 +17,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from shapely.geometry import shape
 from sqlalchemy import Engine
 
+from tests.web.conftest import sign_in
 from tests.web.test_browser import DRAWN_LAYERS, base_url, browser  # noqa: F401 (fixtures)
 
 LOADED_IMAGES = """
@@ -31,6 +32,7 @@ def test_a_planner_reads_the_charts_and_edits_the_clause(
     base_url: str,  # noqa: F811
     loaded: Engine,
 ) -> None:
+    sign_in(browser, base_url, "planificateur")
     browser.get(base_url + "/scenarios/")
     WebDriverWait(browser, 30).until(lambda d: d.execute_script("return !!window.cartePerimetre"))
     drawing = browser.find_element(By.ID, "carte-perimetre")
@@ -69,7 +71,7 @@ def test_a_planner_reads_the_charts_and_edits_the_clause(
 
     share = browser.find_element(By.NAME, "lots-0-ess_share")
     share.clear()
-    share.send_keys("0,3")
+    share.send_keys("30 %")
     browser.find_element(By.CSS_SELECTOR, "form.clause button").click()
     WebDriverWait(browser, 60).until(
         lambda d: d.find_element(By.NAME, "version").get_attribute("value") == "2"
@@ -82,7 +84,7 @@ def test_a_planner_reads_the_charts_and_edits_the_clause(
 @pytest.fixture
 def client(app: Flask, monkeypatch: pytest.MonkeyPatch) -> FlaskClient:
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)  # restored after the test
-    return app.test_client()
+    return app.test_client(role="planificateur")  # scenarios are the planners'
 
 
 def test_upload_with_a_perimeter_file_then_copy_adopt_and_compare(

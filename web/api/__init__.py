@@ -9,7 +9,7 @@ from flask_smorest import Api
 
 from foncier.registry import KINDS
 from foncier.schemas.fields import Geometry
-from web.api import matching, scenarios
+from web.api import matching, problems, scenarios
 from web.api.problems import ProblemSchema
 from web.api.registry import registry_blueprint
 
@@ -22,8 +22,13 @@ SPEC = {
     "API_SPEC_OPTIONS": {
         "info": {
             "description": "Locaux, acteurs ESS et besoins. Géométries GeoJSON en WGS84 "
-            "(RFC 7946) ; erreurs en application/problem+json (RFC 9457)."
-        }
+            "(RFC 7946) ; erreurs en application/problem+json (RFC 9457). Chaque appel "
+            "porte un jeton (foncier users token EMAIL) : Authorization: Bearer <jeton>."
+        },
+        "components": {
+            "securitySchemes": {"jeton": {"type": "http", "scheme": "bearer"}},
+        },
+        "security": [{"jeton": []}],
     },
 }
 
@@ -56,3 +61,4 @@ def init_app(app: Flask) -> None:
         api.register_blueprint(registry_blueprint(kind))
     api.register_blueprint(matching.blp)
     api.register_blueprint(scenarios.blp)
+    api.register_blueprint(problems.blp)

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import marshmallow as ma
+from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from foncier.match_runs import MatchRequest, run_matching, top_candidates
+from foncier.errors import InvalidInput
+from foncier.matching.runs import MatchRequest, run_matching, top_candidates
 from foncier.registry import KINDS, get
 from foncier.schemas.fields import FrenchSchema, choices, integer, text
 from web import store
@@ -53,26 +55,37 @@ PROBLEMS = {
 }
 
 
-@blp.route("/appariements")
+@blp.route("/matches")
 class Runs(MethodView):
     @blp.arguments(RunArgs)
     @blp.response(201, RunSchema)
     @blp.doc(**PROBLEMS)
     def post(self, args: dict[str, Any]) -> Any:
+        if not request.get_data(cache=True).strip():
+            # Without a body, webargs fills the defaults: an empty POST stored a full run.
+            raise InvalidInput.from_errors(
+                {
+                    "corps": [
+                        "Corps vide ; attendu : un objet JSON, par exemple "
+                        '{"need_ref": "B-0001"} pour un besoin, ou {"top": 5} pour un passage '
+                        "sur tous les besoins ouverts."
+                    ]
+                }
+            )
         return run_matching(store.session(), MatchRequest(**args), acting_user("api"))
 
 
 def _candidates(kind: str, record_id: int, top: int) -> Any:
-    ref = get(store.session(), KINDS[kind], record_id)["ref"]
+    get(store.session(), KINDS[kind], record_id)  # 404 when there is no such record
     wanted = (
-        MatchRequest(need_ref=ref, top=top)
+        MatchRequest(need_id=record_id, top=top)
         if kind == "needs"
-        else MatchRequest(premises_ref=ref, top=top)
+        else MatchRequest(premises_id=record_id, top=top)
     )
     return top_candidates(store.session(), wanted)
 
 
-@blp.route("/needs/<int:record_id>/candidats")
+@blp.route("/needs/<int:record_id>/candidates")
 class NeedCandidates(MethodView):
     @blp.arguments(TopArgs, location="query")
     @blp.response(200, RunSchema)
@@ -81,7 +94,7 @@ class NeedCandidates(MethodView):
         return _candidates("needs", record_id, args["top"])
 
 
-@blp.route("/premises/<int:record_id>/candidats")
+@blp.route("/premises/<int:record_id>/candidates")
 class PremisesCandidates(MethodView):
     @blp.arguments(TopArgs, location="query")
     @blp.response(200, RunSchema)

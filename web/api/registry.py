@@ -46,6 +46,7 @@ def _problems(*codes: int) -> dict[str, Any]:
 
 
 def registry_blueprint(kind: Kind) -> Blueprint:
+    """The routes of one registry: list, export, record, history."""
     blp = Blueprint(
         kind.name,
         f"{__name__}.{kind.name}",
@@ -53,6 +54,12 @@ def registry_blueprint(kind: Kind) -> Blueprint:
         description=f"{kind.title} : liste filtrée, fiche, création, modification "
         "avec version (409 si elle a changé), retrait.",
     )
+    for add_routes in (_collection, _export, _item, _history):
+        add_routes(blp, kind)
+    return blp
+
+
+def _collection(blp: Blueprint, kind: Kind) -> None:
     schema = kind.schema
 
     @blp.route("")
@@ -73,16 +80,15 @@ def registry_blueprint(kind: Kind) -> Blueprint:
             payload = request.get_json(silent=True)
             return registry.create(store.session(), kind, payload, acting_user("api"), geocoder())
 
+
+def _export(blp: Blueprint, kind: Kind) -> None:
+    export_format = fields.String(
+        load_default="geojson",
+        validate=choices(list(EXPORT_FORMATS)),
+        metadata={"description": "Format du fichier"},
+    )
     export_args = type(
-        f"{kind.name.title()}Export",
-        (FILTERS[kind.name],),
-        {
-            "format": fields.String(
-                load_default="geojson",
-                validate=choices(list(EXPORT_FORMATS)),
-                metadata={"description": "Format du fichier"},
-            ),
-        },
+        f"{kind.name.title()}Export", (FILTERS[kind.name],), {"format": export_format}
     )
 
     @blp.route("/export")
@@ -97,6 +103,10 @@ def registry_blueprint(kind: Kind) -> Blueprint:
         def get(self, args: dict[str, Any]) -> Any:
             extension = args.pop("format")
             return export_response(kind, extension, args)
+
+
+def _item(blp: Blueprint, kind: Kind) -> None:
+    schema = kind.schema
 
     @blp.route("/<int:record_id>")
     class Item(MethodView):
@@ -121,11 +131,11 @@ def registry_blueprint(kind: Kind) -> Blueprint:
                 store.session(), kind, record_id, args["version"], acting_user("api")
             )
 
-    @blp.route("/<int:record_id>/historique")
+
+def _history(blp: Blueprint, kind: Kind) -> None:
+    @blp.route("/<int:record_id>/history")
     class History(MethodView):
         @blp.response(200, HistorySchema(many=True))
         @blp.doc(**_problems(404))
         def get(self, record_id: int) -> Any:
             return registry.history(store.session(), kind, record_id)
-
-    return blp

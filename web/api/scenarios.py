@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import marshmallow as ma
@@ -15,15 +16,15 @@ from foncier.scenarios.service import (
     DEFAULT_SHARES,
     compare_saved,
     run_scenario,
+    saved_result,
     sweep_scenario,
 )
 from foncier.scenarios.store import (
     adopt,
-    compose,
     copy_scenario,
-    get_scenario,
     list_scenarios,
     save,
+    saved_scenario,
     update_clause,
 )
 from foncier.schemas.fields import FrenchSchema, load, number, text
@@ -89,34 +90,32 @@ class ResultSchema(ma.Schema):
     coverage = ma.fields.Dict(metadata={"description": "besoins servis, par filière, trop chers"})
 
 
+def in_cents(value: Any, key: str = "") -> Any:
+    """Amounts in euros (keys with "eur") to the cent: 1392399.999999999 is 1392400.0, the
+    noise of floating point is no figure a planner should read."""
+    if isinstance(value, dict):
+        return {k: in_cents(v, str(k)) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [in_cents(v, key) for v in value]
+    if isinstance(value, float) and "eur" in key and math.isfinite(value):
+        return round(value, 2)
+    return value
+
+
 def _document() -> dict[str, Any]:
     return validate_document(request.get_json(silent=True))
 
 
-def _view(ref: str, *, with_document: bool = True) -> dict[str, Any]:
-    saved = get_scenario(store.session(), ref)
-    view: dict[str, Any] = {
-        "ref": saved.ref,
-        "name": saved.nom,
-        "operation": saved.operation.ref,
-        "version": saved.version,
-        "adopted": saved.retenu,
-    }
-    if with_document:
-        view["scenario"] = document_json(compose(saved.operation, saved.clause))
-    return view
-
-
-@blp.route("/calcul")
+@blp.route("/compute")
 class Compute(MethodView):
     @blp.doc(requestBody=_body(ScenarioSchema()), **_problems(422))
     @blp.response(200, ResultSchema)
     def post(self) -> Any:
         """Calcule un scénario sans l'enregistrer (le contenu d'un fichier de scénario)."""
-        return run_scenario(store.session(), _document())
+        return in_cents(run_scenario(store.session(), _document()))
 
 
-@blp.route("/balayage")
+@blp.route("/sweep")
 class Sweep(MethodView):
     @blp.doc(requestBody=_body(SweepSchema()), **_problems(422))
     @blp.response(200, SweepResultSchema)
@@ -124,7 +123,7 @@ class Sweep(MethodView):
         """Balaye plafond × part ESS ; renvoie la grille et la ligne d'équilibre."""
         args = load(SweepSchema(), request.get_json(silent=True))
         document = validate_document(document_json(args["scenario"]))
-        return sweep_scenario(document, args["caps"], args["shares"])
+        return in_cents(sweep_scenario(document, args["caps"], args["shares"]))
 
 
 @blp.route("")
@@ -132,27 +131,25 @@ class Collection(MethodView):
     @blp.response(200, SavedSchema(many=True))
     def get(self) -> Any:
         """Les scénarios enregistrés."""
-        return [_view(s.ref, with_document=False) for s in list_scenarios(store.session())]
+        return [summary.as_json() for summary in list_scenarios(store.session())]
 
     @blp.arguments(SaveArgs, location="query")
     @blp.doc(requestBody=_body(ScenarioSchema()), **_problems(409, 422))
     @blp.response(201, SavedSchema)
     def post(self, args: dict[str, Any]) -> Any:
         """Enregistre un scénario (et son opération si elle est nouvelle)."""
-        saved = save(
-            store.session(), _document(), acting_user("api"), operation_ref=args["operation"]
-        )
-        return _view(saved.ref)
+        user = acting_user("api")
+        return save(store.session(), _document(), user, operation_ref=args["operation"]).as_json()
 
 
-@blp.route("/comparaison")
+@blp.route("/comparison")
 class Compare(MethodView):
     @blp.arguments(CompareArgs, location="query")
     @blp.response(200, ComparisonSchema)
     @blp.doc(**_problems(404, 422))
     def get(self, args: dict[str, Any]) -> Any:
         """Les chiffres clés de scénarios enregistrés, côte à côte."""
-        return {"scenarios": compare_saved(store.session(), args["refs"]).to_dict()}
+        return in_cents({"scenarios": compare_saved(store.session(), args["refs"]).to_dict()})
 
 
 @blp.route("/<ref>")
@@ -161,41 +158,40 @@ class Item(MethodView):
     @blp.doc(**_problems(404))
     def get(self, ref: str) -> Any:
         """Un scénario enregistré, avec son document complet et sa version."""
-        return _view(ref)
+        return saved_scenario(store.session(), ref).as_json()
 
     @blp.arguments(VersionArgs, location="query")
     @blp.doc(requestBody=_body(ScenarioSchema()), **_problems(404, 409, 422))
     @blp.response(200, SavedSchema)
     def put(self, args: dict[str, Any], ref: str) -> Any:
         """Remplace la clause (même opération, mêmes lots) ; 409 si la version a changé."""
-        update_clause(store.session(), ref, _document(), args["version"], acting_user("api"))
-        return _view(ref)
+        user = acting_user("api")
+        return update_clause(store.session(), ref, _document(), args["version"], user).as_json()
 
 
-@blp.route("/<ref>/resultat")
+@blp.route("/<ref>/result")
 class Result(MethodView):
     @blp.response(200, ResultSchema)
     @blp.doc(**_problems(404))
     def get(self, ref: str) -> Any:
         """Calcule un scénario enregistré sur les besoins ouverts d'aujourd'hui."""
-        saved = get_scenario(store.session(), ref)
-        return run_scenario(store.session(), compose(saved.operation, saved.clause))
+        return in_cents(saved_result(store.session(), ref))
 
 
-@blp.route("/<ref>/copie")
+@blp.route("/<ref>/copy")
 class Copy(MethodView):
     @blp.doc(requestBody=_body(CopySchema()), **_problems(404, 422))
     @blp.response(201, SavedSchema)
     def post(self, ref: str) -> Any:
         """Copie un scénario sous un nouveau nom."""
         name = load(CopySchema(), request.get_json(silent=True))["name"]
-        return _view(copy_scenario(store.session(), ref, name, acting_user("api")).ref)
+        return copy_scenario(store.session(), ref, name, acting_user("api")).as_json()
 
 
-@blp.route("/<ref>/retenir")
+@blp.route("/<ref>/adopt")
 class Adopt(MethodView):
     @blp.response(200, SavedSchema)
     @blp.doc(**_problems(404))
     def post(self, ref: str) -> Any:
         """Retient ce scénario : ses plafonds s'appliquent à l'appariement courant."""
-        return _view(adopt(store.session(), ref, acting_user("api")).ref)
+        return adopt(store.session(), ref, acting_user("api")).as_json()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import json
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,9 @@ from werkzeug.utils import secure_filename
 from werkzeug.wrappers import Response
 
 from foncier.errors import Conflict, InvalidInput
+from foncier.files.structured import load_json
+from foncier.files.text import decoded
+from foncier.french import read_number
 from foncier.scenarios.charts import balance_heatmap, cap_curves_figure, svg, who_pays_figure
 from foncier.scenarios.document import (
     document_json,
@@ -21,40 +23,49 @@ from foncier.scenarios.document import (
     with_perimeter,
 )
 from foncier.scenarios.perimeter import perimeter_geojson
-from foncier.scenarios.service import cap_curves, compare_saved, run_scenario, sweep_scenario
+from foncier.scenarios.service import compare_saved, scenario_page
 from foncier.scenarios.store import (
     adopt,
-    compose,
     copy_scenario,
-    get_scenario,
     list_scenarios,
     save,
+    saved_scenario,
     update_clause,
 )
-from foncier.text_files import decoded
 from web import store
 from web.context import acting_user
 from web.scenario_map import operation_map
 from web.views.home import map_assets, map_parts
 
 bp = Blueprint("scenarios_pages", __name__, url_prefix="/scenarios")
-CURVE_CAPS = (0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 EXAMPLE = Path(__file__).parents[2] / "data" / "scenario-exemple.yaml"
 # Clause fields the page edits, per lot and for the scenario.
 LOT_FIELDS = (
-    ("ess_share", "Part ESS"),
-    ("cap_share_of_market", "Plafond (part du marché)"),
+    ("ess_share", "Part ESS (%)"),
+    ("cap_share_of_market", "Plafond (% du marché)"),
     ("cap_price_eur_m2", "Prix plafond €/m²"),
     ("cap_rent_eur_m2_year", "Loyer plafond €/m²/an"),
     ("ess_land_charge_eur_m2", "Charge foncière ESS fixée €/m²"),
 )
 SCENARIO_FIELDS = (
-    ("ess_programme_share", "Part ESS du programme (au lieu des parts par lot)"),
+    ("ess_programme_share", "Part ESS du programme, % (au lieu des parts par lot)"),
     ("duration_years", "Durée de la clause (années)"),
-    ("discount_rate", "Taux d'actualisation"),
-    ("market_rent_growth", "Évolution des loyers de marché"),
-    ("fonciere_yield", "Rendement de la Foncière"),
-    ("min_margin", "Marge minimale du promoteur"),
+    ("discount_rate", "Taux d'actualisation (%)"),
+    ("market_rent_growth", "Évolution des loyers de marché (% par an)"),
+    ("fonciere_yield", "Rendement de la Foncière (%)"),
+    ("min_margin", "Marge minimale du promoteur (%)"),
+)
+# Fractions in the scenario file, read and typed in % on the page ("50 %" or "50" is 0.5).
+PERCENT_FIELDS = frozenset(
+    {
+        "ess_share",
+        "cap_share_of_market",
+        "ess_programme_share",
+        "discount_rate",
+        "market_rent_growth",
+        "fonciere_yield",
+        "min_margin",
+    }
 )
 
 
@@ -87,9 +98,9 @@ def _drawn() -> Any:
     if not drawn:
         return None
     try:
-        return json.loads(drawn)
-    except ValueError:
-        raise InvalidInput.from_errors({"perimeter": ["Périmètre dessiné illisible."]}) from None
+        return load_json(drawn, "périmètre dessiné")
+    except InvalidInput as error:
+        raise InvalidInput.from_errors({"perimeter": [error.message]}) from None
 
 
 def _uploaded(upload: Any) -> dict[str, Any] | None:
@@ -109,8 +120,7 @@ def show(ref: str) -> str:
 @bp.post("/<ref>")
 def edit(ref: str) -> Response | tuple[str, int]:
     session = store.session()
-    saved = get_scenario(session, ref)
-    document = document_json(compose(saved.operation, saved.clause))
+    document = document_json(saved_scenario(session, ref).document)
     typed = _typed_clause(document)
     try:
         update_clause(session, ref, validate_document(document), _version(), acting_user("web"))
@@ -135,27 +145,37 @@ def _typed_clause(document: dict[str, Any]) -> dict[str, str]:
     document["name"] = typed["name"] = request.form.get("name", document["name"])
     for key, _ in SCENARIO_FIELDS:
         typed[key] = request.form.get(key, "")
-        document[key] = _number(typed[key])
+        document[key] = _number(typed[key], key in PERCENT_FIELDS)
     for index, lot in enumerate(document["lots"]):
         for key, _ in LOT_FIELDS:
             name = f"lots-{index}-{key}"
             typed[name] = request.form.get(name, "")
-            lot[key] = _number(typed[name])
+            lot[key] = _number(typed[name], key in PERCENT_FIELDS)
         if lot["ess_share"] is None:  # an empty box: no ESS part in this lot
             lot["ess_share"] = 0.0
     return typed
 
 
-def _number(text: str) -> Any:
-    """A typed number (decimal comma allowed); an empty box means "not given"; anything else
-    goes to the schema as typed, which names it in its error."""
-    cleaned = text.strip().replace(",", ".").replace("\u202f", "").replace(" ", "")
+def _number(text: str, percent: bool = False) -> Any:
+    """A typed number (decimal comma, grouped thousands, a % sign where the box is in %); an
+    empty box means "not given"; anything else goes to the schema as typed, which names it."""
+    cleaned = text.strip().removesuffix("%").strip() if percent else text.strip()
     if not cleaned:
         return None
     try:
-        return float(cleaned)
+        value = read_number(cleaned)
     except ValueError:
         return text
+    return value / 100 if percent else value
+
+
+def _box(key: str, value: Any) -> str:
+    """A stored value as its box shows it: "30 %" for a fraction, a decimal comma."""
+    if value is None:
+        return ""
+    if key in PERCENT_FIELDS:
+        return f"{float(value) * 100:.10g} %".replace(".", ",")
+    return f"{value:.10g}".replace(".", ",") if isinstance(value, float) else str(value)
 
 
 @bp.post("/<ref>/copie")
@@ -183,27 +203,24 @@ def compare() -> str:
 def _page(
     ref: str, typed: dict[str, str] | None = None, errors: dict[str, list[str]] | None = None
 ) -> str:
-    session = store.session()
-    saved = get_scenario(session, ref)
-    document = compose(saved.operation, saved.clause)
-    result = run_scenario(session, document)
-    sweep = sweep_scenario(document)
-    curves = cap_curves(session, document, CURVE_CAPS)
+    page = scenario_page(store.session(), ref)
+    document, result, sweep = page.saved.document, page.result, page.sweep
     charts = {
         "heatmap": balance_heatmap(sweep["grid"], sweep["break_even"]),
-        "curves": cap_curves_figure(curves),
+        "curves": cap_curves_figure(page.curves),
         "who_pays": who_pays_figure(result["who_pays"]),
     }
     return render_template(
         "scenario.html",
-        saved=saved,
+        saved=page.saved,
         document=document_json(document),
         result=result,
         break_even=sweep["break_even"],
-        curves=curves,
+        curves=page.curves,
         charts={name: _data_uri(svg(figure)) for name, figure in charts.items()},
         lot_fields=LOT_FIELDS,
         scenario_fields=SCENARIO_FIELDS,
+        box=_box,
         typed=typed or {},
         errors=errors or {},
         **map_parts(operation_map(document, result, map_assets())),

@@ -1,0 +1,55 @@
+"""Engine and sessions. The caller owns the transaction: one ``session.begin()`` per use case."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+CONNECT_TIMEOUT_S = 5  # a port that accepts but never answers must not hang the caller
+
+
+def make_engine(
+    url: str,
+    *,
+    statement_timeout_s: float | None = None,
+    connect_timeout_s: int = CONNECT_TIMEOUT_S,
+) -> Engine:
+    """An engine whose connections are checked before use (the server may have restarted),
+    with a connect timeout, and a statement timeout for callers that serve people."""
+    connect_args: dict[str, Any] = {"connect_timeout": connect_timeout_s}
+    if statement_timeout_s:
+        connect_args["options"] = f"-c statement_timeout={int(statement_timeout_s * 1000)}"
+    return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+
+
+def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def transaction(session: Session, utilisateur: str) -> Iterator[Session]:
+    """One transaction; the history triggers record ``utilisateur`` as the author.
+
+    A transaction the session began by itself for earlier reads is ended first, so that the
+    use case's writes commit on their own; pending writes there would be a programming error.
+    """
+    if session.in_transaction():
+        if session.new or session.dirty or session.deleted:
+            raise RuntimeError("unsaved changes before a use case's transaction")
+        session.commit()
+    with session.begin():
+        session.execute(
+            text("SELECT set_config('foncier.utilisateur', :u, true)"), {"u": utilisateur}
+        )
+        yield session
+
+
+@contextmanager
+def unit_of_work(factory: sessionmaker[Session], utilisateur: str) -> Iterator[Session]:
+    """A new session and one transaction in it."""
+    with factory() as session, transaction(session, utilisateur):
+        yield session

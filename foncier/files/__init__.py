@@ -1,0 +1,1 @@
+"""Files users hand in: text decoded whatever its encoding, vector files read safely."""
