@@ -58,6 +58,7 @@ from matching._assignment import assignment, one_actor_each
 from matching._lp import SCALE, Rows, lp_rows, priced_core, relax
 from matching._parts import parts
 from matching._quiet import solver_output_to_stderr
+from matching._solution import Solution, fast, integral, integral_answer, repaired
 from matching._stable import (
     AREA_RTOL,
     BoolArray,
@@ -66,7 +67,6 @@ from matching._stable import (
     Problem,
     blocking,
     deferred_acceptance,
-    greedy,
     upper_bound,
 )
 from matching._validation import prepare
@@ -251,42 +251,26 @@ def blocking_pairs(
 # --- computing -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Solution:
-    chosen: BoolArray
-    total: float
-    bound: float
-
-    @classmethod
-    def of(cls, problem: Problem, chosen: BoolArray, bound: float) -> _Solution:
-        total = math.fsum(problem.score[chosen].tolist())
-        return cls(chosen, total, max(bound, total))
-
-    @property
-    def gap(self) -> float:
-        return (self.bound - self.total) / self.bound if self.bound > 0 else 0.0
-
-
 def _solve(
     problem: Problem,
     rows: Rows | None,
     relaxed: tuple[FloatArray, float] | None,
     exact_limit: int,
     time_limit: float | None,
-) -> tuple[_Solution, str]:
+) -> tuple[Solution, str]:
     """The exact answer when it is within reach and proven, else the better of HiGHS's and
     the guided greedy's, with the tighter bound."""
     # An integral relaxation is the optimum at any size; HiGHS's MILP only within exact_limit.
-    exact = _integral(problem, relaxed)
+    exact = integral(problem, relaxed)
     if exact is None and problem.n_pairs <= exact_limit:
         exact = _exact(problem, rows, relaxed, time_limit)
     if exact is not None and exact.gap == 0.0:
         return exact, "milp"
-    fast = _fast(problem, relaxed)
-    if exact is not None and exact.total >= fast.total:  # HiGHS stopped early, still better
-        return replace(exact, bound=min(exact.bound, fast.bound)), "milp"
-    bound = fast.bound if exact is None else min(exact.bound, fast.bound)
-    return replace(fast, bound=bound), "greedy"
+    guided = fast(problem, relaxed)
+    if exact is not None and exact.total >= guided.total:  # HiGHS stopped early, still better
+        return replace(exact, bound=min(exact.bound, guided.bound)), "milp"
+    bound = guided.bound if exact is None else min(exact.bound, guided.bound)
+    return replace(guided, bound=bound), "greedy"
 
 
 def _solve_part(
@@ -305,7 +289,7 @@ def _solve_part(
     return solution.chosen, solution.total if solution.gap == 0.0 else solution.bound, method
 
 
-def _by_core(problem: Problem, exact_limit: int, time_limit: float | None) -> tuple[_Solution, str]:
+def _by_core(problem: Problem, exact_limit: int, time_limit: float | None) -> tuple[Solution, str]:
     """Solve on the core: feasible for every pair, optimal if the core's relaxation is whole."""
     core, relaxed, bound, converged = priced_core(problem, CORE_PER_NEED)
     rows, lp = (relaxed[0], (relaxed[1].x, relaxed[1].bound)) if relaxed else (None, None)
@@ -314,26 +298,8 @@ def _by_core(problem: Problem, exact_limit: int, time_limit: float | None) -> tu
     chosen[np.flatnonzero(core)[solution.chosen]] = True
     # Converged pricing proves the relaxation's optimum over every pair, not the integer one:
     # only an answer that is that relaxation's own (integral) solution is proven optimal.
-    proven = converged and lp is not None and _integral_answer(lp[0], solution.chosen)
-    return _Solution.of(problem, chosen, 0.0 if proven else bound), method
-
-
-def _integral_answer(x: FloatArray, chosen: BoolArray) -> bool:
-    """Whether ``chosen`` is exactly the relaxation's solution ``x``, integral."""
-    return bool(np.all(np.minimum(x, 1 - x) <= 1e-9) and np.array_equal(x > 0.5, chosen))
-
-
-def _fast(problem: Problem, relaxed: tuple[FloatArray, float] | None) -> _Solution:
-    """Greedy guided by the LP relaxation, bounded by it (or best first, bounded simply).
-
-    Pairs the relaxation takes whole come first, then by descending LP value and score: the
-    relaxation is integral but for a few pairs around the multi premises whose m² bind.
-    """
-    if relaxed is None:
-        return _Solution.of(problem, greedy(problem), upper_bound(problem))
-    x, bound = relaxed
-    chosen = greedy(problem, problem.global_order(first=np.round(x, 6)))
-    return _Solution.of(problem, chosen, min(bound, upper_bound(problem)))
+    proven = converged and lp is not None and integral_answer(lp[0], solution.chosen)
+    return Solution.of(problem, chosen, 0.0 if proven else bound), method
 
 
 def _relaxation(problem: Problem, rows: Rows | None) -> tuple[FloatArray, float] | None:
@@ -349,10 +315,10 @@ def _exact(
     rows: Rows | None,
     relaxed: tuple[FloatArray, float] | None,
     time_limit: float | None,
-) -> _Solution | None:
+) -> Solution | None:
     """The relaxation's optimum if integral, else HiGHS's MILP answer (None: no answer)."""
     if problem.n_pairs == 0:
-        return _Solution.of(problem, np.zeros(0, dtype=bool), 0.0)
+        return Solution.of(problem, np.zeros(0, dtype=bool), 0.0)
     options: dict[str, float] = {"mip_rel_gap": 0.0}
     if time_limit is not None:
         options["time_limit"] = time_limit
@@ -366,26 +332,12 @@ def _exact(
     if result.x is None:  # HiGHS stopped without an answer
         return None
     solution = np.asarray(result.x) > 0.5
-    chosen = _repaired(problem, solution)
+    chosen = repaired(problem, solution)
     if result.status == 0 and np.array_equal(chosen, solution):
-        return _Solution.of(problem, chosen, 0.0)
+        return Solution.of(problem, chosen, 0.0)
     dual = -float(result.mip_dual_bound) / SCALE
     bound = upper_bound(problem) if math.isnan(dual) else min(dual, upper_bound(problem))
-    return _Solution.of(problem, chosen, bound)
-
-
-def _integral(problem: Problem, relaxed: tuple[FloatArray, float] | None) -> _Solution | None:
-    """The relaxation's solution when it is integral and feasible: then it is the optimum."""
-    if relaxed is None or not np.all(np.minimum(relaxed[0], 1 - relaxed[0]) <= 1e-9):
-        return None
-    chosen = _repaired(problem, relaxed[0] > 0.5)
-    return _Solution.of(problem, chosen, 0.0) if _integral_answer(relaxed[0], chosen) else None
-
-
-def _repaired(problem: Problem, solution: BoolArray) -> BoolArray:
-    """Drop what a solver's feasibility tolerance let through; a feasible answer stays whole."""
-    order = problem.global_order()
-    return greedy(problem, order[solution[order]])
+    return Solution.of(problem, chosen, bound)
 
 
 # --- assembly --------------------------------------------------------------------------------

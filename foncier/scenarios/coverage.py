@@ -131,18 +131,13 @@ def coverage_pairs(needs: pd.DataFrame, units: pd.DataFrame, available_from: dat
     left = needs.reset_index(drop=True)
     right = units.reset_index(drop=True)
     n, u = np.meshgrid(np.arange(len(left)), np.arange(len(right)), indexing="ij")
-    need, unit = (
-        left.iloc[n.ravel()].reset_index(drop=True),
-        right.iloc[u.ravel()].reset_index(drop=True),
-    )
+    need = left.iloc[n.ravel()].reset_index(drop=True)
+    unit = right.iloc[u.ravel()].reset_index(drop=True)
     reference = [
         z if z is not None else c for z, c in zip(need["zone"], need["centre"], strict=True)
     ]
     points = unit["geometry"].to_numpy()
-    rents = need["modes_occupation"].map(lambda modes: "location" in modes).astype(bool)
-    buys = need["modes_occupation"].map(lambda modes: "achat" in modes).astype(bool)
     kinds = unit["use"].map(KIND_OF_USE)
-    features = [_features(use) for use in unit["use"]]
     pairs = pd.DataFrame(
         {
             "need_id": need["need_id"].astype(np.int64),
@@ -161,35 +156,50 @@ def coverage_pairs(needs: pd.DataFrame, units: pd.DataFrame, available_from: dat
             "rent_m2_year": unit["rent_m2_year"].astype(float),
             "charges_m2_year": np.nan,
             "budget_m2_year": pd.to_numeric(need["budget_m2_year"]).astype(float),
-            "sale_price_m2": unit["sale_price_m2"].astype(float),
-            "budget_purchase_m2": pd.to_numeric(need["budget_purchase_m2"]).astype(float),
-            "need_rents": rents,
-            "need_buys": buys,
             "available_from": pd.Timestamp(available_from),
             "available_until": pd.NaT,
             "move_in_earliest": pd.to_datetime(need["move_in_earliest"]),
             "move_in_latest": pd.to_datetime(need["move_in_latest"]),
-            "features_wanted": [len(w) for w in need["criteres_souhaites"]],
-            "features_met": [
-                len(set(w) & f) for w, f in zip(need["criteres_souhaites"], features, strict=True)
-            ],
-            "must_have_missing": [
-                len(set(m) - f)
-                for m, f in zip(need["criteres_obligatoires"], features, strict=True)
-            ],
+            **_feature_counts(need, unit),
             "step_free": True,
             "ground_floor": unit["use"].isin(STREET_LEVEL_USES),
             "priority_sector": need["priority_sector"].astype(bool),
             "stage": need["stage"].astype(object),
             "premises_in_qpv": unit["in_qpv"].astype(bool),
+            **_terms(need, unit),
             "kind_accepted": [
                 k in accepted for k, accepted in zip(kinds, need["types_acceptes"], strict=True)
             ],
-            "tenure_accepted": (rents & unit["rent_m2_year"].notna())
-            | (buys & unit["sale_price_m2"].notna()),
         }
     )
     return pairs[list(PAIR_COLUMNS)]
+
+
+def _feature_counts(need: pd.DataFrame, unit: pd.DataFrame) -> dict[str, list[int]]:
+    """Nice-to-haves wished and met, must-haves missing, from the features of each use."""
+    features = [_features(use) for use in unit["use"]]
+    wished = zip(need["criteres_souhaites"], features, strict=True)
+    required = zip(need["criteres_obligatoires"], features, strict=True)
+    return {
+        "features_wanted": [len(w) for w in need["criteres_souhaites"]],
+        "features_met": [len(set(w) & f) for w, f in wished],
+        "must_have_missing": [len(set(m) - f) for m, f in required],
+    }
+
+
+def _terms(need: pd.DataFrame, unit: pd.DataFrame) -> dict[str, pd.Series]:
+    """The prices each pair offers and takes: rent for a need that rents, the capped sale
+    price for one that buys."""
+    rents = need["modes_occupation"].map(lambda modes: "location" in modes).astype(bool)
+    buys = need["modes_occupation"].map(lambda modes: "achat" in modes).astype(bool)
+    return {
+        "sale_price_m2": unit["sale_price_m2"].astype(float),
+        "budget_purchase_m2": pd.to_numeric(need["budget_purchase_m2"]).astype(float),
+        "need_rents": rents,
+        "need_buys": buys,
+        "tenure_accepted": (rents & unit["rent_m2_year"].notna())
+        | (buys & unit["sale_price_m2"].notna()),
+    }
 
 
 def _features(use: str) -> set[str]:
