@@ -10,7 +10,7 @@ from click.testing import CliRunner, Result
 
 from foncier.cli import main
 from foncier.db import migrate
-from tests.conftest import create_database, drop_database
+from tests.databases import create_database, drop_database
 
 
 @pytest.fixture
@@ -27,13 +27,13 @@ def run(*args: str, url: str, state: Path | None = None, geocoder: str = "aucun"
     return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
 
 
-def test_with_database_url_nothing_local_starts(empty_db: str, tmp_path: Path) -> None:
+def test_with_database_url_nothing_local_starts(shared_db: str, tmp_path: Path) -> None:
     state = tmp_path / ".foncier"
-    up = run("db", "up", url=empty_db, state=state)
+    up = run("db", "up", url=shared_db, state=state)
     assert up.exit_code == 0
     assert "DATABASE_URL est défini : aucune base locale n'est démarrée." in up.output
     assert not state.exists()
-    status = run("db", "status", url=empty_db, state=state)
+    status = run("db", "status", url=shared_db, state=state)
     assert "Base externe" in status.output and not state.exists()
 
 
@@ -76,13 +76,13 @@ def test_import_command(scratch_db: str, tmp_path: Path) -> None:
     assert bad_map.exit_code == 2 and "attendu COLONNE=CHAMP" in bad_map.output
 
 
-def test_export_command(empty_db: str, tmp_path: Path) -> None:
+def test_export_command(shared_db: str, tmp_path: Path) -> None:
     path = tmp_path / "bureaux bordelais.xlsx"
     done = run(
-        "export", "premises", str(path), "--commune", "33063", "--type", "bureau", url=empty_db
+        "export", "premises", str(path), "--commune", "33063", "--type", "bureau", url=shared_db
     )
     assert done.exit_code == 0 and "fiche(s) exportée(s)" in done.output and path.exists()
-    bad = run("export", "premises", str(tmp_path / "x.csv"), "--type", "chateau", url=empty_db)
+    bad = run("export", "premises", str(tmp_path / "x.csv"), "--type", "chateau", url=shared_db)
     assert bad.exit_code == 1 and "« chateau » : Valeurs permises : bureau" in bad.output
 
 

@@ -1,4 +1,10 @@
-"""Web fixtures: the app on the session database, served over HTTP for a headless Chromium."""
+"""Web fixtures: each test module has a database of its own, and its own app and browser.
+
+Requests commit (a use case owns its transaction), so a web module works on a copy of the
+seeded database, dropped after it: what it writes is seen by no other module. ``shared_db``,
+``engine`` and ``loaded`` are overridden at module scope so that a test reading the database
+reads the one its app writes.
+"""
 
 from __future__ import annotations
 
@@ -11,16 +17,38 @@ from selenium import webdriver
 from sqlalchemy import Engine
 from werkzeug.serving import make_server
 
+from foncier.db import make_engine
+from tests.databases import create_database, drop_database
 from tests.web.browser import start_chromium
 from web import create_app
 
 
-@pytest.fixture(scope="session")
-def app(loaded: Engine, empty_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    """The application on the session database (reference layers and demo loaded)."""
+@pytest.fixture(scope="module")
+def shared_db(server_url: str, seeded_db: str) -> Iterator[str]:
+    """This module's copy of the seeded database."""
+    url = create_database(server_url, prefix="foncier_web", template=seeded_db)
+    yield url
+    drop_database(url)
+
+
+@pytest.fixture(scope="module")
+def engine(shared_db: str) -> Iterator[Engine]:
+    engine = make_engine(shared_db)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def loaded(engine: Engine) -> Engine:
+    return engine
+
+
+@pytest.fixture(scope="module")
+def app(shared_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """The application on this module's database (reference layers and demo loaded)."""
     app = create_app(
         {
-            "DATABASE_URL": empty_db,
+            "DATABASE_URL": shared_db,
             "TESTING": True,
             "GEOCODER_URL": "aucun",
             "UPLOAD_DIR": str(tmp_path_factory.mktemp("depots")),

@@ -13,7 +13,7 @@ from schemathesis.checks import not_a_server_error
 from foncier.config import reference_data_dir
 from foncier.db import make_engine, make_sessionmaker, migrate, unit_of_work
 from foncier.reference import load_reference
-from tests.conftest import create_database, drop_database
+from tests.databases import create_database, drop_database
 from web import create_app
 
 
