@@ -55,7 +55,7 @@ def test_the_demo_pipeline(scratch_db: str) -> None:
 
 
 def test_import_command(scratch_db: str, tmp_path: Path) -> None:
-    from tests.foncier.test_import import MESSY
+    from tests.factories import MESSY
 
     path = tmp_path / "locaux.csv"
     path.write_bytes(MESSY.encode("cp1252"))

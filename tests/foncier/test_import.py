@@ -12,19 +12,10 @@ from sqlalchemy.orm import Session
 from foncier.imports.service import import_file
 from foncier.models import Local
 from foncier.registry import KINDS
+from tests.factories import MESSY
 
 PREMISES = KINDS["premises"]
 SOURCE = "tests-import"
-MESSY = (
-    "Référence;Nom;Type de local;Surface (m²);Loyer HT HC (€/m²/an);Disponible à partir du;"
-    "Longitude;Latitude;Origine;Accessible PMR\n"
-    "IMP-1;Bureaux Chartrons;Bureaux;120,5;180;01/03/2027;-0,5700;44,8550;Partenaire;oui\n"
-    "IMP-2;Atelier Bastide;atelier;cent;60;01/03/2027;-0,5560;44,8420;Foncière;non\n"
-    "\n"
-    "IMP-3;Boutique Saint-Michel;commerce;80;-5;01/03/2027;-0,5680;44,8340;mandat;non\n"
-    "IMP-4;Entrepôt Bègles;stockage;400;45;31/02/2027;-0,5480;44,8060;partenaire;oui\n"
-    "IMP-5;Tiers-lieu Lormont;tiers-lieu;600;90;15/04/2027;-0,5220;44,8790;partenaire;oui\n"
-)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from sqlalchemy.exc import DBAPIError
 from foncier.db import make_engine, make_sessionmaker, migrate, unit_of_work
 from foncier.models import Base
 from tests.databases import create_database, drop_database
-from tests.foncier.test_geometry import COMEDIE, a_local
+from tests.factories import COMEDIE, a_local
 
 
 @pytest.fixture

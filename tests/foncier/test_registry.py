@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -15,22 +14,9 @@ from foncier.models import Acteur, Local
 from foncier.registry import KINDS, create, get, history, search, update, withdraw
 from foncier.registry.filters import Page
 from tests.ban_server import ban_server, closed_url
+from tests.factories import premises
 
 PREMISES, ACTORS, NEEDS = KINDS["premises"], KINDS["actors"], KINDS["needs"]
-COMEDIE = {"type": "Point", "coordinates": [-0.5755, 44.8427]}
-
-
-def premises(**overrides: Any) -> dict[str, Any]:
-    return {
-        "nom": "Bureaux rue Sainte-Catherine",
-        "type_local": "bureau",
-        "origine": "mandat_gestion",
-        "surface_m2": 120,
-        "loyer_m2_an": 150,
-        "disponible_le": "2026-12-01",
-        "geometry": COMEDIE,
-        **overrides,
-    }
 
 
 def count(session: Session) -> int:

@@ -14,7 +14,7 @@ from foncier.errors import InvalidInput
 from foncier.imports.service import import_file
 from foncier.models import Acteur, Local
 from foncier.registry import KINDS, create, update, withdraw
-from tests.foncier.test_registry import premises
+from tests.factories import premises
 
 PREMISES, NEEDS = KINDS["premises"], KINDS["needs"]
 SQUARE = [[-0.58, 44.83], [-0.56, 44.83], [-0.56, 44.85], [-0.58, 44.85], [-0.58, 44.83]]

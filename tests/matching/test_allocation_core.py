@@ -15,14 +15,8 @@ from hypothesis import given, settings
 
 from matching import allocation as alloc
 from matching.allocation import allocate_optimal
-from tests.matching.test_allocation import (
-    Instance,
-    Pair,
-    Spec,
-    assert_feasible,
-    brute_force_optimum,
-    instances,
-)
+from tests.factories import Instance, Pair, Spec, instances
+from tests.matching.brute_force import assert_feasible, brute_force_optimum
 
 
 def cored(instance: Instance) -> alloc.Allocation:

@@ -9,8 +9,7 @@ import re
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.foncier.test_import import MESSY
-from tests.web.test_pages import token
+from tests.factories import MESSY, token
 
 
 def upload(client: FlaskClient) -> tuple[str, str]:

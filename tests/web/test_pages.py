@@ -6,14 +6,8 @@ import html
 import re
 
 from flask import Flask
-from flask.testing import FlaskClient
 
-
-def token(client: FlaskClient, url: str) -> str:
-    page = client.get(url).get_data(as_text=True)
-    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert found, "the form carries a CSRF token"
-    return found.group(1)
+from tests.factories import token
 
 
 def messages(page: str) -> list[str]:
