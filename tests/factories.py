@@ -16,6 +16,8 @@ from geoalchemy2.shape import from_shape
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from shapely import Point
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from foncier.geo import STORE_SRID, to_store
 from foncier.models import Local
@@ -187,6 +189,10 @@ def premises(**overrides: Any) -> dict[str, Any]:
         "geometry": {"type": "Point", "coordinates": list(COMEDIE)},
         **overrides,
     }
+
+
+def count_premises(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Local)) or 0
 
 
 # A spreadsheet as an AIS agent keeps it: French headers, decimal commas, a blank line and
