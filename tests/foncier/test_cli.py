@@ -37,6 +37,7 @@ def test_with_database_url_nothing_local_starts(shared_db: str, tmp_path: Path) 
     assert "Base externe" in status.output and not state.exists()
 
 
+@pytest.mark.slow
 def test_the_demo_pipeline(scratch_db: str) -> None:
     assert f"révision {migrate.head_revision()}" in run("db", "upgrade", url=scratch_db).output
     refused = run("demo", "load", url=scratch_db)

@@ -24,6 +24,7 @@ def scratch_db(server_url: str) -> Iterator[str]:
     drop_database(url)
 
 
+@pytest.mark.slow
 def test_upgrade_downgrade_upgrade(scratch_db: str) -> None:
     migrate.upgrade(scratch_db)
     assert migrate.current_revision(scratch_db) == migrate.head_revision()

@@ -188,6 +188,7 @@ def shuffled(instance: Instance) -> tuple[pd.DataFrame, pd.DataFrame]:
     return instance.pairs.sample(frac=1.0, random_state=7), instance.premises.iloc[::-1]
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(instances())
 def test_the_optimum_is_the_brute_force_one(instance: Instance) -> None:

@@ -39,6 +39,7 @@ def api_schema(fuzz_app: Flask) -> schemathesis.BaseSchema:
     return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", fuzz_app)
 
 
+@pytest.mark.slow
 def test_no_server_error(api_schema: schemathesis.BaseSchema) -> None:
     """Each operation, with generated valid and invalid inputs (schemathesis' pytest plugin
     does not run under pytest 9, so hypothesis drives each operation's strategy here)."""

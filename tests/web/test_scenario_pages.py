@@ -25,6 +25,7 @@ return Array.from(document.querySelectorAll('img.graphique'))
 
 
 @pytest.mark.browser
+@pytest.mark.slow
 def test_a_planner_reads_the_charts_and_edits_the_clause(
     browser: webdriver.Chrome,
     base_url: str,
