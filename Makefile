@@ -20,6 +20,7 @@ demo: $(INSTALLED)
 	$(BIN)/foncier db upgrade
 	$(BIN)/foncier reference load
 	$(BIN)/foncier demo load
+	$(BIN)/foncier users demo
 	$(BIN)/foncier serve
 
 lint: $(INSTALLED)

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app, g
 
 from foncier.geocoding import Geocoder, configured_geocoder
 
 
 def acting_user(channel: str) -> str:
-    """Until accounts exist, history names the channel and the caller's address."""
-    return f"{channel}:{request.remote_addr or 'local'}"
+    """The account history names as the author: its e-mail (and token, for scripts).
+
+    ``channel`` is kept for the callers; the matrix lets no anonymous caller write."""
+    identity = g.get("identity")
+    if identity is None:
+        raise RuntimeError(f"a write through {channel} without an account")
+    author: str = identity.author
+    return author
 
 
 def geocoder() -> Geocoder | None:

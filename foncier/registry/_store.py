@@ -9,8 +9,9 @@ from geoalchemy2.shape import from_shape, to_shape
 from shapely import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import select, text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
+from foncier.accounts.privacy import redact
 from foncier.geo import STORE_SRID, to_store, to_wgs84
 from foncier.models import Local
 from foncier.models.base import Base
@@ -21,7 +22,8 @@ NOT_WRITABLE = {"id", "version", "created_at", "updated_at", "commune_insee", "c
 
 
 def values_of(record: Base) -> dict[str, Any]:
-    """A record as plain values, its geometries as shapely objects in WGS84."""
+    """A record as plain values, its geometries as shapely objects in WGS84, without the
+    personal data its session's reader may not see."""
     values: dict[str, Any] = {}
     for column in record.__table__.columns:
         value = getattr(record, column.key)
@@ -30,7 +32,7 @@ def values_of(record: Base) -> dict[str, Any]:
             values[name] = None if value is None else to_wgs84(to_shape(value))
         else:
             values[column.key] = value
-    return values
+    return redact(object_session(record), record.__tablename__, values)
 
 
 def assign(record: Base, values: dict[str, Any]) -> None:

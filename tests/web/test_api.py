@@ -54,7 +54,7 @@ def test_invalid_input_is_a_french_problem(app: Flask) -> None:
     response = client(app).post("/api/v1/premises", json={**PREMISES, "surface_m2": -3})
     assert response.status_code == 422 and response.mimetype == PROBLEM
     problem = response.get_json()
-    assert problem["errors"]["surface_m2"] == ["« -3 » : Doit être > 0."]
+    assert problem["errors"]["surface_m2"] == ["« -3 » : Doit être ≥ 1."]
     assert problem["status"] == 422 and "surface_m2" in problem["detail"]
     bad_query = client(app).get("/api/v1/premises?surface_min=beaucoup")
     assert bad_query.status_code == 422 and bad_query.mimetype == PROBLEM
@@ -84,7 +84,7 @@ def test_delete_is_a_soft_delete_with_history(app: Flask) -> None:
     entries = client(app).get(f"{url}/history").get_json()
     assert [e["action"] for e in entries] == ["INSERT", "UPDATE"]
     assert entries[1]["champs"]["statut"] == {"avant": "disponible", "apres": "retire"}
-    assert entries[1]["utilisateur"].startswith("api:")
+    assert entries[1]["utilisateur"] == "agent@tests.invalid (jeton tests-agent)"
 
 
 def test_duplicate_reference_is_a_conflict(app: Flask) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import schemathesis
@@ -10,11 +11,22 @@ from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
+from foncier.accounts.service import add_account, issue_token
 from foncier.config import reference_data_dir
 from foncier.db import make_engine, make_sessionmaker, migrate, unit_of_work
 from foncier.reference import load_reference
 from tests.databases import create_database, drop_database
 from web import create_app
+
+
+def _with_token(wsgi_app: Any, token: str) -> Any:
+    """Every request the fuzzer sends carries a script's token, as a real script's would."""
+
+    def signed(environ: dict[str, Any], start_response: Any) -> Any:
+        environ["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+        return wsgi_app(environ, start_response)
+
+    return signed
 
 
 @pytest.fixture(scope="module")
@@ -25,8 +37,13 @@ def fuzz_app(server_url: str) -> Iterator[Flask]:
     engine = make_engine(url)
     with unit_of_work(make_sessionmaker(engine), "tests") as session:
         load_reference(session, reference_data_dir())
+    with make_sessionmaker(engine)() as session:
+        roles = ["agent", "planificateur"]  # every write of the API, registries and scenarios
+        add_account(session, "fuzz@tests.invalid", roles, "mot de passe du fuzzeur", "tests")
+        _, token = issue_token(session, "fuzz@tests.invalid", "fuzz", "tests")
     engine.dispose()
     app = create_app({"DATABASE_URL": url, "TESTING": True, "GEOCODER_URL": "aucun"})
+    app.wsgi_app = _with_token(app.wsgi_app, token)  # type: ignore[method-assign]
     yield app
     store_engine = app.extensions["foncier.store"].engine
     if store_engine is not None:

@@ -14,8 +14,10 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 from sqlalchemy import Engine, func, select
 
+from foncier.accounts.roles import Role
 from foncier.models import Besoin, Local
 from tests.web.browser import DRAWN_LAYERS, submit, wait_for_script, wait_until
+from tests.web.conftest import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -65,6 +67,7 @@ def qpv_tooltips(browser: webdriver.Chrome) -> list[str] | None:
 def test_map_layers_draw_without_internet_and_without_script_errors(
     browser: webdriver.Chrome, base_url: str, loaded: Engine, tmp_path: Path
 ) -> None:
+    sign_in(browser, base_url)
     browser.get(base_url + "/")
     wait_for_script(browser, "!!window.carteFonciere")
     drawn = browser.execute_script(DRAWN_LAYERS, "Grand-Parc")
@@ -90,6 +93,7 @@ def test_map_layers_draw_without_internet_and_without_script_errors(
 
 
 def test_a_qpv_tooltip_names_it(browser: webdriver.Chrome, base_url: str) -> None:
+    sign_in(browser, base_url)
     browser.get(base_url + "/")
     wait_for_script(browser, "!!window.carteFonciere")
     wait_until(browser, lambda d: d.execute_script(ZOOM_ON_GRAND_PARC), 15)
@@ -101,6 +105,7 @@ def test_a_qpv_tooltip_names_it(browser: webdriver.Chrome, base_url: str) -> Non
 def test_create_premises_by_placing_its_point_on_the_map(
     browser: webdriver.Chrome, base_url: str
 ) -> None:
+    sign_in(browser, base_url)
     browser.get(base_url + "/locaux/nouveau")
     wait_for_script(browser, "!!window.carteSaisie", 15)
     browser.find_element(By.ID, "nom").send_keys("Local posé sur la carte")
@@ -143,6 +148,7 @@ def test_names_in_map_tooltips_are_text_not_html(
         },
     )
     assert created.status_code == 201
+    sign_in(browser, base_url)
     browser.get(base_url + "/locaux/?ref=XSS-1")
     wait_for_script(browser, "!!window.carteFonciere", 15)
     browser.execute_script("""
@@ -152,3 +158,35 @@ def test_names_in_map_tooltips_are_text_not_html(
     tips = wait_until(browser, tooltip_texts, 10)
     assert "<img" in tips[0]
     assert browser.execute_script("return window.__xss") is None
+
+
+def test_the_observatory_draws_its_map_and_charts(
+    browser: webdriver.Chrome, base_url: str, loaded: Engine, tmp_path: Path
+) -> None:
+    sign_in(browser, base_url, Role.PLANIFICATEUR)
+    browser.get(base_url + "/observatoire/")
+    wait_for_script(browser, "!!window.carteFonciere")
+    drawn = browser.execute_script(DRAWN_LAYERS, "Bordeaux")
+    with loaded.connect() as conn:
+        available = conn.scalar(
+            select(func.count())
+            .select_from(Local)
+            .where(
+                Local.statut == "disponible",
+                Local.nature.in_(["local", "lot"]),
+                Local.geom.isnot(None),
+            )
+        )
+    assert drawn == {
+        "Surface demandée non servie": 28,
+        "Quartiers prioritaires (QPV)": 23,
+        "Locaux disponibles": available,
+    }
+    # Bordeaux has the most open needs of the demo: the darkest class of the choropleth.
+    fill = browser.execute_script("return document.getElementById('cible').getAttribute('fill')")
+    assert fill == "#08519c"
+    charts = browser.find_elements(By.CSS_SELECTOR, "img.graphique")
+    assert len(charts) == 7
+    assert all(browser.execute_script("return arguments[0].naturalWidth", c) > 0 for c in charts)
+    browser.save_screenshot(str(tmp_path / "observatoire.png"))
+    assert browser.execute_script("return window.__erreurs") == []

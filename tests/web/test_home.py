@@ -8,6 +8,7 @@ from flask import Flask
 from sqlalchemy import Engine, func, select
 
 from foncier.models import Acteur, Local
+from tests.web.conftest import RoleClient, dispose
 from web import create_app
 
 
@@ -47,10 +48,13 @@ def test_scripts_and_styles_are_served_locally(app: Flask) -> None:
 
 
 def test_tiles_are_a_setting(app: Flask) -> None:
-    ign = create_app({**app.config, "TILES": "ign-plan"}).test_client().get("/")
-    assert "data.geopf.fr" in ign.get_data(as_text=True)
-    none = create_app({**app.config, "TILES": "aucun"}).test_client().get("/")
+    ign_app = create_app({**app.config, "TILES": "ign-plan"})
+    assert "data.geopf.fr" in RoleClient(ign_app).get("/").get_data(as_text=True)
+    none_app = create_app({**app.config, "TILES": "aucun"})
+    none = RoleClient(none_app).get("/")
     assert "tile.openstreetmap" not in none.get_data(as_text=True)
+    dispose(ign_app)
+    dispose(none_app)
     assert "tile.openstreetmap.fr" in app.test_client().get("/").get_data(as_text=True)
 
 

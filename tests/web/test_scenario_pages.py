@@ -17,6 +17,7 @@ from shapely.geometry import shape
 from sqlalchemy import Engine
 
 from tests.web.browser import DRAWN_LAYERS, submit, wait_for_script, wait_until
+from tests.web.conftest import sign_in
 
 LOADED_IMAGES = """
 return Array.from(document.querySelectorAll('img.graphique'))
@@ -31,6 +32,7 @@ def test_a_planner_reads_the_charts_and_edits_the_clause(
     base_url: str,
     loaded: Engine,
 ) -> None:
+    sign_in(browser, base_url, "planificateur")
     browser.get(base_url + "/scenarios/")
     wait_for_script(browser, "!!window.cartePerimetre")
     drawing = browser.find_element(By.ID, "carte-perimetre")
@@ -69,7 +71,7 @@ def test_a_planner_reads_the_charts_and_edits_the_clause(
 
     share = browser.find_element(By.NAME, "lots-0-ess_share")
     share.clear()
-    share.send_keys("0,3")
+    share.send_keys("30 %")
     submit(browser, "form.clause button")  # accepted: the scenario's page, at version 2
     wait_until(
         browser, lambda d: d.find_element(By.NAME, "version").get_attribute("value") == "2", 60
@@ -82,7 +84,7 @@ def test_a_planner_reads_the_charts_and_edits_the_clause(
 @pytest.fixture
 def client(app: Flask, monkeypatch: pytest.MonkeyPatch) -> FlaskClient:
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)  # restored after the test
-    return app.test_client()
+    return app.test_client(role="planificateur")  # scenarios are the planners'
 
 
 def test_upload_with_a_perimeter_file_then_copy_adopt_and_compare(

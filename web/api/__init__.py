@@ -22,8 +22,13 @@ SPEC = {
     "API_SPEC_OPTIONS": {
         "info": {
             "description": "Locaux, acteurs ESS et besoins. Géométries GeoJSON en WGS84 "
-            "(RFC 7946) ; erreurs en application/problem+json (RFC 9457)."
-        }
+            "(RFC 7946) ; erreurs en application/problem+json (RFC 9457). Chaque appel "
+            "porte un jeton (foncier users token EMAIL) : Authorization: Bearer <jeton>."
+        },
+        "components": {
+            "securitySchemes": {"jeton": {"type": "http", "scheme": "bearer"}},
+        },
+        "security": [{"jeton": []}],
     },
 }
 

@@ -10,6 +10,7 @@ from flask import Blueprint, current_app, render_template
 
 from foncier.overview import overview
 from web import store
+from web.auth.headers import with_nonce
 from web.maps import SOURCES, MapAssets, overview_map
 from web.vendor import leaflet_assets
 
@@ -27,7 +28,7 @@ def map_parts(fmap: folium.Map) -> dict[str, str]:
     root = cast(Figure, fmap.get_root())
     root.render()
     return {
-        "map_header": root.header.render(),
+        "map_header": with_nonce(root.header.render()),
         "map_html": root.html.render(),
         "map_script": root.script.render(),
         "map_name": fmap.get_name(),

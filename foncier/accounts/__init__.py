@@ -1,0 +1,1 @@
+"""Accounts, roles, API tokens, the audit log and the protection of personal data."""
