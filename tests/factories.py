@@ -8,9 +8,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any, NamedTuple
 
 import pandas as pd
+import yaml
+from click.testing import CliRunner, Result
+from flask import Flask
 from flask.testing import FlaskClient
 from geoalchemy2.shape import from_shape
 from hypothesis import settings as hypothesis_settings
@@ -19,6 +23,7 @@ from shapely import Point
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from foncier.cli import main
 from foncier.geo import STORE_SRID, to_store
 from foncier.models import Local
 from foncier.vocabulary import OrigineLocal, TypeLocal
@@ -212,8 +217,64 @@ MESSY = (
 # --- pages --------------------------------------------------------------------------------------
 
 
-def token(client: FlaskClient, url: str) -> str:
+WRITES = ("POST", "PUT", "PATCH", "DELETE")
+PROBLEM = "application/problem+json"
+API_PREMISES = {
+    "nom": "Atelier des Capucins",
+    "type_local": "activite",
+    "origine": "fonciere",
+    "surface_m2": 240,
+    "loyer_m2_an": 70,
+    "disponible_le": "2027-01-15",
+    "geometry": {"type": "Point", "coordinates": [-0.5679, 44.8312]},
+    "ref": "API-1",
+    "source": "tests-api",
+}
+EXAMPLE_SCENARIO = Path(__file__).parents[1] / "data" / "scenario-exemple.yaml"
+
+
+def csrf_token(client: FlaskClient, url: str) -> str:
     page = client.get(url).get_data(as_text=True)
     found = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert found, "the form carries a CSRF token"
+    assert found, f"the form carries a CSRF token: {page[:500]}"
     return found.group(1)
+
+
+def sign_in_form(
+    client: FlaskClient, email: str, password: str, address: str = "127.0.0.1", **extra: str
+) -> Any:
+    """Post the sign-in form as a browser would, from ``address``."""
+    data = {"email": email, "password": password, "csrf_token": csrf_token(client, "/connexion")}
+    return client.post(
+        "/connexion", data={**data, **extra}, environ_overrides={"REMOTE_ADDR": address}
+    )
+
+
+def api_client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def created_premises(app: Flask, **overrides: Any) -> dict[str, Any]:
+    """Premises created through the API (``API_PREMISES`` with ``overrides``)."""
+    response = api_client(app).post("/api/v1/premises", json={**API_PREMISES, **overrides})
+    assert response.status_code == 201, response.get_json()
+    body: dict[str, Any] = response.get_json()
+    return body
+
+
+def example_scenario() -> dict[str, Any]:
+    """The documented example scenario, as the JSON API takes it."""
+    data: dict[str, Any] = yaml.safe_load(EXAMPLE_SCENARIO.read_text(encoding="utf-8"))
+    data["available_from"] = data["available_from"].isoformat()
+    return data
+
+
+# --- command line ------------------------------------------------------------------------------
+
+
+def foncier_cli(*args: str, url: str, state: Path | None = None, geocoder: str = "aucun") -> Result:
+    """Run the ``foncier`` command on the database at ``url``."""
+    env = {"DATABASE_URL": url, "FONCIER_GEOCODER_URL": geocoder}
+    if state is not None:
+        env["FONCIER_STATE_DIR"] = str(state)
+    return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)

@@ -3,18 +3,15 @@ Content-Security-Policy with no violation reported."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-import yaml
 from flask import Flask
 from selenium import webdriver
 from sqlalchemy import Engine, select
 
 from foncier.models import Besoin
+from tests.factories import example_scenario
 from tests.web.browser import wait_until
 from tests.web.conftest import sign_in
-from tests.web.test_api_scenarios import EXAMPLE
 
 RECORD_VIOLATIONS = """
 window.__violations = [];
@@ -46,8 +43,7 @@ def test_each_page_gets_its_own_nonce(app: Flask) -> None:
 
 
 def _saved_scenario(app: Flask) -> str:
-    document: dict[str, Any] = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
-    document["available_from"] = document["available_from"].isoformat()
+    document = example_scenario()
     document["name"] = "Scénario de la CSP"
     saved = app.test_client(role="planificateur").post("/api/v1/scenarios", json=document)
     assert saved.status_code == 201, saved.get_data(as_text=True)
