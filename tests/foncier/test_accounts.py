@@ -30,7 +30,7 @@ from foncier.errors import Conflict, InvalidInput
 from foncier.models import Acteur, Besoin, Historique
 from foncier.registry import kind_named
 from foncier.vocabulary import DEMO_SOURCE
-from tests.conftest import create_database, drop_database
+from tests.databases import create_database, drop_database
 
 PASSWORD = "un mot de passe assez long"
 

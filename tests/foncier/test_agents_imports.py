@@ -18,15 +18,15 @@ from foncier.imports.service import import_file
 from foncier.models import Local
 from foncier.registry.kinds import ACTORS, NEEDS, PREMISES, Kind
 from foncier.schemas.scenario import LotSchema
-from tests.conftest import create_database, drop_database
-from tests.foncier.test_cli import run
+from tests.databases import create_database, drop_database
+from tests.factories import foncier_cli
 
 
 @pytest.fixture
 def reference_db(server_url: str) -> Iterator[str]:
     url = create_database(server_url, prefix="foncier_set")
-    run("db", "upgrade", url=url)
-    run("reference", "load", url=url)
+    foncier_cli("db", "upgrade", url=url)
+    foncier_cli("reference", "load", url=url)
     yield url
     drop_database(url)
 
@@ -46,13 +46,15 @@ def test_a_spreadsheet_without_origin_is_imported_with_set(
     reference_db: str, tmp_path: Path
 ) -> None:
     path = _sheet_without_origin(tmp_path / "locaux.xlsx")
-    refused = run("import", "premises", str(path), url=reference_db)
+    refused = foncier_cli("import", "premises", str(path), url=reference_db)
     assert refused.exit_code == 1 and "origine" in refused.output
-    bad = run("import", "premises", str(path), "--set", "origine=voisin", url=reference_db)
+    bad = foncier_cli("import", "premises", str(path), "--set", "origine=voisin", url=reference_db)
     assert bad.exit_code == 1 and "« voisin »" in bad.output
-    unknown = run("import", "premises", str(path), "--set", "couleur=bleu", url=reference_db)
+    unknown = foncier_cli(
+        "import", "premises", str(path), "--set", "couleur=bleu", url=reference_db
+    )
     assert unknown.exit_code == 1 and "« couleur » n'est pas un champ" in unknown.output
-    done = run(
+    done = foncier_cli(
         "import",
         "premises",
         str(path),

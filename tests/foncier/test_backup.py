@@ -9,8 +9,8 @@ import psycopg
 import pytest
 from sqlalchemy import make_url
 
-from tests.conftest import create_database, drop_database
-from tests.foncier.test_cli import run
+from tests.databases import create_database, drop_database
+from tests.factories import foncier_cli
 
 TABLES = ("locaux", "acteurs", "besoins", "historique", "communes", "appariements")
 
@@ -49,8 +49,8 @@ def test_a_backup_restores_into_a_fresh_database(
 ) -> None:
     source, target = two_databases
     for command in (("db", "upgrade"), ("reference", "load"), ("demo", "load")):
-        assert run(*command, url=source).exit_code == 0
-    assert run("match", "--top", "2", url=source).exit_code == 0
+        assert foncier_cli(*command, url=source).exit_code == 0
+    assert foncier_cli("match", "--top", "2", url=source).exit_code == 0
     with psycopg.connect(_conninfo(source)) as conn:  # some history beyond the creations
         conn.execute("SELECT set_config('foncier.utilisateur', 'tests', false)")
         conn.execute("UPDATE locaux SET nom = nom || ' (renommé)' WHERE id <= 5")
@@ -58,10 +58,10 @@ def test_a_backup_restores_into_a_fresh_database(
     before = _contents(source)
 
     dump = tmp_path / "foncier.dump"
-    saved = run("db", "backup", str(dump), url=source)
+    saved = foncier_cli("db", "backup", str(dump), url=source)
     assert saved.exit_code == 0 and "Base sauvegardée" in saved.output
     assert dump.read_bytes().startswith(b"PGDMP")
-    restored = run("db", "restore", str(dump), url=target)
+    restored = foncier_cli("db", "restore", str(dump), url=target)
     assert restored.exit_code == 0, restored.output
     assert _contents(target) == before
 
@@ -73,14 +73,14 @@ def test_restore_never_overwrites_without_being_asked(
     two_databases: tuple[str, str], tmp_path: Path
 ) -> None:
     source, target = two_databases
-    assert run("db", "upgrade", url=source).exit_code == 0
-    assert run("db", "upgrade", url=target).exit_code == 0
+    assert foncier_cli("db", "upgrade", url=source).exit_code == 0
+    assert foncier_cli("db", "upgrade", url=target).exit_code == 0
     dump = tmp_path / "foncier.dump"
-    assert run("db", "backup", str(dump), url=source).exit_code == 0
-    refused = run("db", "restore", str(dump), url=target)
+    assert foncier_cli("db", "backup", str(dump), url=source).exit_code == 0
+    refused = foncier_cli("db", "restore", str(dump), url=target)
     assert refused.exit_code == 1 and "--remplacer" in refused.output
-    assert run("db", "restore", "--remplacer", str(dump), url=target).exit_code == 0
+    assert foncier_cli("db", "restore", "--remplacer", str(dump), url=target).exit_code == 0
     not_a_dump = tmp_path / "notes.txt"
     not_a_dump.write_text("bonjour")
-    wrong = run("db", "restore", str(not_a_dump), url=target)
+    wrong = foncier_cli("db", "restore", str(not_a_dump), url=target)
     assert wrong.exit_code == 1 and "n'est pas une sauvegarde" in wrong.output

@@ -284,6 +284,7 @@ def random_records(session: Session, seed: int) -> None:
 SETTINGS = [Settings(), Settings(budget_tolerance=0.0, wait_horizon_days=30)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 2])
 def test_every_scope_gives_the_frame_the_previous_query_gave(session: Session, seed: int) -> None:
     random_records(session, seed)

@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
 
 from foncier.cli import main
 from foncier.db import migrate
-from tests.conftest import create_database, drop_database
+from tests.databases import create_database, drop_database
+from tests.factories import foncier_cli
 
 
 @pytest.fixture
@@ -21,69 +21,67 @@ def scratch_db(server_url: str) -> Iterator[str]:
     drop_database(url)
 
 
-def run(*args: str, url: str, state: Path | None = None, geocoder: str = "aucun") -> Result:
-    env = {"DATABASE_URL": url, "FONCIER_GEOCODER_URL": geocoder}
-    if state is not None:
-        env["FONCIER_STATE_DIR"] = str(state)
-    return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
-
-
-def test_with_database_url_nothing_local_starts(empty_db: str, tmp_path: Path) -> None:
+def test_with_database_url_nothing_local_starts(shared_db: str, tmp_path: Path) -> None:
     state = tmp_path / ".foncier"
-    up = run("db", "up", url=empty_db, state=state)
+    up = foncier_cli("db", "up", url=shared_db, state=state)
     assert up.exit_code == 0
     assert "DATABASE_URL est défini : aucune base locale n'est démarrée." in up.output
     assert not state.exists()
-    status = run("db", "status", url=empty_db, state=state)
+    status = foncier_cli("db", "status", url=shared_db, state=state)
     assert "Base externe" in status.output and not state.exists()
 
 
+@pytest.mark.slow
 def test_the_demo_pipeline(scratch_db: str) -> None:
-    assert f"révision {migrate.head_revision()}" in run("db", "upgrade", url=scratch_db).output
-    refused = run("demo", "load", url=scratch_db)
+    assert (
+        f"révision {migrate.head_revision()}" in foncier_cli("db", "upgrade", url=scratch_db).output
+    )
+    refused = foncier_cli("demo", "load", url=scratch_db)
     assert refused.exit_code == 1
     assert "Les communes ne sont pas chargées" in refused.output
     for _ in range(2):
-        loaded = run("reference", "load", url=scratch_db)
+        loaded = foncier_cli("reference", "load", url=scratch_db)
         assert loaded.exit_code == 0
         assert "28 communes, 23 QPV, 138 friches" in loaded.output
-    demo = run("demo", "load", url=scratch_db)
+    demo = foncier_cli("demo", "load", url=scratch_db)
     assert "Démo : 300 locaux, 200 acteurs" in demo.output
-    again = run("demo", "load", url=scratch_db)
+    again = foncier_cli("demo", "load", url=scratch_db)
     assert "Démo : 0 locaux, 0 acteurs, 0 besoins créés" in again.output
-    cleared = run("demo", "clear", url=scratch_db)
+    cleared = foncier_cli("demo", "clear", url=scratch_db)
     assert "Démo supprimée : 300 locaux, 200 acteurs" in cleared.output
 
 
 def test_import_command(scratch_db: str, tmp_path: Path) -> None:
-    from tests.foncier.test_import import MESSY
+    from tests.factories import MESSY
 
     path = tmp_path / "locaux.csv"
     path.write_bytes(MESSY.encode("cp1252"))
-    run("db", "upgrade", url=scratch_db)
-    run("reference", "load", url=scratch_db)
-    refused = run("import", "premises", str(path), url=scratch_db)
+    foncier_cli("db", "upgrade", url=scratch_db)
+    foncier_cli("reference", "load", url=scratch_db)
+    refused = foncier_cli("import", "premises", str(path), url=scratch_db)
     assert refused.exit_code == 1
     assert "Rien n'a été importé : 3 ligne(s) rejetée(s)" in refused.output
     assert "ligne 3 [IMP-2] rejeté : Colonne « Surface (m²) »" in refused.output
-    trial = run("import", "premises", str(path), "--dry-run", url=scratch_db)
+    trial = foncier_cli("import", "premises", str(path), "--dry-run", url=scratch_db)
     assert "Essai à blanc, rien n'est écrit : 2 créé" in trial.output
-    done = run("import", "premises", str(path), "--skip-invalid", url=scratch_db)
+    done = foncier_cli("import", "premises", str(path), "--skip-invalid", url=scratch_db)
     assert done.exit_code == 0 and "Import terminé : 2 créé" in done.output
     assert (tmp_path / "locaux.rejets.csv").exists()
-    again = run("import", "premises", str(path), "--skip-invalid", url=scratch_db)
+    again = foncier_cli("import", "premises", str(path), "--skip-invalid", url=scratch_db)
     assert "0 créé, 0 mis à jour, 2 inchangé" in again.output
-    bad_map = run("import", "premises", str(path), "--map", "Nom", url=scratch_db)
+    bad_map = foncier_cli("import", "premises", str(path), "--map", "Nom", url=scratch_db)
     assert bad_map.exit_code == 2 and "attendu COLONNE=CHAMP" in bad_map.output
 
 
-def test_export_command(empty_db: str, tmp_path: Path) -> None:
+def test_export_command(shared_db: str, tmp_path: Path) -> None:
     path = tmp_path / "bureaux bordelais.xlsx"
-    done = run(
-        "export", "premises", str(path), "--commune", "33063", "--type", "bureau", url=empty_db
+    done = foncier_cli(
+        "export", "premises", str(path), "--commune", "33063", "--type", "bureau", url=shared_db
     )
     assert done.exit_code == 0 and "fiche(s) exportée(s)" in done.output and path.exists()
-    bad = run("export", "premises", str(tmp_path / "x.csv"), "--type", "chateau", url=empty_db)
+    bad = foncier_cli(
+        "export", "premises", str(tmp_path / "x.csv"), "--type", "chateau", url=shared_db
+    )
     assert bad.exit_code == 1 and "« chateau » : Valeurs permises : bureau" in bad.output
 
 
@@ -93,8 +91,8 @@ def test_geocode_pending_command(scratch_db: str) -> None:
     from foncier.registry import KINDS, create
     from tests.ban_server import ban_server, closed_url
 
-    run("db", "upgrade", url=scratch_db)
-    run("reference", "load", url=scratch_db)
+    foncier_cli("db", "upgrade", url=scratch_db)
+    foncier_cli("reference", "load", url=scratch_db)
     engine = make_engine(scratch_db)
     with make_sessionmaker(engine)() as session:
         pending = create(
@@ -113,20 +111,20 @@ def test_geocode_pending_command(scratch_db: str) -> None:
         )
     engine.dispose()
     assert pending["geocodage"] == "a_geocoder"
-    still_down = run("geocode", "pending", url=scratch_db, geocoder=closed_url())
+    still_down = foncier_cli("geocode", "pending", url=scratch_db, geocoder=closed_url())
     assert still_down.exit_code == 1 and "encore injoignable" in still_down.output
     with ban_server() as server:
-        done = run("geocode", "pending", url=scratch_db, geocoder=server.url)
+        done = foncier_cli("geocode", "pending", url=scratch_db, geocoder=server.url)
     assert done.exit_code == 0 and "1 fiche(s) géocodée(s)" in done.output
 
 
 def test_reference_lists_command(scratch_db: str) -> None:
-    run("db", "upgrade", url=scratch_db)
-    added = run(
+    foncier_cli("db", "upgrade", url=scratch_db)
+    added = foncier_cli(
         "listes", "filiere", "sante", "Santé communautaire", "--prioritaire", url=scratch_db
     )
     assert added.exit_code == 0 and "prioritaire" in added.output
-    bad = run("listes", "forme-juridique", "Mauvais Code", "X", url=scratch_db)
+    bad = foncier_cli("listes", "forme-juridique", "Mauvais Code", "X", url=scratch_db)
     assert bad.exit_code == 1 and "« Mauvais Code » : de 2 à 32 caractères" in bad.output
 
 
@@ -159,7 +157,7 @@ def test_match_json_stays_parseable_when_the_solver_prints(
     monkeypatch.setattr(_lp, "linprog", printing(linprog))
     monkeypatch.setattr(alloc, "milp", printing(milp))
     for step in (("db", "upgrade"), ("reference", "load"), ("demo", "load")):
-        assert run(*step, url=scratch_db).exit_code == 0
+        assert foncier_cli(*step, url=scratch_db).exit_code == 0
     capfd.readouterr()
     monkeypatch.setenv("DATABASE_URL", scratch_db)
     monkeypatch.setenv("FONCIER_GEOCODER_URL", "aucun")

@@ -88,6 +88,7 @@ def test_up_recovers_from_a_crash_that_left_a_stale_pid_file(cluster: Cluster) -
     assert query(state, "SELECT 1") == 1
 
 
+@pytest.mark.slow
 def test_a_data_folder_without_its_state_is_kept_aside(tmp_path: Path) -> None:
     cluster = Cluster(tmp_path / ".foncier")
     first = cluster.up()

@@ -17,7 +17,7 @@ from foncier.geo import to_store
 from foncier.identifiers import luhn_valid
 from foncier.models import Acteur, Besoin, Local
 from foncier.vocabulary import OrigineLocal, TypeLocal
-from tests.foncier.test_geometry import a_local
+from tests.factories import a_local
 
 
 @pytest.fixture(scope="module")

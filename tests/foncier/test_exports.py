@@ -26,6 +26,7 @@ from foncier.imports.parse import ParsedRow, parse_table
 from foncier.imports.reading import read_table
 from foncier.registry import KINDS, Kind, create, get, search
 from foncier.registry.filters import ALL
+from tests.factories import premises
 
 PREMISES, ACTORS, NEEDS = KINDS["premises"], KINDS["actors"], KINDS["needs"]
 BORDEAUX_OFFICES = {"commune_insee": "33063", "type_local": "bureau"}
@@ -306,3 +307,14 @@ def _assert_same_values(row: ParsedRow, record: Record) -> None:
 def test_a_missing_folder_is_named(session: Session, tmp_path: Path) -> None:
     with pytest.raises(InvalidInput, match="Dossier introuvable"):
         export_records(session, ACTORS, tmp_path / "absent" / "acteurs.csv")
+
+
+def test_xlsx_export_writes_text_not_formulas(session: Session, tmp_path: Path) -> None:
+    create(session, PREMISES, premises(nom='=HYPERLINK("http://x")', ref="F-1"), "t")
+    path = tmp_path / "locaux.xlsx"
+    export_records(session, PREMISES, path, {"ref": "F-1"})
+    sheet = openpyxl.load_workbook(path).active
+    assert sheet is not None
+    names = [cell.value for cell in sheet[2]]
+    assert '=HYPERLINK("http://x")' in names
+    assert all(cell.data_type != "f" for cell in sheet[2])

@@ -2,33 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-from geoalchemy2.shape import from_shape
 from pyproj import Geod
 from shapely import Point
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from foncier.geo import STORE_SRID, WGS84_SRID, to_store, to_wgs84
+from foncier.geo import STORE_SRID, WGS84_SRID, to_wgs84
 from foncier.models import Local
-from foncier.vocabulary import OrigineLocal, TypeLocal
+from tests.factories import COMEDIE, a_local
 
 GEOD = Geod(ellps="WGS84")
-COMEDIE = (-0.575500, 44.842700)  # Place de la Comédie, Bordeaux
-
-
-def a_local(ref: str, lon: float, lat: float) -> Local:
-    return Local(
-        ref=ref,
-        source="test",
-        nom="Local de test",
-        type_local=TypeLocal.BUREAU,
-        origine=OrigineLocal.PARTENAIRE,
-        surface_m2=100,
-        disponible_le=date(2026, 1, 1),
-        geom=from_shape(to_store(Point(lon, lat)), srid=STORE_SRID),
-    )
 
 
 def test_round_trip_wgs84_lambert93_wgs84_within_a_metre(session: Session) -> None:

@@ -1,30 +1,26 @@
-"""Importing spreadsheets: all-or-nothing, --skip-invalid with a rejects file, no duplicates."""
+"""Importing spreadsheets: all-or-nothing, --skip-invalid with a rejects file, no duplicates,
+references per source file, a geocoder outage met once."""
 
 from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from foncier.imports.service import import_file
+from foncier.exports import export_records
+from foncier.geocoding import Geocoder
+from foncier.imports.service import import_file, source_of
 from foncier.models import Local
-from foncier.registry import KINDS
+from foncier.registry import KINDS, create
+from tests.ban_server import ban_server
+from tests.factories import MESSY, count_premises, premises
 
 PREMISES = KINDS["premises"]
 SOURCE = "tests-import"
-MESSY = (
-    "Référence;Nom;Type de local;Surface (m²);Loyer HT HC (€/m²/an);Disponible à partir du;"
-    "Longitude;Latitude;Origine;Accessible PMR\n"
-    "IMP-1;Bureaux Chartrons;Bureaux;120,5;180;01/03/2027;-0,5700;44,8550;Partenaire;oui\n"
-    "IMP-2;Atelier Bastide;atelier;cent;60;01/03/2027;-0,5560;44,8420;Foncière;non\n"
-    "\n"
-    "IMP-3;Boutique Saint-Michel;commerce;80;-5;01/03/2027;-0,5680;44,8340;mandat;non\n"
-    "IMP-4;Entrepôt Bègles;stockage;400;45;31/02/2027;-0,5480;44,8060;partenaire;oui\n"
-    "IMP-5;Tiers-lieu Lormont;tiers-lieu;600;90;15/04/2027;-0,5220;44,8790;partenaire;oui\n"
-)
 
 
 @pytest.fixture
@@ -107,3 +103,67 @@ def test_needs_link_to_their_actors_by_reference(session: Session, tmp_path: Pat
     report = import_file(session, KINDS["needs"], path, "t", source=SOURCE, skip_invalid=True)
     assert [row.action for row in report.rows] == ["créé", "rejeté"]
     assert "aucun acteur ne porte cette référence" in report.rows[1].errors[0]
+
+
+def test_an_export_reimported_updates_never_duplicates(session: Session, tmp_path: Path) -> None:
+    create(session, PREMISES, premises(nom="Saisi à la main"), "t")
+    path = tmp_path / "export.csv"
+    export_records(session, PREMISES, path, {"source": "saisie"})
+    before = count_premises(session)
+    report = import_file(session, PREMISES, path, "t", skip_invalid=True)
+    assert report.count("créé") == 0 and report.count("inchangé") >= 1
+    assert count_premises(session) == before
+
+
+def test_two_files_do_not_share_references_by_default(session: Session, tmp_path: Path) -> None:
+    header = "N°;Nom;Type;Surface;Disponible le;Longitude;Latitude;Origine\n"
+    first, second = tmp_path / "agence nord.csv", tmp_path / "agence sud.csv"
+    first.write_text(header + "1;Bureau A;bureau;50;01/01/2027;-0,57;44,84;partenaire\n")
+    second.write_text(header + "1;Atelier B;atelier;90;01/01/2027;-0,56;44,83;partenaire\n")
+    assert source_of(first) == "import:agence-nord"
+    import_file(session, PREMISES, first, "t")
+    report = import_file(session, PREMISES, second, "t")
+    assert report.count("créé") == 1
+    names = set(session.scalars(select(Local.nom).where(Local.ref == "1")))
+    assert names == {"Bureau A", "Atelier B"}
+
+
+def test_an_outage_stops_calling_the_geocoder_during_an_import(
+    session: Session, tmp_path: Path
+) -> None:
+    path = tmp_path / "adresses.csv"
+    rows = "".join(
+        f"A{i};Local {i};bureau;50;01/01/2027;{i} rue Sainte-Catherine Bordeaux;partenaire\n"
+        for i in range(5)
+    )
+    path.write_text("Réf;Nom;Type;Surface;Disponible le;Adresse;Origine\n" + rows)
+    with ban_server(mode="unavailable") as server:
+        report = import_file(session, PREMISES, path, "t", geocoder=Geocoder(server.url, 2))
+        calls: list[Any] = server.behaviour.requests
+    assert report.count("créé") == 5 and len(calls) == 1
+
+
+def test_rejects_keep_every_digit_and_the_geometry(session: Session, tmp_path: Path) -> None:
+    import geopandas as gpd
+    from shapely import Point
+
+    path = tmp_path / "locaux.geojson"
+    gpd.GeoDataFrame(
+        {
+            "ref": ["G-1"],
+            "nom": ["Sans surface"],
+            "type_local": ["bureau"],
+            "loyer_m2_an": [12345.678],
+            "disponible_le": ["2027-01-01"],
+            "origine": ["partenaire"],
+        },
+        geometry=[Point(-0.5755, 44.8427)],
+        crs=4326,
+    ).to_file(path)
+    report = import_file(session, PREMISES, path, "t", skip_invalid=True)
+    assert report.rejects_file is not None
+    lines = report.rejects_file.read_text(encoding="utf-8-sig").splitlines()
+    header, row = lines[0].split(";"), lines[1].split(";")
+    cells = dict(zip(header, row, strict=False))
+    assert cells["loyer_m2_an"] == "12345,678"
+    assert cells["lon"] == "-0,5755" and cells["lat"] == "44,8427"

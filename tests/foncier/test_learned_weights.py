@@ -20,7 +20,7 @@ from foncier.matching.stored_settings import current_settings
 from foncier.models import Appariement, ReglagesAppariement
 from matching.learning import FEATURES, example_decisions
 from matching.settings import CRITERIA
-from tests.conftest import create_database, drop_database
+from tests.databases import create_database, drop_database
 
 TRUTH = dict(zip(CRITERIA, np.linspace(0.2, 0.0222, 9).tolist(), strict=True))
 

@@ -13,8 +13,8 @@ from sqlalchemy.exc import DBAPIError
 
 from foncier.db import make_engine, make_sessionmaker, migrate, unit_of_work
 from foncier.models import Base
-from tests.conftest import create_database, drop_database
-from tests.foncier.test_geometry import COMEDIE, a_local
+from tests.databases import create_database, drop_database
+from tests.factories import COMEDIE, a_local
 
 
 @pytest.fixture
@@ -24,6 +24,7 @@ def scratch_db(server_url: str) -> Iterator[str]:
     drop_database(url)
 
 
+@pytest.mark.slow
 def test_upgrade_downgrade_upgrade(scratch_db: str) -> None:
     migrate.upgrade(scratch_db)
     assert migrate.current_revision(scratch_db) == migrate.head_revision()

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from foncier import config
 from foncier.models import Commune, Friche, Local, Qpv
 from foncier.reference import load_reference
-from tests.foncier.test_geometry import COMEDIE, a_local
+from tests.factories import COMEDIE, a_local
 
 GRAND_PARC = (-0.58228, 44.85867)  # inside the Grand-Parc QPV, Bordeaux
 GRAND_PARC_QP = "QN03310M"

@@ -3,38 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from foncier.errors import Conflict, InvalidInput
 from foncier.geocoding import Geocoder
-from foncier.models import Acteur, Local
+from foncier.models import Acteur
 from foncier.registry import KINDS, create, get, history, search, update, withdraw
 from foncier.registry.filters import Page
 from tests.ban_server import ban_server, closed_url
+from tests.factories import count_premises, premises
 
 PREMISES, ACTORS, NEEDS = KINDS["premises"], KINDS["actors"], KINDS["needs"]
-COMEDIE = {"type": "Point", "coordinates": [-0.5755, 44.8427]}
-
-
-def premises(**overrides: Any) -> dict[str, Any]:
-    return {
-        "nom": "Bureaux rue Sainte-Catherine",
-        "type_local": "bureau",
-        "origine": "mandat_gestion",
-        "surface_m2": 120,
-        "loyer_m2_an": 150,
-        "disponible_le": "2026-12-01",
-        "geometry": COMEDIE,
-        **overrides,
-    }
-
-
-def count(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(Local)) or 0
 
 
 def test_create_computes_commune_and_records_history(session: Session) -> None:
@@ -47,7 +29,7 @@ def test_create_computes_commune_and_records_history(session: Session) -> None:
 
 
 def test_bad_values_are_all_named_in_french_and_nothing_is_written(session: Session) -> None:
-    before = count(session)
+    before = count_premises(session)
     with pytest.raises(InvalidInput) as caught:
         create(
             session,
@@ -67,7 +49,7 @@ def test_bad_values_are_all_named_in_french_and_nothing_is_written(session: Sess
     assert "« chateau » : Valeurs permises : bureau, activite" in errors["type_local"][0]
     assert errors["disponible_le"][0].startswith("« 31/02/2026 »")
     assert errors["couleur"] == ["« bleu » : Champ inconnu."]
-    assert count(session) == before
+    assert count_premises(session) == before
 
 
 def test_rules_between_fields(session: Session) -> None:
@@ -212,3 +194,39 @@ def test_search_filters(session: Session) -> None:
     assert all(i["commune_insee"] == "33063" and i["surface_m2"] <= 200 for i in items)
     needs_total, _ = search(session, NEEDS, {"filiere": "reemploi"}, Page(1, 5))
     assert needs_total > 0
+
+
+def test_resending_the_same_point_keeps_how_it_was_found(session: Session) -> None:
+    with ban_server() as server:
+        found = create(
+            session,
+            PREMISES,
+            premises(geometry=None, adresse="Place de la Comédie 33000 Bordeaux"),
+            "t",
+            Geocoder(server.url, 2),
+        )
+    point = found["geometry"]
+    again = update(
+        session,
+        PREMISES,
+        found["id"],
+        {
+            "nom": "Renommé",
+            "version": 1,
+            "geometry": {"type": "Point", "coordinates": [point.x, point.y]},
+        },
+        "t",
+    )
+    assert again["geocodage"] == "ban" and again["geocodage_label"] == found["geocodage_label"]
+
+
+def test_an_address_the_ban_would_refuse_is_saved_to_confirm(session: Session) -> None:
+    with ban_server() as server:
+        saved = create(
+            session,
+            PREMISES,
+            premises(geometry=None, adresse="(bât. B) 3 rue du Port, Bègles"),
+            "t",
+            Geocoder(server.url, 2),
+        )
+    assert saved["geocodage"] == "a_confirmer" and saved["geometry"] is None

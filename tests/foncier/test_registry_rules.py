@@ -1,4 +1,5 @@
-"""More registry rules: needs' life cycle, geometry repair, lots, a geographic import."""
+"""More registry rules: needs' life cycle, geometry repair, lots, a geographic import, the source
+reserved to the demo, a need following its moved zone."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from foncier.errors import InvalidInput
 from foncier.imports.service import import_file
 from foncier.models import Acteur, Local
 from foncier.registry import KINDS, create, update, withdraw
-from tests.foncier.test_registry import premises
+from tests.factories import premises
 
 PREMISES, NEEDS = KINDS["premises"], KINDS["needs"]
 SQUARE = [[-0.58, 44.83], [-0.56, 44.83], [-0.56, 44.85], [-0.58, 44.85], [-0.58, 44.83]]
@@ -116,3 +117,41 @@ def test_a_geopackage_lands_in_the_registry(session: Session, tmp_path: Path) ->
     stored = session.scalars(select(Local).where(Local.ref.in_(["GP-1", "GP-2"]))).all()
     assert {r.commune_insee for r in stored} == {"33063"}
     assert {r.type_local for r in stored} == {"activite", "bureau"}
+
+
+def test_the_demo_source_is_reserved(session: Session) -> None:
+    with pytest.raises(InvalidInput, match="réservée au jeu de démonstration"):
+        create(session, PREMISES, premises(source="demo"), "t")
+
+
+def test_a_moved_zone_moves_the_need(session: Session) -> None:
+    actor = session.scalars(select(Acteur.id).order_by(Acteur.id)).first()
+    square = {
+        "type": "Polygon",
+        "coordinates": [
+            [[-0.58, 44.83], [-0.56, 44.83], [-0.56, 44.85], [-0.58, 44.85], [-0.58, 44.83]]
+        ],
+    }
+    need = create(
+        session,
+        NEEDS,
+        {
+            "acteur_id": actor,
+            "intitule": "Bureaux",
+            "types_acceptes": ["bureau"],
+            "surface_min_m2": 20,
+            "surface_max_m2": 40,
+            "emmenagement_au_plus_tot": "2027-01-01",
+            "zone_souhaitee": square,
+        },
+        "t",
+    )
+    assert need["commune_insee"] == "33063"
+    merignac = {
+        "type": "Polygon",
+        "coordinates": [
+            [[-0.66, 44.83], [-0.64, 44.83], [-0.64, 44.845], [-0.66, 44.845], [-0.66, 44.83]]
+        ],
+    }
+    moved = update(session, NEEDS, need["id"], {"zone_souhaitee": merignac, "version": 1}, "t")
+    assert moved["commune_insee"] == "33281"

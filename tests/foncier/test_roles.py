@@ -14,7 +14,7 @@ from foncier import registry
 from foncier.db import make_engine, make_sessionmaker, migrate
 from foncier.db.roles import ensure_role
 from foncier.registry.kinds import ACTORS
-from tests.conftest import create_database, drop_database
+from tests.databases import create_database, drop_database
 
 
 def _conninfo(url: str) -> str:

@@ -61,8 +61,8 @@ def run_cli(url: str, *args: str) -> Any:
     return CliRunner().invoke(main, ["scenario", *args], env=env, catch_exceptions=False)
 
 
-def test_the_documented_example_runs_with_the_promised_keys(loaded: Engine, empty_db: str) -> None:
-    result = run_cli(empty_db, "run", str(EXAMPLE), "--json")
+def test_the_documented_example_runs_with_the_promised_keys(loaded: Engine, shared_db: str) -> None:
+    result = run_cli(shared_db, "run", str(EXAMPLE), "--json")
     assert result.exit_code == 0, result.output
     output = json.loads(result.output)
     for key in (
@@ -82,19 +82,19 @@ def test_the_documented_example_runs_with_the_promised_keys(loaded: Engine, empt
     assert output["contribution_needed_eur"] == max(0.0, -output["balance_after_eur"])
     assert output["ess_area_m2"] == pytest.approx(6000 * 0.15 + 4000 * 0.3 + 1500 * 0.2)
     assert output["needs_served"] == output["coverage"]["needs_served"] > 0
-    text = run_cli(empty_db, "run", str(EXAMPLE))
+    text = run_cli(shared_db, "run", str(EXAMPLE))
     assert "Bilan de l'aménageur" in text.output and "Couverture" in text.output
 
 
 def test_a_hand_computed_lot_through_a_json_file(
-    loaded: Engine, empty_db: str, tmp_path: Path
+    loaded: Engine, shared_db: str, tmp_path: Path
 ) -> None:
     # Market: CFA 520,000 €; ESS part at 2,500 €/m²: 27,500 €; ΔR 76,500 €.
     # Balance: 520,000 + 0 − 600,000 = −80,000 before; −156,500 after.
     path = tmp_path / "lot.json"
     document = {"perimeter": PERIMETER, "other_expenditures_eur": 600000, "lots": [one_lot()]}
     path.write_text(json.dumps(document), encoding="utf-8")
-    output = json.loads(run_cli(empty_db, "run", str(path), "--json").output)
+    output = json.loads(run_cli(shared_db, "run", str(path), "--json").output)
     (lot,) = output["lots"]
     assert lot["ref"] == "A"
     assert lot["cfa_market_eur"] == pytest.approx(520_000)
@@ -116,11 +116,11 @@ def test_a_fixed_ess_land_charge_reports_the_margin(loaded: Engine) -> None:
     assert operation["lots_below_minimum_margin"] == ["A"]
 
 
-def test_bad_input_names_the_value_and_what_is_allowed(empty_db: str, tmp_path: Path) -> None:
+def test_bad_input_names_the_value_and_what_is_allowed(shared_db: str, tmp_path: Path) -> None:
     bad = {"perimeter": PERIMETER, "lots": [one_lot(use="usine", eta=1.4), one_lot(sdp_m2=-3)]}
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(bad), encoding="utf-8")
-    result = run_cli(empty_db, "run", str(path))
+    result = run_cli(shared_db, "run", str(path))
     assert result.exit_code == 1
     assert "lots[0][use] : « usine » : Usage inconnu ; valeurs permises : bureaux" in result.output
     assert "lots[0][eta] : « 1.4 » : Doit être au plus 1." in result.output
@@ -130,7 +130,7 @@ def test_bad_input_names_the_value_and_what_is_allowed(empty_db: str, tmp_path: 
     with pytest.raises(InvalidInput, match="« logement » : la clause ESS porte sur des lots"):
         validate_document({"perimeter": PERIMETER, "lots": [one_lot(use="logement")]})
     (tmp_path / "broken.yaml").write_text("lots: [\n", encoding="utf-8")
-    broken = run_cli(empty_db, "run", str(tmp_path / "broken.yaml"))
+    broken = run_cli(shared_db, "run", str(tmp_path / "broken.yaml"))
     assert broken.exit_code == 1 and "n'est pas un YAML valide" in broken.output
 
 
@@ -189,17 +189,19 @@ def test_no_served_need_breaks_a_hard_constraint(session: Session) -> None:
 
 
 def test_the_cli_reads_caps_either_way_and_a_perimeter_file(
-    loaded: Engine, empty_db: str, tmp_path: Path
+    loaded: Engine, shared_db: str, tmp_path: Path
 ) -> None:
-    plain = json.loads(run_cli(empty_db, "sweep", str(EXAMPLE), "--caps", "0.5 1", "--json").output)
+    plain = json.loads(
+        run_cli(shared_db, "sweep", str(EXAMPLE), "--caps", "0.5 1", "--json").output
+    )
     french = json.loads(
-        run_cli(empty_db, "sweep", str(EXAMPLE), "--caps", "0,5;1", "--json").output
+        run_cli(shared_db, "sweep", str(EXAMPLE), "--caps", "0,5;1", "--json").output
     )
     assert [p["cap"] for p in plain["break_even"]] == [0.5, 1.0]
     assert plain == french
-    refused = run_cli(empty_db, "sweep", str(EXAMPLE), "--caps", "beaucoup")
+    refused = run_cli(shared_db, "sweep", str(EXAMPLE), "--caps", "beaucoup")
     assert refused.exit_code == 2 and "« beaucoup » : attendu des nombres" in refused.output
-    one = json.loads(run_cli(empty_db, "sweep", str(EXAMPLE), "--shares", "0,1", "--json").output)
+    one = json.loads(run_cli(shared_db, "sweep", str(EXAMPLE), "--shares", "0,1", "--json").output)
     assert {p["share"] for p in one["grid"]} == {0.1}  # a comma is decimal: one share of 10 %
     # A perimeter file elsewhere: the lots placed outside it are placed inside it.
     far = {
@@ -208,7 +210,7 @@ def test_the_cli_reads_caps_either_way_and_a_perimeter_file(
     }
     path = tmp_path / "perimetre.geojson"
     path.write_text(json.dumps({"type": "Feature", "properties": {}, "geometry": far}), "utf-8")
-    moved = run_cli(empty_db, "run", str(EXAMPLE), "--perimeter", str(path), "--json")
+    moved = run_cli(shared_db, "run", str(EXAMPLE), "--perimeter", str(path), "--json")
     assert moved.exit_code == 0, moved.output
     assert json.loads(moved.output)["ess_area_m2"] == pytest.approx(2400.0)
 

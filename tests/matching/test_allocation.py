@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
-from dataclasses import dataclass
 from types import SimpleNamespace
-from typing import NamedTuple
 from unittest import mock
 
 import numpy as np
@@ -17,20 +13,13 @@ from hypothesis import strategies as st
 
 from matching import allocation as alloc
 from matching.allocation import (
-    AREA_RTOL,
     Allocation,
     allocate_optimal,
     allocate_stable,
     blocking_pairs,
 )
-
-
-def make_pairs(rows: Sequence[tuple[int, int, float, float]]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=["need_id", "premises_id", "score", "take_m2"])
-
-
-def make_premises(rows: Sequence[tuple[int, float, int, bool]]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=["premises_id", "capacity_m2", "places", "multi"])
+from tests.factories import Instance, instances, make_pairs, make_premises
+from tests.matching.brute_force import assert_feasible, brute_force_blocking, brute_force_optimum
 
 
 def assigned(result: Allocation) -> list[tuple[int, int]]:
@@ -184,129 +173,6 @@ def test_a_milp_stopped_early_gives_way_to_the_fast_answer() -> None:
 # --- properties --------------------------------------------------------------------------------
 
 
-class Pair(NamedTuple):
-    need_id: int
-    premises_id: int
-    score: float
-    take_m2: float
-
-
-class Spec(NamedTuple):
-    multi: bool
-    places: int
-    capacity_m2: float
-
-
-@dataclass(frozen=True)
-class Instance:
-    rows: list[Pair]
-    specs: dict[int, Spec]
-    needs: list[int]
-
-    @property
-    def pairs(self) -> pd.DataFrame:
-        return make_pairs(self.rows)
-
-    @property
-    def premises(self) -> pd.DataFrame:
-        return make_premises([(p, s.capacity_m2, s.places, s.multi) for p, s in self.specs.items()])
-
-
-scores = st.one_of(st.sampled_from([0.0, 0.5, 1.0]), st.floats(0.0, 1.0))
-
-
-@st.composite
-def instances(draw: st.DrawFn) -> Instance:
-    """≤ 6 needs and ≤ 4 premises with shuffled ids, so that id tie-breaks matter."""
-    need_ids = draw(st.lists(st.integers(1, 40), min_size=0, max_size=6, unique=True))
-    premises_ids = draw(st.lists(st.integers(1, 40), min_size=1, max_size=4, unique=True))
-    specs = {
-        p: Spec(draw(st.booleans()), draw(st.integers(1, 4)), float(draw(st.integers(1, 400))))
-        for p in premises_ids
-    }
-    rows = [
-        Pair(n, p, draw(scores), float(draw(st.integers(1, 300))))
-        for n in need_ids
-        for p in premises_ids
-        if draw(st.booleans())
-    ]
-    extra = draw(st.lists(st.integers(41, 50), max_size=2, unique=True))  # no candidate
-    return Instance(rows, specs, sorted(need_ids + extra))
-
-
-def fits(spec: Spec, count: int, area: float, take: float) -> bool:
-    if not spec.multi:
-        return count == 0
-    return count < spec.places and area + take <= spec.capacity_m2 * (1 + AREA_RTOL)
-
-
-def held(result: Allocation) -> list[Pair]:
-    return [Pair(*row) for row in result.assignments.itertuples(index=False, name=None)]
-
-
-def brute_force_optimum(instance: Instance) -> float:
-    """Enumerate every assignment (each need: nothing, or one of its premises)."""
-    options: dict[int, list[Pair]] = {}
-    for pair in instance.rows:
-        options.setdefault(pair.need_id, []).append(pair)
-    needs = list(options)
-    count = dict.fromkeys(instance.specs, 0)
-    area = dict.fromkeys(instance.specs, 0.0)
-    best = 0.0
-
-    def explore(k: int, total: float) -> None:
-        nonlocal best
-        if k == len(needs):
-            best = max(best, total)
-            return
-        explore(k + 1, total)
-        for _, p, score, take in options[needs[k]]:
-            if fits(instance.specs[p], count[p], area[p], take):
-                count[p], area[p] = count[p] + 1, area[p] + take
-                explore(k + 1, total + score)
-                count[p], area[p] = count[p] - 1, area[p] - take
-
-    explore(0, 0.0)
-    return best
-
-
-def brute_force_blocking(instance: Instance, result: Allocation) -> set[tuple[int, int]]:
-    """Pairs whose need prefers the premises, which would admit it above its lower occupants."""
-    occupants = held(result)
-    current = {a.need_id: a for a in occupants}
-    found = set()
-    for n, p, s, take in instance.rows:
-        mine = current.get(n)
-        if mine is not None and (
-            mine.premises_id == p or (s, -p) < (mine.score, -mine.premises_id)
-        ):
-            continue
-        above = [a for a in occupants if a.premises_id == p and (a.score, -a.need_id) > (s, -n)]
-        if fits(instance.specs[p], len(above), sum(a.take_m2 for a in above), take):
-            found.add((n, p))
-    return found
-
-
-def assert_feasible(instance: Instance, result: Allocation) -> None:
-    given = {(r.need_id, r.premises_id): r for r in instance.rows}
-    occupants = held(result)
-    hosted: dict[int, list[float]] = {p: [] for p in instance.specs}
-    for a in occupants:
-        assert a == given[a.need_id, a.premises_id]
-        hosted[a.premises_id].append(a.take_m2)
-    served = [a.need_id for a in occupants]
-    assert len(served) == len(set(served))
-    for p, spec in instance.specs.items():
-        assert len(hosted[p]) <= (spec.places if spec.multi else 1)
-        assert not spec.multi or sum(hosted[p]) <= spec.capacity_m2 * (1 + AREA_RTOL)
-    assert result.total_score == pytest.approx(math.fsum(a.score for a in occupants), abs=1e-12)
-    needs = set(instance.needs) | {r.need_id for r in instance.rows}
-    assert result.unserved_needs == sorted(needs - set(served))
-    assert result.unused_premises == sorted(p for p, areas in hosted.items() if not areas)
-    assert 0.0 <= result.gap <= 1.0
-    assert result.bound >= result.total_score
-
-
 def assert_same(first: Allocation, second: Allocation) -> None:
     pd.testing.assert_frame_equal(first.assignments, second.assignments)
     assert (first.total_score, first.unserved_needs, first.unused_premises) == (
@@ -322,6 +188,7 @@ def shuffled(instance: Instance) -> tuple[pd.DataFrame, pd.DataFrame]:
     return instance.pairs.sample(frac=1.0, random_state=7), instance.premises.iloc[::-1]
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(instances())
 def test_the_optimum_is_the_brute_force_one(instance: Instance) -> None:

@@ -19,14 +19,8 @@ from hypothesis import strategies as st
 from matching import _assignment, _lp
 from matching import allocation as alloc
 from matching.allocation import allocate_optimal
-from tests.matching.test_allocation import (
-    Instance,
-    Pair,
-    Spec,
-    assert_feasible,
-    brute_force_optimum,
-    instances,
-)
+from tests.factories import Instance, Pair, Spec, instances
+from tests.matching.brute_force import assert_feasible, brute_force_optimum
 
 
 def large(instance: Instance, *, priced: bool = False, per_need: int = 1) -> alloc.Allocation:

@@ -1,8 +1,5 @@
-"""Hard constraints: hand-computed cases for each, and invariants over generated pairs frames.
-
-``pairs_frames`` (a hypothesis strategy for valid pairs frames) is shared with the scoring and
-explanation tests.
-"""
+"""Hard constraints: hand-computed cases for each, and invariants over generated pairs frames
+(``tests.factories.pairs_frames``)."""
 
 from __future__ import annotations
 
@@ -13,7 +10,6 @@ import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given
-from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from matching.constraints import (
@@ -25,83 +21,12 @@ from matching.constraints import (
     take_m2,
     validate_settings,
 )
-from matching.pairs import PAIR_COLUMNS, empty_pairs
+from matching.pairs import empty_pairs
 from matching.settings import Settings
+from tests.factories import PROPERTIES, pairs_frames
 
 NAN = math.nan
 NAT = pd.NaT
-BASE = pd.Timestamp("2025-01-01")
-STAGES = ["emergence", "developpement", "changement_echelle", None]
-PROPERTIES = hypothesis_settings(max_examples=50, deadline=None)
-
-
-def _days(n: int) -> pd.Timedelta:
-    return pd.Timedelta(days=n)
-
-
-def _maybe(draw: st.DrawFn, strategy: st.SearchStrategy[Any], missing: Any) -> Any:
-    return missing if draw(st.booleans()) else draw(strategy)
-
-
-def _amount(low: float, high: float) -> st.SearchStrategy[float]:
-    return st.floats(low, high, allow_nan=False, allow_infinity=False)
-
-
-@st.composite
-def pair_rows(draw: st.DrawFn, premises_id: int) -> dict[str, Any]:
-    """One pair as the contract of ``matching.pairs`` allows it, missing values included."""
-    need_min = draw(_amount(0, 400))
-    area = draw(_amount(1, 1000))
-    divisible = draw(st.booleans())
-    in_zone = draw(st.booleans())
-    available = BASE + _days(draw(st.integers(-400, 600)))
-    earliest = BASE + _days(draw(st.integers(-200, 200)))
-    until = st.integers(0, 720).map(lambda d: available + _days(d))
-    latest = st.integers(0, 365).map(lambda d: earliest + _days(d))
-    wanted = draw(st.integers(0, 5))
-    return {
-        "need_id": draw(st.integers(1, 4)),
-        "premises_id": premises_id,
-        "distance_m": 0.0 if in_zone else _maybe(draw, _amount(0, 20_000), NAN),
-        "in_zone": in_zone,
-        "max_distance_m": _maybe(draw, _amount(0, 10_000), NAN),
-        "area_m2": area,
-        "divisible": divisible,
-        "lot_min_m2": _maybe(draw, _amount(1, area), NAN) if divisible else NAN,
-        "shared": draw(st.booleans()),
-        "need_min_m2": need_min,
-        "need_max_m2": need_min + draw(_amount(0, 400)),
-        "rent_m2_year": _maybe(draw, _amount(0, 400), NAN),
-        "charges_m2_year": _maybe(draw, _amount(0, 80), NAN),
-        "budget_m2_year": _maybe(draw, _amount(0, 400), NAN),
-        "sale_price_m2": _maybe(draw, _amount(0, 6000), NAN),
-        "budget_purchase_m2": _maybe(draw, _amount(0, 6000), NAN),
-        "need_rents": draw(st.booleans()),
-        "need_buys": draw(st.booleans()),
-        "available_from": available,
-        "available_until": _maybe(draw, until, NAT),
-        "move_in_earliest": earliest,
-        "move_in_latest": _maybe(draw, latest, NAT),
-        "features_wanted": wanted,
-        "features_met": draw(st.integers(0, wanted)),
-        "must_have_missing": draw(st.sampled_from([0, 0, 0, 1, 2])),
-        "step_free": draw(st.booleans()),
-        "ground_floor": draw(st.booleans()),
-        "priority_sector": draw(st.booleans()),
-        "stage": draw(st.sampled_from(STAGES)),
-        "premises_in_qpv": draw(st.booleans()),
-        "kind_accepted": draw(st.sampled_from([True, True, True, False])),
-        "tenure_accepted": draw(st.sampled_from([True, True, True, False])),
-    }
-
-
-@st.composite
-def pairs_frames(draw: st.DrawFn, max_rows: int = 8) -> pd.DataFrame:
-    """A valid pairs frame of 1 to ``max_rows`` pairs, one premises per row."""
-    count = draw(st.integers(1, max_rows))
-    rows = [draw(pair_rows(premises_id)) for premises_id in range(count)]
-    columns = {c: pd.Series([row[c] for row in rows], dtype=d) for c, d in PAIR_COLUMNS.items()}
-    return pd.DataFrame(columns)
 
 
 def _check(**overrides: Any) -> pd.Series:

@@ -16,7 +16,7 @@ from matching.constraints import check_constraints, example_pairs, timing_gaps
 from matching.explain import explain, near_misses, why_not
 from matching.scoring import score_pairs
 from matching.settings import CRITERIA, Settings
-from tests.matching.test_constraints import PROPERTIES, pairs_frames
+from tests.factories import PROPERTIES, pairs_frames
 
 NAN = math.nan
 NAT = pd.NaT

@@ -15,7 +15,7 @@ from matching.constraints import example_pairs
 from matching.pairs import empty_pairs
 from matching.scoring import score_pairs
 from matching.settings import CRITERIA, DEFAULT_WEIGHTS, Settings
-from tests.matching.test_constraints import PROPERTIES, pairs_frames
+from tests.factories import PROPERTIES, pairs_frames
 
 NAN = math.nan
 NAT = pd.NaT

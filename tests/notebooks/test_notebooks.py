@@ -16,13 +16,14 @@ def test_there_is_a_notebook() -> None:
     assert NOTEBOOKS
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_runs(
-    path: Path, loaded: Engine, empty_db: str, monkeypatch: pytest.MonkeyPatch
+    path: Path, loaded: Engine, shared_db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The notebooks that read the store read the tests' demo database (the kernel inherits
     # the environment).
-    monkeypatch.setenv("DATABASE_URL", empty_db)
+    monkeypatch.setenv("DATABASE_URL", shared_db)
     notebook = nbformat.read(path, as_version=4)
     # Executed in memory from the notebooks folder; the file in the repository stays as is.
     NotebookClient(

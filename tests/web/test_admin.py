@@ -13,13 +13,13 @@ from foncier.accounts.demo import create_demo_accounts
 from foncier.db import make_sessionmaker
 from foncier.models import Acteur, Compte
 from foncier.vocabulary import DEMO_SOURCE
-from tests.web.test_auth import sign_in, token_of
+from tests.factories import csrf_token, sign_in_form
 
 
 def test_an_administrator_creates_an_account_and_changes_its_roles(
     admin: FlaskClient, loaded: Engine
 ) -> None:
-    token = token_of(admin, "/comptes/")
+    token = csrf_token(admin, "/comptes/")
     bad = admin.post(
         "/comptes/",
         data={
@@ -56,7 +56,7 @@ def test_an_administrator_creates_an_account_and_changes_its_roles(
     )
     assert reset.status_code == 303
     assert (
-        sign_in(
+        sign_in_form(
             admin.application.test_client(role=None), "nouveau@tests.invalid", "y" * 12
         ).status_code
         == 303
@@ -88,7 +88,7 @@ def test_an_actor_contact_is_exported_then_erased(admin: FlaskClient, loaded: En
     assert exported.status_code == 200 and exported.get_json()["contact"]["contact_email"] == email
     assert "attachment" in exported.headers["Content-Disposition"]
     erased = admin.post(
-        f"/rgpd/acteurs/{actor_id}/effacer", data={"csrf_token": token_of(admin, "/comptes/")}
+        f"/rgpd/acteurs/{actor_id}/effacer", data={"csrf_token": csrf_token(admin, "/comptes/")}
     )
     assert erased.status_code == 303 and email
     assert email not in admin.get(f"/api/v1/actors/{actor_id}/history").get_data(True)
@@ -105,4 +105,4 @@ def test_the_login_page_names_the_demo_accounts_only_on_the_demo(
     page = anonymous.get("/connexion").get_data(as_text=True)
     assert "agent@demo.foncier.invalid" in page and "Planificateur" in page
     assert password not in page  # printed by make demo, never shown on a page
-    assert sign_in(anonymous, "comite@demo.foncier.invalid", password).status_code == 303
+    assert sign_in_form(anonymous, "comite@demo.foncier.invalid", password).status_code == 303

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
-from tests.web.test_api_scenarios import client, document  # noqa: F401 (fixtures)
+from tests.factories import example_scenario
 
 
 def _amounts(value: Any, key: str = "") -> list[tuple[str, float]]:
@@ -17,13 +17,11 @@ def _amounts(value: Any, key: str = "") -> list[tuple[str, float]]:
     return [(key, value)] if isinstance(value, float) and "eur" in key else []
 
 
-def test_money_in_json_is_rounded_to_the_cent(
-    client: FlaskClient,  # noqa: F811
-    document: dict[str, Any],  # noqa: F811
-) -> None:
-    result = client.post("/api/v1/scenarios/compute", json=document).json
+def test_money_in_json_is_rounded_to_the_cent(planner: FlaskClient) -> None:
+    document = example_scenario()
+    result = planner.post("/api/v1/scenarios/compute", json=document).json
     amounts = _amounts(result)
     assert len(amounts) > 20
     assert all(round(v, 2) == v for _, v in amounts), [a for a in amounts if round(a[1], 2) != a[1]]
-    sweep = client.post("/api/v1/scenarios/sweep", json={"scenario": document}).json
+    sweep = planner.post("/api/v1/scenarios/sweep", json={"scenario": document}).json
     assert all(round(v, 2) == v for _, v in _amounts(sweep))

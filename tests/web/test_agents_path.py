@@ -15,38 +15,40 @@ from flask import Flask
 from openpyxl import load_workbook
 from selenium import webdriver
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from foncier.matching.runs import MatchRequest, top_candidates
 from foncier.models import Acteur, Besoin, Local
+from tests.web.browser import new_page, submit, wait_for_script, wait_until
 from tests.web.conftest import sign_in
-from tests.web.test_browser import base_url, browser  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 
 
 def _submit(driver: webdriver.Chrome, expected: str) -> None:
     """Send the form; a refused one fails the test with the page's own messages."""
-    driver.find_element(By.CSS_SELECTOR, "form.saisie button[type=submit]").click()
-    WebDriverWait(driver, 15).until(
-        lambda d: re.search(expected, d.current_url) or d.find_elements(By.CSS_SELECTOR, ".alerte")
+    submit(driver, "form.saisie button[type=submit]")
+    wait_until(
+        driver,
+        lambda d: re.search(expected, d.current_url) or d.find_elements(By.CSS_SELECTOR, ".alerte"),
+        15,
     )
     errors = [e.text for e in driver.find_elements(By.CSS_SELECTOR, ".alerte, .en-erreur")]
     assert re.search(expected, driver.current_url), errors
 
 
 def test_a_need_is_created_and_edited_through_its_form(
-    browser: webdriver.Chrome,  # noqa: F811
-    base_url: str,  # noqa: F811
+    browser: webdriver.Chrome,
+    base_url: str,
     loaded: Engine,
 ) -> None:
     sign_in(browser, base_url)
     with loaded.connect() as conn:
         actor_id = conn.scalar(select(func.min(Acteur.id)))
     browser.get(base_url + "/besoins/nouveau")
-    WebDriverWait(browser, 15).until(lambda d: d.find_elements(By.ID, "intitule"))
+    wait_until(browser, lambda d: d.find_elements(By.ID, "intitule"), 15)
     Select(browser.find_element(By.ID, "acteur_id")).select_by_value(str(actor_id))
     browser.find_element(By.ID, "intitule").send_keys("Atelier de réparation de vélos")
     browser.find_element(By.CSS_SELECTOR, "input[name=types_acceptes][value=activite]").click()
@@ -89,8 +91,8 @@ def _rows_of(app: Flask, href: str) -> list[dict[str, object]]:
 
 
 def test_a_filtered_list_keeps_its_filters_in_exports_and_pages(
-    browser: webdriver.Chrome,  # noqa: F811
-    base_url: str,  # noqa: F811
+    browser: webdriver.Chrome,
+    base_url: str,
     app: Flask,
     loaded: Engine,
 ) -> None:
@@ -101,7 +103,7 @@ def test_a_filtered_list_keeps_its_filters_in_exports_and_pages(
         )
     assert expected is not None and expected > 50  # two pages at least
     browser.get(base_url + "/locaux/?type_local=bureau")
-    WebDriverWait(browser, 15).until(lambda d: d.find_elements(By.CSS_SELECTOR, "p.exports a"))
+    wait_until(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "p.exports a"), 15)
     links = {
         a.text: a.get_attribute("href")
         for a in browser.find_elements(By.CSS_SELECTOR, "p.exports a")
@@ -109,8 +111,9 @@ def test_a_filtered_list_keeps_its_filters_in_exports_and_pages(
     for name in ("CSV", "XLSX", "GEOJSON"):
         rows = _rows_of(app, links[name] or "")
         assert len(rows) == expected, name
-    browser.find_element(By.LINK_TEXT, "suivante →").click()
-    WebDriverWait(browser, 15).until(lambda d: "page=2" in d.current_url)
+    with new_page(browser, 15):
+        browser.find_element(By.LINK_TEXT, "suivante →").click()
+    wait_until(browser, lambda d: "page=2" in d.current_url, 15)
     kinds = {
         row.find_elements(By.TAG_NAME, "td")[2].text
         for row in browser.find_elements(By.CSS_SELECTOR, "table.liste tbody tr")
@@ -120,8 +123,8 @@ def test_a_filtered_list_keeps_its_filters_in_exports_and_pages(
 
 
 def test_a_decimal_comma_in_a_filter_filters(
-    browser: webdriver.Chrome,  # noqa: F811
-    base_url: str,  # noqa: F811
+    browser: webdriver.Chrome,
+    base_url: str,
     loaded: Engine,
 ) -> None:
     sign_in(browser, base_url)
@@ -132,7 +135,7 @@ def test_a_decimal_comma_in_a_filter_filters(
             .where(Local.type_local == "bureau", Local.loyer_m2_an <= 150.5)
         )
     browser.get(base_url + "/locaux/?type_local=bureau&loyer_max=150,5")
-    WebDriverWait(browser, 15).until(lambda d: d.find_elements(By.TAG_NAME, "h1"))
+    wait_until(browser, lambda d: d.find_elements(By.TAG_NAME, "h1"), 15)
     assert "Filtre ignoré" not in browser.page_source
     assert f"({expected})" in browser.find_element(By.TAG_NAME, "h1").text
     assert browser.find_element(By.NAME, "loyer_max").get_attribute("value") == "150,5"
@@ -160,15 +163,15 @@ return Array.from(table.querySelectorAll('tbody tr:first-child input')).map(inpu
 
 
 def test_the_clause_form_has_its_inputs_in_their_columns_and_takes_percents(
-    browser: webdriver.Chrome,  # noqa: F811
-    base_url: str,  # noqa: F811
+    browser: webdriver.Chrome,
+    base_url: str,
     app: Flask,
 ) -> None:
     sign_in(browser, base_url, "planificateur")
     browser.get(base_url + "/scenarios/")
-    WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, "form.depot"))
-    browser.find_element(By.CSS_SELECTOR, "form.depot button[type=submit]").click()
-    WebDriverWait(browser, 60).until(lambda d: re.search(r"/scenarios/SC-\d+$", d.current_url))
+    wait_until(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "form.depot"))
+    submit(browser, "form.depot button[type=submit]")
+    wait_until(browser, lambda d: re.search(r"/scenarios/SC-\d+$", d.current_url), 60)
     ref = browser.current_url.rsplit("/", 1)[1]
     columns = browser.execute_script(COLUMN_OF_INPUT)
     assert columns == list(range(1, len(columns) + 1)), columns  # column 0 names the lot
@@ -176,9 +179,9 @@ def test_the_clause_form_has_its_inputs_in_their_columns_and_takes_percents(
     assert (share.get_attribute("value") or "").endswith("%")
     share.clear()
     share.send_keys("50 %")
-    browser.find_element(By.CSS_SELECTOR, "form.clause button").click()
-    WebDriverWait(browser, 60).until(
-        lambda d: d.find_element(By.NAME, "version").get_attribute("value") == "2"
+    submit(browser, "form.clause button")
+    wait_until(
+        browser, lambda d: d.find_element(By.NAME, "version").get_attribute("value") == "2", 60
     )
     assert browser.find_element(By.NAME, "lots-0-ess_share").get_attribute("value") == "50 %"
     stored = app.test_client(role="planificateur").get(f"/api/v1/scenarios/{ref}").json
@@ -196,15 +199,15 @@ def _a_need_with_only_near_misses(session: Session) -> tuple[int, list[dict[str,
 
 
 def test_a_need_without_candidates_shows_its_near_misses_and_why_not(
-    browser: webdriver.Chrome,  # noqa: F811
-    base_url: str,  # noqa: F811
+    browser: webdriver.Chrome,
+    base_url: str,
     app: Flask,
     session: Session,
 ) -> None:
     sign_in(browser, base_url)
     need_id, misses = _a_need_with_only_near_misses(session)
     browser.get(f"{base_url}/besoins/{need_id}/candidats")
-    WebDriverWait(browser, 15).until(lambda d: d.find_elements(By.CSS_SELECTOR, "ul.presque"))
+    wait_until(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "ul.presque"), 15)
     shown = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "ul.presque li")]
     assert len(shown) == len(misses)
     for text, miss in zip(shown, misses, strict=True):
@@ -215,8 +218,8 @@ def test_a_need_without_candidates_shows_its_near_misses_and_why_not(
 
     box = browser.find_element(By.NAME, "pourquoi")
     box.send_keys(misses[0]["premises_ref"])
-    browser.find_element(By.CSS_SELECTOR, "form.pourquoi button").click()
-    WebDriverWait(browser, 15).until(lambda d: d.find_elements(By.ID, "pourquoi-pas"))
+    submit(browser, "form.pourquoi button", 15)
+    wait_until(browser, lambda d: d.find_elements(By.ID, "pourquoi-pas"), 15)
     reasons = browser.find_elements(By.CSS_SELECTOR, "#pourquoi-pas li")
     assert reasons and all(r.text.endswith(".") for r in reasons)
     browser.get(f"{base_url}/besoins/{need_id}/candidats?pourquoi=L-INCONNU")
@@ -237,13 +240,13 @@ return found;
 
 @pytest.mark.parametrize("segment", ["locaux", "acteurs", "besoins"])
 def test_no_code_is_shown_as_text_on_the_list_pages(
-    browser: webdriver.Chrome,  # noqa: F811
-    base_url: str,  # noqa: F811
+    browser: webdriver.Chrome,
+    base_url: str,
     segment: str,
 ) -> None:
     sign_in(browser, base_url)
     browser.get(f"{base_url}/{segment}/")
-    WebDriverWait(browser, 30).until(lambda d: d.execute_script("return !!window.carteFonciere"))
+    wait_for_script(browser, "!!window.carteFonciere")
     cells = [
         td.text
         for row in browser.find_elements(By.CSS_SELECTOR, "table.liste tbody tr")
@@ -285,8 +288,8 @@ return [document.documentElement.scrollWidth - width, wider];
 
 
 def test_no_page_scrolls_sideways_on_a_phone(
-    browser: webdriver.Chrome,  # noqa: F811
-    base_url: str,  # noqa: F811
+    browser: webdriver.Chrome,
+    base_url: str,
     loaded: Engine,
 ) -> None:
     sign_in(browser, base_url)
@@ -301,9 +304,7 @@ def test_no_page_scrolls_sideways_on_a_phone(
         overflowing = {}
         for page in PHONE_PAGES:
             browser.get(base_url + page.format(**ids))
-            WebDriverWait(browser, 30).until(
-                lambda d: d.execute_script("return document.readyState") == "complete"
-            )
+            wait_for_script(browser, "document.readyState === 'complete'")
             extra, wider = browser.execute_script(OVERFLOW)
             if extra > 0:
                 overflowing[page] = (extra, wider)

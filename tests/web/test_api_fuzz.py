@@ -15,7 +15,7 @@ from foncier.accounts.service import add_account, issue_token
 from foncier.config import reference_data_dir
 from foncier.db import make_engine, make_sessionmaker, migrate, unit_of_work
 from foncier.reference import load_reference
-from tests.conftest import create_database, drop_database
+from tests.databases import create_database, drop_database
 from web import create_app
 
 
@@ -56,6 +56,7 @@ def api_schema(fuzz_app: Flask) -> schemathesis.BaseSchema:
     return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", fuzz_app)
 
 
+@pytest.mark.slow
 def test_no_server_error(api_schema: schemathesis.BaseSchema) -> None:
     """Each operation, with generated valid and invalid inputs (schemathesis' pytest plugin
     does not run under pytest 9, so hypothesis drives each operation's strategy here)."""

@@ -3,27 +3,23 @@ French as application/problem+json."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from flask import Flask
 from flask.testing import FlaskClient
 
-EXAMPLE = Path(__file__).parents[2] / "data" / "scenario-exemple.yaml"
+from tests.factories import example_scenario
+
+
+@pytest.fixture
+def document() -> dict[str, Any]:
+    return example_scenario()
 
 
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client(role="planificateur")  # scenarios are the planners'
-
-
-@pytest.fixture
-def document() -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
-    data["available_from"] = data["available_from"].isoformat()
-    return data
 
 
 def test_compute_returns_the_promised_keys(client: FlaskClient, document: dict[str, Any]) -> None:

@@ -15,6 +15,7 @@ from werkzeug.routing import Rule as UrlRule
 from foncier.accounts.roles import Role
 from foncier.accounts.service import issue_token, revoke_token, set_active
 from foncier.db import make_sessionmaker
+from tests.factories import WRITES, csrf_token, sign_in_form
 from tests.web.conftest import PASSWORD, ROLES, RoleClient, dispose, email_of
 from web import create_app
 from web.auth.matrix import MATRIX, permits
@@ -28,14 +29,6 @@ SAMPLES: dict[str, Any] = {
     "ext": "csv",
     "filename": "leaflet.js",
 }
-WRITES = ("POST", "PUT", "PATCH", "DELETE")
-
-
-def token_of(client: FlaskClient, url: str) -> str:
-    page = client.get(url).get_data(as_text=True)
-    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert found, page[:500]
-    return found.group(1)
 
 
 def cells(app: Flask) -> list[tuple[UrlRule, str]]:
@@ -126,47 +119,38 @@ def test_anonymous_api_calls_get_401_problem(anonymous: FlaskClient) -> None:
     assert page.headers["Location"].endswith("/connexion?suivant=/locaux/?commune_insee%3D33063")
 
 
-def sign_in(
-    client: FlaskClient, email: str, password: str, address: str = "127.0.0.1", **extra: str
-) -> Any:
-    data = {"email": email, "password": password, "csrf_token": token_of(client, "/connexion")}
-    return client.post(
-        "/connexion", data={**data, **extra}, environ_overrides={"REMOTE_ADDR": address}
-    )
-
-
 def test_sign_in_and_out_and_the_cookie(app: Flask) -> None:
     client = app.test_client(role=None)
-    signed = sign_in(client, email_of("agent").upper(), PASSWORD, suivant="/locaux/")
+    signed = sign_in_form(client, email_of("agent").upper(), PASSWORD, suivant="/locaux/")
     assert signed.status_code == 303 and signed.headers["Location"] == "/locaux/"
     cookie = signed.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Expires=" in cookie
     assert "Secure" not in cookie  # local development: served on 127.0.0.1 over HTTP
     assert client.get("/locaux/").status_code == 200
     assert email_of("agent") in client.get("/nulle-part").get_data(as_text=True)  # its menu
-    out = client.post("/deconnexion", data={"csrf_token": token_of(client, "/")})
+    out = client.post("/deconnexion", data={"csrf_token": csrf_token(client, "/")})
     assert out.status_code == 303
     assert client.get("/locaux/").status_code == 302
 
 
-def test_no_redirect_to_another_site_after_sign_in(app: Flask) -> None:
+def test_no_redirect_to_another_site_after_sign_in_form(app: Flask) -> None:
     client = app.test_client(role=None)
     for target in ("https://ailleurs.example", "//ailleurs.example", "/\\ailleurs.example"):
-        response = sign_in(client, email_of("agent"), PASSWORD, suivant=target)
+        response = sign_in_form(client, email_of("agent"), PASSWORD, suivant=target)
         assert response.headers["Location"] == "/", target
 
 
 def test_secure_cookie_off_the_local_machine(app: Flask) -> None:
     served = create_app({**app.config, "SESSION_COOKIE_SECURE": True})
     client = served.test_client()
-    response = sign_in(client, email_of("planificateur"), PASSWORD)
+    response = sign_in_form(client, email_of("planificateur"), PASSWORD)
     assert "Secure" in response.headers["Set-Cookie"]
     dispose(served)
 
 
 def test_a_wrong_password_is_refused_in_french(app: Flask) -> None:
     client = app.test_client(role=None)
-    response = sign_in(client, email_of("comite"), "pas le bon", address="10.0.0.9")
+    response = sign_in_form(client, email_of("comite"), "pas le bon", address="10.0.0.9")
     assert response.status_code == 200
     assert "mot de passe incorrect" in response.get_data(as_text=True)
 
@@ -182,7 +166,7 @@ def test_cookie_api_writes_need_the_csrf_token(app: Flask) -> None:
     browser_like = app.test_client(role="agent", api_token=False)
     refused = browser_like.post("/api/v1/premises", json={})
     assert refused.status_code == 400 and refused.mimetype == "application/problem+json"
-    token = token_of(browser_like, "/locaux/nouveau")
+    token = csrf_token(browser_like, "/locaux/nouveau")
     checked = browser_like.post("/api/v1/premises", json={}, headers={"X-CSRFToken": token})
     assert checked.status_code == 422  # past CSRF: the empty record is refused by validation
 
@@ -190,15 +174,15 @@ def test_cookie_api_writes_need_the_csrf_token(app: Flask) -> None:
 def test_too_many_failures_get_429(app: Flask) -> None:
     per_account = app.test_client(role=None)
     codes = [
-        sign_in(per_account, "limite@tests.invalid", "faux", address=f"10.1.0.{i}").status_code
+        sign_in_form(per_account, "limite@tests.invalid", "faux", address=f"10.1.0.{i}").status_code
         for i in range(7)
     ]
     assert codes[:5] == [200] * 5 and codes[5:] == [429, 429]
-    page = sign_in(per_account, "limite@tests.invalid", "faux", address="10.1.0.99")
+    page = sign_in_form(per_account, "limite@tests.invalid", "faux", address="10.1.0.99")
     assert "Trop de tentatives" in page.get_data(as_text=True)
     per_address = app.test_client(role=None)
     codes = [
-        sign_in(per_address, f"x{i}@tests.invalid", "faux", address="10.2.0.1").status_code
+        sign_in_form(per_address, f"x{i}@tests.invalid", "faux", address="10.2.0.1").status_code
         for i in range(21)
     ]
     assert codes[:20] == [200] * 20 and codes[20] == 429
@@ -222,13 +206,16 @@ def test_a_disabled_account_cannot_sign_in_and_its_sessions_end(app: Flask, load
         add_account(session, "partant@tests.invalid", ["agent"], PASSWORD, "tests")
         _, token = issue_token(session, "partant@tests.invalid", "partant", "tests")
     client = app.test_client(role=None)
-    assert sign_in(client, "partant@tests.invalid", PASSWORD).status_code == 303
+    assert sign_in_form(client, "partant@tests.invalid", PASSWORD).status_code == 303
     assert client.get("/locaux/").status_code == 200
     with make_sessionmaker(loaded)() as session:
         set_active(session, "partant@tests.invalid", False, "tests")
     assert client.get("/locaux/").status_code == 302
     again = app.test_client(role=None)
-    assert sign_in(again, "partant@tests.invalid", PASSWORD, address="10.3.0.1").status_code == 200
+    assert (
+        sign_in_form(again, "partant@tests.invalid", PASSWORD, address="10.3.0.1").status_code
+        == 200
+    )
     assert again.get("/locaux/").status_code == 302
     api = again.get("/api/v1/premises", headers={"Authorization": f"Bearer {token}"})
     assert api.status_code == 401
@@ -241,7 +228,7 @@ def test_history_names_the_account(app: Flask) -> None:
     assert version
     withdrawn = client.post(
         "/locaux/1/retirer",
-        data={"version": version.group(1), "csrf_token": token_of(client, "/locaux/1")},
+        data={"version": version.group(1), "csrf_token": csrf_token(client, "/locaux/1")},
     )
     assert withdrawn.status_code == 302
     history = app.test_client().get("/api/v1/premises/1/history").get_json()
@@ -255,8 +242,8 @@ def test_a_user_changes_their_password(app: Flask, loaded: Any) -> None:
     with make_sessionmaker(loaded)() as session:
         add_account(session, "change@tests.invalid", ["comite"], PASSWORD, "tests")
     client = app.test_client(role=None)
-    sign_in(client, "change@tests.invalid", PASSWORD)
-    token = token_of(client, "/mot-de-passe")
+    sign_in_form(client, "change@tests.invalid", PASSWORD)
+    token = csrf_token(client, "/mot-de-passe")
     short = client.post(
         "/mot-de-passe",
         data={"current": PASSWORD, "new": "court", "confirm": "court", "csrf_token": token},
@@ -269,15 +256,15 @@ def test_a_user_changes_their_password(app: Flask, loaded: Any) -> None:
     )
     assert changed.status_code == 303
     assert client.get("/").status_code == 200  # this session goes on
-    assert sign_in(app.test_client(role=None), "change@tests.invalid", new).status_code == 303
+    assert sign_in_form(app.test_client(role=None), "change@tests.invalid", new).status_code == 303
 
 
 def test_serving_off_the_local_machine_needs_a_secret_key(
-    empty_db: str, monkeypatch: pytest.MonkeyPatch
+    shared_db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("SECRET_KEY", raising=False)
     refused = CliRunner().invoke(
-        main, ["serve", "--host", "0.0.0.0"], env={"DATABASE_URL": empty_db}
+        main, ["serve", "--host", "0.0.0.0"], env={"DATABASE_URL": shared_db}
     )
     assert (
         refused.exit_code == 1
@@ -289,7 +276,7 @@ def test_behind_a_proxy_the_limits_count_the_callers_address(app: Flask, loaded:
     proxied = create_app({**app.config, "PROXIES": 1})
     client = RoleClient(proxied, role=None)
     data = {"email": "proxy@tests.invalid", "password": "faux"}
-    data["csrf_token"] = token_of(client, "/connexion")
+    data["csrf_token"] = csrf_token(client, "/connexion")
     client.post("/connexion", data=data, headers={"X-Forwarded-For": "192.0.2.7"})
     with loaded.connect() as conn:
         address = conn.scalar(

@@ -42,10 +42,10 @@ def _post(
 
 
 @pytest.fixture
-def db_url(app: Flask, empty_db: str) -> dict[str, str]:
+def db_url(app: Flask, shared_db: str) -> dict[str, str]:
     """The test database and its accounts (created with the session's app), for a child."""
     return {
-        "TEST_DATABASE_URL": empty_db,
+        "TEST_DATABASE_URL": shared_db,
         "TEST_ACCOUNTS": json.dumps(app.config["TEST_ACCOUNTS"]),
     }
 

@@ -3,46 +3,23 @@
 from __future__ import annotations
 
 import re
-import shutil
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.actions.action_builder import ActionBuilder
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 from sqlalchemy import Engine, func, select
-from werkzeug.serving import make_server
 
 from foncier.accounts.roles import Role
 from foncier.models import Besoin, Local
+from tests.web.browser import DRAWN_LAYERS, submit, wait_for_script, wait_until
 from tests.web.conftest import sign_in
 
 pytestmark = pytest.mark.browser
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-# Recorded before any page script runs, so that no error escapes the test.
-CATCH_ERRORS = """
-window.__erreurs = [];
-window.addEventListener('error', e => window.__erreurs.push(String(e.message)));
-window.addEventListener('unhandledrejection', e => window.__erreurs.push(String(e.reason)));
-"""
-DRAWN_LAYERS = """
-const counts = {};
-window.carteFonciere.eachLayer(layer => {
-  if (layer.feature && layer._path && document.body.contains(layer._path)) {
-    const name = layer.feature.properties.couche;
-    counts[name] = (counts[name] || 0) + 1;
-    if (layer.feature.properties.nom === arguments[0]) layer._path.id = 'cible';
-  }
-});
-return counts;
-"""
 
 # The opening fitBounds animates: zoom again until the map has settled on Grand-Parc.
 ZOOM_ON_GRAND_PARC = """
@@ -74,44 +51,17 @@ def hover_qpv(browser: webdriver.Chrome) -> bool:
     return True
 
 
-@pytest.fixture(scope="module")
-def base_url(app: Flask) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
+def tooltip_texts(browser: webdriver.Chrome) -> list[str]:
+    """The texts of the tooltips open on the map (read at once: Leaflet replaces them)."""
+    return [t.text for t in browser.find_elements(By.CSS_SELECTOR, ".leaflet-tooltip")]
 
 
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chrome]:
-    if not Path(CHROMIUM).exists() or not Path(CHROMEDRIVER).exists():
-        pytest.fail(
-            "Chromium et ChromeDriver sont requis : apt-get install chromium chromium-driver"
-        )
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--disable-dev-shm-usage",
-        "--window-size=1280,900",
-        # No name resolves but localhost's: the page has no internet, as required.
-        "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost",
-        f"--user-data-dir={tmp_path_factory.mktemp('chromium')}",
-    ):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
-    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": CATCH_ERRORS})
-    yield driver
-    driver.quit()
+def qpv_tooltips(browser: webdriver.Chrome) -> list[str] | None:
+    """The open tooltips once hovering the QPV has opened Grand-Parc's, else None."""
+    if not hover_qpv(browser):
+        return None
+    texts = tooltip_texts(browser)
+    return texts if any("Grand-Parc" in t for t in texts) else None
 
 
 def test_map_layers_draw_without_internet_and_without_script_errors(
@@ -119,7 +69,7 @@ def test_map_layers_draw_without_internet_and_without_script_errors(
 ) -> None:
     sign_in(browser, base_url)
     browser.get(base_url + "/")
-    WebDriverWait(browser, 30).until(lambda d: d.execute_script("return !!window.carteFonciere"))
+    wait_for_script(browser, "!!window.carteFonciere")
     drawn = browser.execute_script(DRAWN_LAYERS, "Grand-Parc")
     with loaded.connect() as conn:
         locaux = conn.scalar(select(func.count()).select_from(Local).where(Local.geom.isnot(None)))
@@ -145,18 +95,10 @@ def test_map_layers_draw_without_internet_and_without_script_errors(
 def test_a_qpv_tooltip_names_it(browser: webdriver.Chrome, base_url: str) -> None:
     sign_in(browser, base_url)
     browser.get(base_url + "/")
-    WebDriverWait(browser, 30).until(lambda d: d.execute_script("return !!window.carteFonciere"))
-    WebDriverWait(browser, 15).until(lambda d: d.execute_script(ZOOM_ON_GRAND_PARC))
+    wait_for_script(browser, "!!window.carteFonciere")
+    wait_until(browser, lambda d: d.execute_script(ZOOM_ON_GRAND_PARC), 15)
     browser.execute_script(DRAWN_LAYERS, "Grand-Parc")
-    WebDriverWait(browser, 15).until(
-        lambda d: (
-            hover_qpv(d)
-            and any(
-                "Grand-Parc" in t.text for t in d.find_elements(By.CSS_SELECTOR, ".leaflet-tooltip")
-            )
-        )
-    )
-    texts = [t.text for t in browser.find_elements(By.CSS_SELECTOR, ".leaflet-tooltip")]
+    texts = wait_until(browser, qpv_tooltips, 15)
     assert any("QPV" in t and "QN03310M" in t for t in texts), texts
 
 
@@ -165,7 +107,7 @@ def test_create_premises_by_placing_its_point_on_the_map(
 ) -> None:
     sign_in(browser, base_url)
     browser.get(base_url + "/locaux/nouveau")
-    WebDriverWait(browser, 15).until(lambda d: d.execute_script("return !!window.carteSaisie"))
+    wait_for_script(browser, "!!window.carteSaisie", 15)
     browser.find_element(By.ID, "nom").send_keys("Local posé sur la carte")
     browser.find_element(By.ID, "ref").send_keys("NAV-1")
     Select(browser.find_element(By.ID, "type_local")).select_by_value("bureau")
@@ -179,13 +121,13 @@ def test_create_premises_by_placing_its_point_on_the_map(
     lon = browser.find_element(By.ID, "lon").get_attribute("value")
     lat = browser.find_element(By.ID, "lat").get_attribute("value")
     assert lon and lat and abs(float(lon) + 0.579) < 0.02 and abs(float(lat) - 44.838) < 0.02
-    browser.find_element(By.CSS_SELECTOR, "form.saisie button[type=submit]").click()
-    WebDriverWait(browser, 15).until(lambda d: re.search(r"/locaux/\d+$", d.current_url))
+    submit(browser, "form.saisie button[type=submit]")
+    wait_until(browser, lambda d: re.search(r"/locaux/\d+$", d.current_url), 15)
     page = browser.find_element(By.TAG_NAME, "main").text
     assert "Local posé sur la carte" in page and "Bordeaux" in page
 
     browser.get(base_url + "/locaux/?ref=NAV-1")
-    WebDriverWait(browser, 15).until(lambda d: d.execute_script("return !!window.carteFonciere"))
+    wait_for_script(browser, "!!window.carteFonciere", 15)
     assert browser.execute_script(DRAWN_LAYERS, "Local posé sur la carte") == {"Locaux": 1}
     assert browser.execute_script("return window.__erreurs") == []
 
@@ -208,15 +150,13 @@ def test_names_in_map_tooltips_are_text_not_html(
     assert created.status_code == 201
     sign_in(browser, base_url)
     browser.get(base_url + "/locaux/?ref=XSS-1")
-    WebDriverWait(browser, 15).until(lambda d: d.execute_script("return !!window.carteFonciere"))
+    wait_for_script(browser, "!!window.carteFonciere", 15)
     browser.execute_script("""
         window.carteFonciere.eachLayer(l => { if (l.feature && l.getTooltip && l.openTooltip)
             { l.fire('mouseover', {latlng: l.getLatLng ? l.getLatLng() : null}, true); } });
     """)
-    tips = WebDriverWait(browser, 10).until(
-        lambda d: d.find_elements(By.CSS_SELECTOR, ".leaflet-tooltip")
-    )
-    assert "<img" in tips[0].text
+    tips = wait_until(browser, tooltip_texts, 10)
+    assert "<img" in tips[0]
     assert browser.execute_script("return window.__xss") is None
 
 
@@ -225,7 +165,7 @@ def test_the_observatory_draws_its_map_and_charts(
 ) -> None:
     sign_in(browser, base_url, Role.PLANIFICATEUR)
     browser.get(base_url + "/observatoire/")
-    WebDriverWait(browser, 30).until(lambda d: d.execute_script("return !!window.carteFonciere"))
+    wait_for_script(browser, "!!window.carteFonciere")
     drawn = browser.execute_script(DRAWN_LAYERS, "Bordeaux")
     with loaded.connect() as conn:
         available = conn.scalar(

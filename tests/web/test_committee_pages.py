@@ -16,17 +16,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 from pypdf import PdfReader
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import text
 
 from foncier.accounts.service import add_account
-from foncier.config import reference_data_dir
-from foncier.db import make_engine, make_sessionmaker, migrate, unit_of_work
-from foncier.demo import load_demo
-from foncier.reference import load_reference
-from tests.conftest import create_database, drop_database
+from foncier.db import make_engine, make_sessionmaker
+from tests.databases import create_database, drop_database
 from tests.foncier.committee.conftest import premises_with_candidates
-from tests.web.test_browser import browser  # noqa: F401  (the headless Chromium fixture)
+from tests.web.browser import wait_until
 from web import create_app
 
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -37,14 +33,10 @@ OUTSIDER, PLANNER = "m4@comite.test", "plan@comite.test"
 
 
 @pytest.fixture(scope="module")
-def committee_app(server_url: str) -> Iterator[Flask]:
-    url = create_database(server_url, prefix="foncier_comite")
-    migrate.upgrade(url)
+def committee_app(server_url: str, seeded_db: str) -> Iterator[Flask]:
+    url = create_database(server_url, prefix="foncier_comite", template=seeded_db)
     engine = make_engine(url)
     factory = make_sessionmaker(engine)
-    with unit_of_work(factory, "tests") as session:
-        load_reference(session, reference_data_dir())
-        load_demo(session)
     accounts: dict[str, str] = {}
     with factory() as session:
         for email, role in [
@@ -160,7 +152,7 @@ def test_minutes_name_decisions_and_tallies(
 def test_the_dossier_opens_offline(
     committee_app: Flask,
     sitting: dict[str, Any],
-    browser: Any,  # noqa: F811
+    browser: Any,
     tmp_path: Path,
 ) -> None:
     target = tmp_path / "dossier.html"
@@ -172,8 +164,9 @@ def test_the_dossier_opens_offline(
     page = target.read_text(encoding="utf-8")
     assert "<script src" not in page and "<link" not in page and "https://unpkg" not in page
     browser.get(target.as_uri())
-    WebDriverWait(browser, 30).until(
-        lambda d: d.find_elements(By.CSS_SELECTOR, ".leaflet-control-layers-overlays label")
+    wait_until(
+        browser,
+        lambda d: d.find_elements(By.CSS_SELECTOR, ".leaflet-control-layers-overlays label"),
     )
     overlays = {
         label.text.strip()

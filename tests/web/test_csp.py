@@ -3,19 +3,15 @@ Content-Security-Policy with no violation reported."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-import yaml
 from flask import Flask
 from selenium import webdriver
-from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import Engine, select
 
 from foncier.models import Besoin
+from tests.factories import example_scenario
+from tests.web.browser import wait_until
 from tests.web.conftest import sign_in
-from tests.web.test_api_scenarios import EXAMPLE
-from tests.web.test_browser import base_url, browser  # noqa: F401 (fixtures)
 
 RECORD_VIOLATIONS = """
 window.__violations = [];
@@ -47,8 +43,7 @@ def test_each_page_gets_its_own_nonce(app: Flask) -> None:
 
 
 def _saved_scenario(app: Flask) -> str:
-    document: dict[str, Any] = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
-    document["available_from"] = document["available_from"].isoformat()
+    document = example_scenario()
     document["name"] = "Scénario de la CSP"
     saved = app.test_client(role="planificateur").post("/api/v1/scenarios", json=document)
     assert saved.status_code == 201, saved.get_data(as_text=True)
@@ -57,7 +52,7 @@ def _saved_scenario(app: Flask) -> str:
 
 def _draws_without_violation(driver: webdriver.Chrome, url: str) -> None:
     driver.get(url)
-    WebDriverWait(driver, 30).until(lambda d: d.execute_script(LEAFLET_DREW))
+    wait_until(driver, lambda d: d.execute_script(LEAFLET_DREW))
     assert driver.execute_script("return window.__violations") == [], url
     assert driver.execute_script("return window.__erreurs") == [], url
     console = [
@@ -72,8 +67,8 @@ def _draws_without_violation(driver: webdriver.Chrome, url: str) -> None:
 @pytest.mark.browser
 def test_every_map_page_draws_under_the_policy(
     app: Flask,
-    browser: webdriver.Chrome,  # noqa: F811
-    base_url: str,  # noqa: F811
+    browser: webdriver.Chrome,
+    base_url: str,
     loaded: Engine,
 ) -> None:
     browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": RECORD_VIOLATIONS})

@@ -9,15 +9,14 @@ import re
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.foncier.test_import import MESSY
-from tests.web.test_pages import token
+from tests.factories import MESSY, csrf_token
 
 
 def upload(client: FlaskClient) -> tuple[str, str]:
     response = client.post(
         "/import/",
         data={
-            "csrf_token": token(client, "/import/"),
+            "csrf_token": csrf_token(client, "/import/"),
             "kind": "premises",
             "source": "tests-web-import",
             "fichier": (io.BytesIO(MESSY.encode("cp1252")), "locaux agence.csv"),
@@ -32,7 +31,7 @@ def upload(client: FlaskClient) -> tuple[str, str]:
 
 
 def run(client: FlaskClient, deposit: str, mode: str, **fixes: str) -> str:
-    data = {"csrf_token": token(client, "/import/"), "mode": mode}
+    data = {"csrf_token": csrf_token(client, "/import/"), "mode": mode}
     data.update({f"map:{header}": field for header, field in fixes.items()})
     response = client.post(f"/import/{deposit}", data=data)
     assert response.status_code == 200

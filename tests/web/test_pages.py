@@ -6,14 +6,8 @@ import html
 import re
 
 from flask import Flask
-from flask.testing import FlaskClient
 
-
-def token(client: FlaskClient, url: str) -> str:
-    page = client.get(url).get_data(as_text=True)
-    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert found, "the form carries a CSRF token"
-    return found.group(1)
+from tests.factories import csrf_token
 
 
 def messages(page: str) -> list[str]:
@@ -46,7 +40,7 @@ def test_form_refused_keeps_what_was_typed(app: Flask) -> None:
     response = client.post(
         "/locaux/nouveau",
         data={
-            "csrf_token": token(client, "/locaux/nouveau"),
+            "csrf_token": csrf_token(client, "/locaux/nouveau"),
             "nom": "Local à corriger",
             "type_local": "bureau",
             "origine": "partenaire",
@@ -67,7 +61,7 @@ def test_form_creates_then_edits_with_history(app: Flask) -> None:
     created = client.post(
         "/locaux/nouveau",
         data={
-            "csrf_token": token(client, "/locaux/nouveau"),
+            "csrf_token": csrf_token(client, "/locaux/nouveau"),
             "nom": "Atelier Belcier",
             "type_local": "activite",
             "origine": "fonciere",
@@ -89,7 +83,7 @@ def test_form_creates_then_edits_with_history(app: Flask) -> None:
     edited = client.post(
         edit_url,
         data={
-            "csrf_token": token(client, edit_url),
+            "csrf_token": csrf_token(client, edit_url),
             "version": "1",
             "nom": "Atelier Belcier",
             "type_local": "activite",
@@ -108,7 +102,7 @@ def test_form_creates_then_edits_with_history(app: Flask) -> None:
     stale = client.post(
         edit_url,
         data={
-            "csrf_token": token(client, edit_url),
+            "csrf_token": csrf_token(client, edit_url),
             "version": "1",
             "nom": "Écrasé",
             "type_local": "activite",
@@ -149,7 +143,7 @@ def test_an_address_the_geocoder_refuses_still_saves(app: Flask) -> None:
     created = client.post(
         "/locaux/nouveau",
         data={
-            "csrf_token": token(client, "/locaux/nouveau"),
+            "csrf_token": csrf_token(client, "/locaux/nouveau"),
             "nom": "Local sans point",
             "type_local": "bureau",
             "origine": "partenaire",

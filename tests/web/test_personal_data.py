@@ -20,7 +20,7 @@ from sqlalchemy import Engine, select, text
 from foncier.accounts.roles import Role
 from foncier.models import Acteur, Besoin
 from foncier.vocabulary import DEMO_SOURCE
-from tests.web.test_auth import WRITES, token_of
+from tests.factories import WRITES, csrf_token
 from web.auth.matrix import permits
 
 FORMATS = ("csv", "xlsx", "geojson", "gpkg")
@@ -158,7 +158,7 @@ def test_writes_refused_to_roles_that_do_not_write(app: Flask) -> None:
         for method in WRITES:
             response = client.open("/api/v1/actors/1", method=method, json={"version": 1})
             assert response.status_code in (403, 405), (role, method)
-        form = client.post("/acteurs/1/retirer", data={"csrf_token": token_of(client, "/")})
+        form = client.post("/acteurs/1/retirer", data={"csrf_token": csrf_token(client, "/")})
         assert form.status_code == 403, role
 
 

@@ -13,12 +13,11 @@ from flask.testing import FlaskClient
 from selenium import webdriver
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 from shapely.geometry import shape
 from sqlalchemy import Engine
 
+from tests.web.browser import DRAWN_LAYERS, submit, wait_for_script, wait_until
 from tests.web.conftest import sign_in
-from tests.web.test_browser import DRAWN_LAYERS, base_url, browser  # noqa: F401 (fixtures)
 
 LOADED_IMAGES = """
 return Array.from(document.querySelectorAll('img.graphique'))
@@ -27,14 +26,15 @@ return Array.from(document.querySelectorAll('img.graphique'))
 
 
 @pytest.mark.browser
+@pytest.mark.slow
 def test_a_planner_reads_the_charts_and_edits_the_clause(
-    browser: webdriver.Chrome,  # noqa: F811
-    base_url: str,  # noqa: F811
+    browser: webdriver.Chrome,
+    base_url: str,
     loaded: Engine,
 ) -> None:
     sign_in(browser, base_url, "planificateur")
     browser.get(base_url + "/scenarios/")
-    WebDriverWait(browser, 30).until(lambda d: d.execute_script("return !!window.cartePerimetre"))
+    wait_for_script(browser, "!!window.cartePerimetre")
     drawing = browser.find_element(By.ID, "carte-perimetre")
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", drawing)
     for dx, dy in ((-60, -40), (60, -40), (60, 40), (-60, 40)):  # a rectangle of four clicks
@@ -44,15 +44,15 @@ def test_a_planner_reads_the_charts_and_edits_the_clause(
         browser.find_element(By.ID, "perimetre_geojson").get_attribute("value") or ""
     )
     assert sketch["type"] == "Polygon" and len(sketch["coordinates"][0]) == 5
-    browser.find_element(By.CSS_SELECTOR, "form.depot button[type=submit]").click()
-    WebDriverWait(browser, 60).until(lambda d: re.search(r"/scenarios/SC-\d+$", d.current_url))
-    WebDriverWait(browser, 30).until(lambda d: d.execute_script("return !!window.carteFonciere"))
+    submit(browser, "form.depot button[type=submit]")
+    wait_until(browser, lambda d: re.search(r"/scenarios/SC-\d+$", d.current_url), 60)
+    wait_for_script(browser, "!!window.carteFonciere")
     drawn = browser.execute_script(DRAWN_LAYERS, "")
     assert drawn["Périmètre"] == 1
     assert drawn["Lots"] == 4
     served = int(browser.find_element(By.ID, "besoins-servis").text)
     assert served > 0 and drawn["Besoins servis"] == served
-    WebDriverWait(browser, 10).until(lambda d: len(d.execute_script(LOADED_IMAGES)) == 3)
+    wait_until(browser, lambda d: len(d.execute_script(LOADED_IMAGES)) == 3, 10)
     ref = browser.current_url.rsplit("/", 1)[1]
     stored = json.loads(
         browser.execute_script(f"return fetch('/api/v1/scenarios/{ref}').then(r => r.text())")
@@ -63,8 +63,8 @@ def test_a_planner_reads_the_charts_and_edits_the_clause(
     share = browser.find_element(By.NAME, "lots-0-ess_share")
     share.clear()
     share.send_keys("beaucoup")
-    browser.find_element(By.CSS_SELECTOR, "form.clause button").click()
-    WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".erreurs"))
+    submit(browser, "form.clause button")  # refused: the same page again, with the errors
+    wait_until(browser, lambda d: d.find_elements(By.CSS_SELECTOR, ".erreurs"), 60)
     assert "« beaucoup » : Attendu : un nombre." in browser.page_source
     assert browser.find_element(By.NAME, "lots-0-ess_share").get_attribute("value") == "beaucoup"
     assert browser.find_element(By.NAME, "version").get_attribute("value") == "1"
@@ -72,9 +72,9 @@ def test_a_planner_reads_the_charts_and_edits_the_clause(
     share = browser.find_element(By.NAME, "lots-0-ess_share")
     share.clear()
     share.send_keys("30 %")
-    browser.find_element(By.CSS_SELECTOR, "form.clause button").click()
-    WebDriverWait(browser, 60).until(
-        lambda d: d.find_element(By.NAME, "version").get_attribute("value") == "2"
+    submit(browser, "form.clause button")  # accepted: the scenario's page, at version 2
+    wait_until(
+        browser, lambda d: d.find_element(By.NAME, "version").get_attribute("value") == "2", 60
     )
     first_lot = browser.find_element(By.CSS_SELECTOR, "table.lots tbody tr").text
     assert "1800 m²" in first_lot  # 30 % of 6,000 m²
