@@ -21,10 +21,21 @@ from sqlalchemy.orm import Session
 
 from foncier.matching.runs import MatchRequest, top_candidates
 from foncier.models import Acteur, Besoin, Local
-from tests.web.conftest import sign_in
+from tests.web.conftest import PASSWORD, email_of
 from tests.web.test_browser import base_url, browser  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
+
+
+def sign_in(driver: webdriver.Chrome, base: str, role: str = "agent") -> None:
+    """Sign in through the login page, waiting for the next page: reading the address right
+    after the click may still read the login page's."""
+    driver.delete_all_cookies()
+    driver.get(base + "/connexion")
+    driver.find_element(By.NAME, "email").send_keys(email_of(role))
+    driver.find_element(By.NAME, "password").send_keys(PASSWORD)
+    driver.find_element(By.CSS_SELECTOR, "form.formulaire-connexion button").click()
+    WebDriverWait(driver, 15).until(lambda d: "/connexion" not in d.current_url)
 
 
 def _submit(driver: webdriver.Chrome, expected: str) -> None:
@@ -40,11 +51,25 @@ def _submit(driver: webdriver.Chrome, expected: str) -> None:
 def test_a_need_is_created_and_edited_through_its_form(
     browser: webdriver.Chrome,  # noqa: F811
     base_url: str,  # noqa: F811
+    app: Flask,
     loaded: Engine,
 ) -> None:
     sign_in(browser, base_url)
-    with loaded.connect() as conn:
-        actor_id = conn.scalar(select(func.min(Acteur.id)))
+    # An actor of its own: a need typed by hand on a demo actor would keep `demo clear` from
+    # emptying the demo in later tests.
+    actor = app.test_client().post(
+        "/api/v1/actors",
+        json={
+            "nom": "Vélos solidaires (test)",
+            "siren": "732829320",
+            "forme_juridique": "association",
+            "filiere": "mobilite",
+            "stade": "emergence",
+            "ref": "FORM-A1",
+        },
+    )
+    assert actor.status_code == 201, actor.json
+    actor_id = actor.json["id"]  # type: ignore[index]
     browser.get(base_url + "/besoins/nouveau")
     WebDriverWait(browser, 15).until(lambda d: d.find_elements(By.ID, "intitule"))
     Select(browser.find_element(By.ID, "acteur_id")).select_by_value(str(actor_id))
@@ -311,3 +336,57 @@ def test_no_page_scrolls_sideways_on_a_phone(
     finally:
         browser.set_window_size(1280, 900)
     assert overflowing == {}
+
+
+def test_records_link_up_and_a_withdrawal_is_confirmed(
+    browser: webdriver.Chrome,  # noqa: F811
+    base_url: str,  # noqa: F811
+    app: Flask,
+    loaded: Engine,
+) -> None:
+    sign_in(browser, base_url)
+    with loaded.connect() as conn:
+        actor_id, actor_name = conn.execute(
+            select(Acteur.id, Acteur.nom).join(Besoin, Besoin.acteur_id == Acteur.id).limit(1)
+        ).one()
+        refs = set(conn.scalars(select(Besoin.ref).where(Besoin.acteur_id == actor_id)))
+        need_id = conn.scalar(select(func.min(Besoin.id)).where(Besoin.acteur_id == actor_id))
+    browser.get(f"{base_url}/acteurs/{actor_id}")
+    listed = {a.text for a in browser.find_elements(By.CSS_SELECTOR, "section.besoins-acteur a")}
+    assert refs <= listed
+    browser.find_element(By.LINK_TEXT, "Ajouter un besoin").click()
+    WebDriverWait(browser, 15).until(lambda d: "/besoins/nouveau" in d.current_url)
+    chosen = Select(browser.find_element(By.ID, "acteur_id")).first_selected_option
+    assert chosen.get_attribute("value") == str(actor_id)
+
+    browser.get(f"{base_url}/besoins/{need_id}")
+    link = browser.find_element(By.CSS_SELECTOR, f"a[href='/acteurs/{actor_id}']")
+    assert link.text == actor_name
+
+    created = app.test_client().post(
+        "/api/v1/premises",
+        json={
+            "nom": "Local à retirer",
+            "type_local": "bureau",
+            "origine": "partenaire",
+            "surface_m2": 50,
+            "disponible_le": "2027-01-01",
+            "ref": "RETRAIT-1",
+            "adresse": "1 rue Sans Point, Bordeaux",
+        },
+    )
+    assert created.status_code == 201, created.json
+    premises_id = created.json["id"]  # type: ignore[index]
+    browser.get(f"{base_url}/locaux/{premises_id}")
+    browser.find_element(By.LINK_TEXT, "Retirer").click()
+    WebDriverWait(browser, 15).until(lambda d: d.current_url.endswith("/retirer"))
+    assert "Retirer la fiche" in browser.find_element(By.TAG_NAME, "h1").text
+    browser.find_element(By.LINK_TEXT, "Annuler").click()
+    with loaded.connect() as conn:
+        assert conn.scalar(select(Local.statut).where(Local.id == premises_id)) == "disponible"
+    browser.get(f"{base_url}/locaux/{premises_id}/retirer")
+    browser.find_element(By.CSS_SELECTOR, "form.retrait button[type=submit]").click()
+    WebDriverWait(browser, 15).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".succes"))
+    assert "retiré" in browser.find_element(By.CSS_SELECTOR, ".succes").text
+    with loaded.connect() as conn:
+        assert conn.scalar(select(Local.statut).where(Local.id == premises_id)) == "retire"
