@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
+from sqlalchemy.orm import Session
 
 from foncier import registry
+from foncier.committee.proposals import refused_pairs
+from foncier.committee.vocabulary import ObjetProposition
 from foncier.errors import FoncierError
 from foncier.matching.runs import MatchRequest, top_candidates, why_not_pair
 from foncier.registry import KINDS
@@ -33,9 +36,9 @@ def _page(kind_name: str, record_id: int) -> str:
     kind = KINDS[kind_name]
     record = registry.get(session, kind, record_id)
     wanted = (
-        MatchRequest(need_ref=record["ref"], top=TOP)
+        MatchRequest(need_id=record_id, top=TOP)
         if kind_name == "needs"
-        else MatchRequest(premises_ref=record["ref"], top=TOP)
+        else MatchRequest(premises_id=record_id, top=TOP)
     )
     result = top_candidates(session, wanted)
     asked = request.args.get("pourquoi", "").strip()
@@ -63,5 +66,16 @@ def _page(kind_name: str, record_id: int) -> str:
         asked=asked,
         reasons=reasons,
         refused=refused,
+        committee_refused=_refused_by_committee(session, kind_name, record_id),
         **map_parts(candidates_map(record, candidates, map_assets())),
     )
+
+
+def _refused_by_committee(session: Session, kind_name: str, record_id: int) -> dict[int, str]:
+    """The other side's records the committee refused with this one, unchanged since: id ->
+    the proposal refused (the page says so, and they are not proposed again)."""
+    objet = ObjetProposition.BESOIN if kind_name == "needs" else ObjetProposition.LOCAL
+    return {
+        (need if kind_name == "premises" else premises): ref
+        for (need, premises), ref in refused_pairs(session, objet, record_id).items()
+    }

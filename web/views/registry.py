@@ -6,9 +6,11 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from foncier import registry
+from foncier.committee.proposals import open_proposals
 from foncier.errors import Conflict, InvalidInput
 from foncier.registry import KINDS, Kind
 from foncier.registry.filters import ALL, Page
@@ -67,7 +69,7 @@ def registry_pages(kind: Kind) -> Blueprint:
     bp = Blueprint(f"pages_{kind.name}", __name__, url_prefix=f"/{kind.segment}")
 
     @bp.get("/")
-    def index() -> str:
+    def index() -> tuple[str, int]:
         return _list_page(kind)
 
     @bp.get("/<int:record_id>")
@@ -83,6 +85,7 @@ def registry_pages(kind: Kind) -> Blueprint:
             cap=cap_in_force(session, record_id) if kind.name == "premises" else None,
             **_links(session, kind, record),
             names=dict(communes(session)),
+            proposals=_open_proposals(session, kind.name, record_id),
             lists=display_lists(session),
             **map_parts(records_map([record], kind, map_assets(), display_lists(session))),
         )
@@ -113,15 +116,20 @@ def registry_pages(kind: Kind) -> Blueprint:
     return bp
 
 
-def _list_page(kind: Kind) -> str:
+def _list_page(kind: Kind) -> tuple[str, int]:
+    """The filtered list; an invalid filter shows the error and no list (422): the whole
+    list under a filter the user believes applied would be silently wrong."""
     session = store.session()
-    given = {k: v for k, v in request.args.items() if v != "" and k != "page"}
+    known = FILTERS[kind.name]().fields  # other parameters (a link's extras) are no filter
+    given = {k: v for k, v in request.args.items() if v != "" and k in known}
     filters, errors = load_filters(kind.name, given)
     number = max(1, request.args.get("page", 1, type=int))
-    total, items = registry.search(session, kind, filters, Page(number, PAGE_SIZE))
-    _, everything = registry.search(session, kind, filters, ALL)
+    total, items, everything = 0, list[dict[str, Any]](), list[dict[str, Any]]()
+    if not errors:
+        total, items = registry.search(session, kind, filters, Page(number, PAGE_SIZE))
+        _, everything = registry.search(session, kind, filters, ALL)
     lists = display_lists(session)
-    return render_template(
+    page = render_template(
         "registre_liste.html",
         kind=kind,
         title=kind.title,
@@ -138,6 +146,7 @@ def _list_page(kind: Kind) -> str:
         lists=lists,
         **map_parts(records_map(everything, kind, map_assets(), lists)),
     )
+    return page, 422 if errors else 200
 
 
 def _links(session: Any, kind: Kind, record: dict[str, Any]) -> dict[str, Any]:
@@ -237,3 +246,12 @@ def _export(kind: Kind, ext: str) -> Response:
     """The filtered list as a file; the same filters as the page."""
     given = {k: v for k, v in request.args.items() if v != ""}
     return export_response(kind, ext, load(FILTERS[kind.name](), given))
+
+
+def _open_proposals(session: Session, kind_name: str, record_id: int) -> list[dict[str, Any]]:
+    """The committee proposals still awaiting a decision that name this need or premises."""
+    if kind_name == "needs":
+        return open_proposals(session, need_id=record_id)
+    if kind_name == "premises":
+        return open_proposals(session, premises_id=record_id)
+    return []
