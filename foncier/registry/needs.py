@@ -51,6 +51,8 @@ def _filter(query: Select[Any], f: Values) -> Select[Any]:
         found.append(Besoin.surface_min_m2 <= f["surface_max"])
     if f.get("loyer_max") is not None:
         found.append(Besoin.budget_loyer_m2_an <= f["loyer_max"])
+    if f.get("acteur_id") is not None:
+        found.append(Besoin.acteur_id == f["acteur_id"])
     by_actor = [getattr(Acteur, name) == f[name] for name in ("filiere", "stade") if f.get(name)]
     if by_actor:
         query = query.join(Acteur, Acteur.id == Besoin.acteur_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from foncier.errors import InvalidInput
-from foncier.schemas.fields import FrenchSchema, boolean, load, number, one_of, text
+from foncier.schemas.fields import FrenchSchema, boolean, integer, load, number, one_of, text
 from foncier.vocabulary import Stade, StatutBesoin, StatutLocal, TypeLocal
 
 
@@ -39,6 +39,7 @@ class NeedsFilters(CommonFilters):
     loyer_max = number(metadata={"description": "Budget maximal, €/m²/an HT HC"})
     filiere = text(32)
     stade = one_of(Stade)
+    acteur_id = integer(1, metadata={"description": "Besoins d'un acteur (son n°)"})
 
 
 FILTERS: dict[str, type[FrenchSchema]] = {

@@ -42,11 +42,25 @@ def _submit(driver: webdriver.Chrome, expected: str) -> None:
 def test_a_need_is_created_and_edited_through_its_form(
     browser: webdriver.Chrome,
     base_url: str,
+    app: Flask,
     loaded: Engine,
 ) -> None:
     sign_in(browser, base_url)
-    with loaded.connect() as conn:
-        actor_id = conn.scalar(select(func.min(Acteur.id)))
+    # An actor of its own: a need typed by hand on a demo actor would keep `demo clear` from
+    # emptying the demo in later tests.
+    actor = app.test_client().post(
+        "/api/v1/actors",
+        json={
+            "nom": "Vélos solidaires (test)",
+            "siren": "732829320",
+            "forme_juridique": "association",
+            "filiere": "mobilite",
+            "stade": "emergence",
+            "ref": "FORM-A1",
+        },
+    )
+    assert actor.status_code == 201, actor.json
+    actor_id = actor.json["id"]  # type: ignore[index]
     browser.get(base_url + "/besoins/nouveau")
     wait_until(browser, lambda d: d.find_elements(By.ID, "intitule"), 15)
     Select(browser.find_element(By.ID, "acteur_id")).select_by_value(str(actor_id))
@@ -136,12 +150,12 @@ def test_a_decimal_comma_in_a_filter_filters(
         )
     browser.get(base_url + "/locaux/?type_local=bureau&loyer_max=150,5")
     wait_until(browser, lambda d: d.find_elements(By.TAG_NAME, "h1"), 15)
-    assert "Filtre ignoré" not in browser.page_source
+    assert "Filtre invalide" not in browser.page_source
     assert f"({expected})" in browser.find_element(By.TAG_NAME, "h1").text
     assert browser.find_element(By.NAME, "loyer_max").get_attribute("value") == "150,5"
 
     browser.get(base_url + "/locaux/?type_local=bureau&loyer_max=1 000")
-    assert "Filtre ignoré" not in browser.page_source
+    assert "Filtre invalide" not in browser.page_source
     # A bad box is named, and no list shows that the user would believe filtered by it.
     browser.get(base_url + "/locaux/?type_local=bureau&loyer_max=cher")
     alert = browser.find_element(By.CSS_SELECTOR, ".alerte").text
@@ -311,3 +325,57 @@ def test_no_page_scrolls_sideways_on_a_phone(
     finally:
         browser.set_window_size(1280, 900)
     assert overflowing == {}
+
+
+def test_records_link_up_and_a_withdrawal_is_confirmed(
+    browser: webdriver.Chrome,
+    base_url: str,
+    app: Flask,
+    loaded: Engine,
+) -> None:
+    sign_in(browser, base_url)
+    with loaded.connect() as conn:
+        actor_id, actor_name = conn.execute(
+            select(Acteur.id, Acteur.nom).join(Besoin, Besoin.acteur_id == Acteur.id).limit(1)
+        ).one()
+        refs = set(conn.scalars(select(Besoin.ref).where(Besoin.acteur_id == actor_id)))
+        need_id = conn.scalar(select(func.min(Besoin.id)).where(Besoin.acteur_id == actor_id))
+    browser.get(f"{base_url}/acteurs/{actor_id}")
+    listed = {a.text for a in browser.find_elements(By.CSS_SELECTOR, "section.besoins-acteur a")}
+    assert refs <= listed
+    browser.find_element(By.LINK_TEXT, "Ajouter un besoin").click()
+    wait_until(browser, lambda d: "/besoins/nouveau" in d.current_url, 15)
+    chosen = Select(browser.find_element(By.ID, "acteur_id")).first_selected_option
+    assert chosen.get_attribute("value") == str(actor_id)
+
+    browser.get(f"{base_url}/besoins/{need_id}")
+    link = browser.find_element(By.CSS_SELECTOR, f"a[href='/acteurs/{actor_id}']")
+    assert link.text == actor_name
+
+    created = app.test_client().post(
+        "/api/v1/premises",
+        json={
+            "nom": "Local à retirer",
+            "type_local": "bureau",
+            "origine": "partenaire",
+            "surface_m2": 50,
+            "disponible_le": "2027-01-01",
+            "ref": "RETRAIT-1",
+            "adresse": "1 rue Sans Point, Bordeaux",
+        },
+    )
+    assert created.status_code == 201, created.json
+    premises_id = created.json["id"]  # type: ignore[index]
+    browser.get(f"{base_url}/locaux/{premises_id}")
+    browser.find_element(By.LINK_TEXT, "Retirer").click()
+    wait_until(browser, lambda d: d.current_url.endswith("/retirer"), 15)
+    assert "Retirer la fiche" in browser.find_element(By.TAG_NAME, "h1").text
+    browser.find_element(By.LINK_TEXT, "Annuler").click()
+    with loaded.connect() as conn:
+        assert conn.scalar(select(Local.statut).where(Local.id == premises_id)) == "disponible"
+    browser.get(f"{base_url}/locaux/{premises_id}/retirer")
+    browser.find_element(By.CSS_SELECTOR, "form.retrait button[type=submit]").click()
+    wait_until(browser, lambda d: d.find_elements(By.CSS_SELECTOR, ".succes"), 15)
+    assert "retiré" in browser.find_element(By.CSS_SELECTOR, ".succes").text
+    with loaded.connect() as conn:
+        assert conn.scalar(select(Local.statut).where(Local.id == premises_id)) == "retire"

@@ -223,7 +223,7 @@ def test_a_disabled_account_cannot_sign_in_and_its_sessions_end(app: Flask, load
 
 def test_history_names_the_account(app: Flask) -> None:
     client = app.test_client(role="agent")
-    page = client.get("/locaux/1").get_data(as_text=True)
+    page = client.get("/locaux/1/retirer").get_data(as_text=True)  # the confirmation page
     version = re.search(r'name="version" value="(\d+)"', page)
     assert version
     withdrawn = client.post(

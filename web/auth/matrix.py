@@ -93,7 +93,7 @@ def _registries() -> dict[str, Rule]:
             f"{pages}.export": rule(REGISTRY_READERS, personal=personal, export=True),
             f"{pages}.create": rule(AGENTS, AGENTS),
             f"{pages}.edit": rule(AGENTS, AGENTS, personal=personal),
-            f"{pages}.withdraw": rule(write=AGENTS),
+            f"{pages}.withdraw": rule(AGENTS, AGENTS),  # GET asks to confirm
             f"{api}.Collection": rule(REGISTRY_READERS, AGENTS, personal=personal),
             f"{api}.Item": rule(REGISTRY_READERS, AGENTS, personal=personal),
             f"{api}.History": rule(REGISTRY_READERS, personal=personal),

@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from foncier import registry
 from foncier.committee.proposals import open_proposals
 from foncier.errors import Conflict, InvalidInput
-from foncier.registry import Kind
+from foncier.registry import KINDS, Kind
 from foncier.registry.filters import ALL, Page
 from foncier.registry.lists import choices, communes, display_lists
 from foncier.scenarios.caps import cap_in_force
@@ -58,6 +58,11 @@ FILTER_LABELS = {
     "qpv": "En QPV",
 }
 PAGE_SIZE = 50
+WITHDRAWN = {
+    "premises": "Le local est retiré : il n'est plus proposé.",
+    "actors": "L'acteur est archivé.",
+    "needs": "Le besoin est abandonné : il n'est plus apparié.",
+}
 
 
 def registry_pages(kind: Kind) -> Blueprint:
@@ -78,6 +83,7 @@ def registry_pages(kind: Kind) -> Blueprint:
             record=record,
             history=registry.history(session, kind, record_id),
             cap=cap_in_force(session, record_id) if kind.name == "premises" else None,
+            **_links(session, kind, record),
             names=dict(communes(session)),
             proposals=_open_proposals(session, kind.name, record_id),
             lists=display_lists(session),
@@ -96,10 +102,15 @@ def registry_pages(kind: Kind) -> Blueprint:
     def export(ext: str) -> Response:
         return _export(kind, ext)
 
-    @bp.post("/<int:record_id>/retirer")
-    def withdraw(record_id: int) -> Response:
+    @bp.route("/<int:record_id>/retirer", methods=["GET", "POST"])
+    def withdraw(record_id: int) -> str | Response:
+        """Asked first on its own page, then done and said on the record's page."""
+        if request.method == "GET":
+            record = registry.get(store.session(), kind, record_id)
+            return render_template("registre_retrait.html", kind=kind, record=record)
         version = request.form.get("version", type=int)
         registry.withdraw(store.session(), kind, record_id, version, acting_user("web"))
+        flash(WITHDRAWN[kind.name])
         return redirect(url_for(".detail", record_id=record_id))
 
     return bp
@@ -136,6 +147,16 @@ def _list_page(kind: Kind) -> tuple[str, int]:
         **map_parts(records_map(everything, kind, map_assets(), lists)),
     )
     return page, 422 if errors else 200
+
+
+def _links(session: Any, kind: Kind, record: dict[str, Any]) -> dict[str, Any]:
+    """The records a record's page links to: an actor's needs, a need's actor."""
+    if kind.name == "actors":
+        _, needs = registry.search(session, KINDS["needs"], {"acteur_id": record["id"]}, ALL)
+        return {"actor_needs": needs}
+    if kind.name == "needs" and record.get("acteur_id"):
+        return {"actor": registry.get(session, KINDS["actors"], record["acteur_id"])}
+    return {}
 
 
 def _filter_fields(kind: Kind, lists: dict[str, dict[str, str]]) -> list[dict[str, Any]]:
@@ -175,8 +196,8 @@ def _form_page(kind: Kind, record_id: int | None) -> str | Response:
         except Conflict as error:  # keep what the user typed: nothing they entered is lost
             errors = {"version": [error.message]}
         shown = {**request.form.to_dict(), **_lists(request.form)}
-    elif creating:
-        shown = {}
+    elif creating:  # a link may choose a value: "ajouter un besoin" from an actor's page
+        shown = {f.name: request.args[f.name] for f in fields_ if f.name in request.args}
     else:
         shown = form_values(registry.get(session, kind, record_id))  # type: ignore[arg-type]
     return render_template(
