@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from foncier.accounts.audit import Evenement, record_event
 from foncier.accounts.models import Compte, JetonApi
@@ -203,7 +203,11 @@ def revoke_token(session: Session, name: str, by: str) -> JetonApi:
 def token_identity(session: Session, token: str, address: str | None) -> Identity | None:
     """The identity of a token that is known, not revoked, and whose account is active."""
     with transaction(session, "jeton"):
-        row = session.scalar(select(JetonApi).where(JetonApi.empreinte == token_digest(token)))
+        row = session.scalar(
+            select(JetonApi)
+            .options(joinedload(JetonApi.compte))  # one round trip per API call, not two
+            .where(JetonApi.empreinte == token_digest(token))
+        )
         if row is None or row.revoque_le is not None or not row.compte.actif:
             record_event(
                 session,

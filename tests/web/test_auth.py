@@ -28,6 +28,8 @@ SAMPLES: dict[str, Any] = {
     "token": "inconnu",
     "ext": "csv",
     "filename": "leaflet.js",
+    "name": "carte",
+    "extension": "csv",
 }
 
 
