@@ -48,6 +48,15 @@ class InvalidInput(FoncierError):
         return cls(f"Données invalides — {summary}", errors=errors)
 
 
+class Forbidden(FoncierError):
+    """The caller's role allows the page, but not this record (a committee member and a
+    session they do not sit on)."""
+
+    status = 403
+    title = "Accès refusé"
+    slug = "interdit"
+
+
 class NotFound(FoncierError):
     status = 404
     title = "Introuvable"

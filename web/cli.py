@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from pathlib import Path
 
 import click
 from flask.cli import FlaskGroup
@@ -74,3 +75,39 @@ def _local_secret() -> str:
         with os.fdopen(fd, "w") as out:
             out.write(secrets.token_hex(32))
     return path.read_text().strip()
+
+
+@main.group("session")
+def session_group() -> None:
+    """Séances du comité d'engagement : dossier hors ligne et procès-verbal."""
+
+
+@session_group.command("dossier")
+@click.argument("ref")
+@click.argument("target", type=click.Path(dir_okay=False, writable=True))
+def session_dossier(ref: str, target: str) -> None:
+    """Écrit le dossier de la séance REF : un seul fichier HTML, lisible hors ligne."""
+    from foncier.committee.reading import session_view
+    from web import store
+    from web.dossier import dossier_html
+
+    session = store.session()
+    Path(target).write_text(dossier_html(session, session_view(session, ref)), encoding="utf-8")
+    click.echo(f"Dossier de la séance {ref} : {target}")
+
+
+@session_group.command("minutes")
+@click.argument("ref")
+@click.argument("target", type=click.Path(dir_okay=False, writable=True))
+def session_minutes(ref: str, target: str) -> None:
+    """Écrit le procès-verbal de la séance REF en PDF (ou en HTML si TARGET finit par .html)."""
+    from foncier.committee.reading import session_view
+    from web import store
+    from web.dossier import minutes_html, minutes_pdf
+
+    page = minutes_html(session_view(store.session(), ref))
+    if target.lower().endswith((".html", ".htm")):
+        Path(target).write_text(page, encoding="utf-8")
+    else:
+        Path(target).write_bytes(minutes_pdf(page))
+    click.echo(f"Procès-verbal de la séance {ref} : {target}")

@@ -164,6 +164,7 @@ def demo() -> None:
 @click.option("--seed", default=None, type=int, help="Graine du générateur (défaut : 33).")
 def demo_load(seed: int | None) -> None:
     """Crée les locaux, acteurs et besoins de démonstration (déterministe)."""
+    from foncier.committee.demo import load_demo_committee
     from foncier.demo import DEFAULT_SEED, load_demo
 
     with _unit_of_work() as session:
@@ -172,6 +173,9 @@ def demo_load(seed: int | None) -> None:
         f"Démo : {counts.locaux} locaux, {counts.acteurs} acteurs, {counts.besoins} besoins "
         "créés (les fiches déjà présentes sont gardées telles quelles)."
     )
+    with _session() as session:
+        if load_demo_committee(session, _user()):
+            click.echo("Comité : séance passée DEMO-0 (décisions) et séance DEMO-1 préparée.")
 
 
 @demo.command("clear")
@@ -188,4 +192,4 @@ def demo_clear() -> None:
 
 
 # The commands of the registries and of the matching register themselves on `main`.
-from foncier.cli import match, records, scenario, users  # noqa: E402, F401
+from foncier.cli import learn, match, records, scenario, users  # noqa: E402, F401

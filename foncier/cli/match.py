@@ -10,21 +10,28 @@ from foncier.cli import _session, _user, main
 
 
 # -- matching -------------------------------------------------------------------------------
-@main.command("match", cls=click.Command)
+@main.group("match", invoke_without_command=True)
 @click.option("--need", "need_ref", help="Référence d'un besoin : ses meilleurs locaux.")
 @click.option("--premises", "premises_ref", help="Référence d'un local : ses meilleurs besoins.")
 @click.option("--top", default=5, show_default=True, type=int, help="Candidats par besoin.")
 @click.option("--allocate", type=click.Choice(["optimal", "stable"]), help="Attribution.")
 @click.option("--json", "as_json", is_flag=True, help="Résultat en JSON.")
+@click.pass_context
 def match_command(
+    ctx: click.Context,
     need_ref: str | None,
     premises_ref: str | None,
     top: int,
     allocate: str | None,
     as_json: bool,
 ) -> None:
-    """Apparie les besoins ouverts et les locaux disponibles ; enregistre le passage."""
+    """Apparie les besoins ouverts et les locaux disponibles ; enregistre le passage.
+
+    `foncier match learn` apprend les poids des décisions du comité."""
     import json
+
+    if ctx.invoked_subcommand is not None:
+        return
 
     from foncier.matching.runs import MatchRequest, run_matching
 

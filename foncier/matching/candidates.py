@@ -55,6 +55,7 @@ class Scope:
     premises_id: int | None = None
     strict: bool = True
     margin_m: float = 0.0  # spatial margin of the relaxed query (near misses)
+    need_ids: tuple[int, ...] | None = None  # only these open needs (None: every one)
 
 
 def candidate_pairs(session: Session, settings: Settings, scope: Scope = Scope()) -> pd.DataFrame:
@@ -76,6 +77,9 @@ def candidate_batches(
     session.execute(text("SET LOCAL jit = off"))
     statement = text(needs_query(one_need=scope.need_id is not None))
     needs = _columns(session.execute(statement, {"need_id": scope.need_id}))
+    if scope.need_ids is not None:
+        kept = np.isin(needs["need_id"], np.asarray(scope.need_ids, dtype=np.int64))
+        needs = {name: column[kept] for name, column in needs.items()}
     premises = _PremisesTable(session)
     query = pairs_query(strict=scope.strict, one_premises=scope.premises_id is not None)
     ids = needs["need_id"]

@@ -12,11 +12,43 @@ from typing import Any
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from foncier import limits
+from foncier.french import fold
 from foncier.schemas.fields import FrenchSchema, Geometry, choices, day, integer, number, text
 from matching.pricecap.clause import ESS_USES
 from matching.pricecap.indexation import parse_quarter
 
 USES = ["bureaux", "activites", "commerce", "logement", "equipement"]
+# How planners write a lot's use in their programmes; compared folded (no accent, any case,
+# singular), so that "Activités/artisanat", "équipement" or "BUREAUX" are read.
+USE_ALIASES = {
+    "bureaux": "bureaux|bureau|tertiaire",
+    "activites": "activites|activités|activités/artisanat|activité artisanat|artisanat|ateliers",
+    "commerce": "commerce|commerces|commerces de pied d'immeuble|pied d'immeuble",
+    "logement": "logement|logements|habitat",
+    "equipement": "equipement|équipement|équipements publics|équipement public",
+}
+
+
+class UseField(fields.String):
+    """A lot's use, given by its code or as planners write it."""
+
+    default_error_messages = {  # noqa: RUF012
+        "invalid": "Attendu : du texte.",
+        "unknown": "Usage inconnu ; valeurs permises : "
+        "bureaux, activités/artisanat, commerce, logement, équipement.",
+    }
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        found = _USE_INDEX.get(fold(text))
+        if found is None:
+            raise self.make_error("unknown")
+        return found
+
+
+_USE_INDEX = {
+    fold(alias): code for code, aliases in USE_ALIASES.items() for alias in aliases.split("|")
+}
 INDICES = ["ILAT", "ILC"]
 
 
@@ -47,7 +79,7 @@ def _quarter(text: str) -> None:
 
 class LotSchema(FrenchSchema):
     ref = text(80, required=True)
-    use = fields.String(required=True, validate=choices(USES))
+    use = UseField(required=True, error_messages={"required": "Champ obligatoire."})
     sdp_m2 = number(0, strict_min=True, required=True)
     eta = number(0, strict_min=True, maximum=1, load_default=1.0)
     price_eur_m2 = number(0, strict_min=True, load_default=None)

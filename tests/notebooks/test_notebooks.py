@@ -7,6 +7,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbclient import NotebookClient
+from sqlalchemy import Engine
 
 NOTEBOOKS = sorted((Path(__file__).parents[2] / "notebooks").glob("*.ipynb"))
 
@@ -16,7 +17,12 @@ def test_there_is_a_notebook() -> None:
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_runs(path: Path) -> None:
+def test_notebook_runs(
+    path: Path, loaded: Engine, empty_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The notebooks that read the store read the tests' demo database (the kernel inherits
+    # the environment).
+    monkeypatch.setenv("DATABASE_URL", empty_db)
     notebook = nbformat.read(path, as_version=4)
     # Executed in memory from the notebooks folder; the file in the repository stays as is.
     NotebookClient(

@@ -19,6 +19,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 from sqlalchemy import Engine, func, select
 from werkzeug.serving import make_server
 
+from foncier.accounts.roles import Role
 from foncier.models import Besoin, Local
 from tests.web.conftest import sign_in
 
@@ -217,3 +218,35 @@ def test_names_in_map_tooltips_are_text_not_html(
     )
     assert "<img" in tips[0].text
     assert browser.execute_script("return window.__xss") is None
+
+
+def test_the_observatory_draws_its_map_and_charts(
+    browser: webdriver.Chrome, base_url: str, loaded: Engine, tmp_path: Path
+) -> None:
+    sign_in(browser, base_url, Role.PLANIFICATEUR)
+    browser.get(base_url + "/observatoire/")
+    WebDriverWait(browser, 30).until(lambda d: d.execute_script("return !!window.carteFonciere"))
+    drawn = browser.execute_script(DRAWN_LAYERS, "Bordeaux")
+    with loaded.connect() as conn:
+        available = conn.scalar(
+            select(func.count())
+            .select_from(Local)
+            .where(
+                Local.statut == "disponible",
+                Local.nature.in_(["local", "lot"]),
+                Local.geom.isnot(None),
+            )
+        )
+    assert drawn == {
+        "Surface demandée non servie": 28,
+        "Quartiers prioritaires (QPV)": 23,
+        "Locaux disponibles": available,
+    }
+    # Bordeaux has the most open needs of the demo: the darkest class of the choropleth.
+    fill = browser.execute_script("return document.getElementById('cible').getAttribute('fill')")
+    assert fill == "#08519c"
+    charts = browser.find_elements(By.CSS_SELECTOR, "img.graphique")
+    assert len(charts) == 7
+    assert all(browser.execute_script("return arguments[0].naturalWidth", c) > 0 for c in charts)
+    browser.save_screenshot(str(tmp_path / "observatoire.png"))
+    assert browser.execute_script("return window.__erreurs") == []

@@ -1,0 +1,85 @@
+"""The observatory's screen and its exports: one use case each, read-only, no personal data.
+
+Needs appear by reference, sector and commune only; no actor's name or contact is read.
+The time from registration to a favourable decision waits for the committee's decisions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from functools import partial
+
+from sqlalchemy.orm import Session
+
+from foncier.errors import NotFound
+from foncier.observatory.crossing import sector_by_commune
+from foncier.observatory.demand import (
+    DIMENSIONS,
+    DemandSummary,
+    demand_by,
+    demand_summary,
+)
+from foncier.observatory.geography import DemandMap, demand_map
+from foncier.observatory.priced_out import priced_out
+from foncier.observatory.served import served_per_month
+from foncier.observatory.table import Table
+
+
+@dataclass(frozen=True)
+class Observatory:
+    """Everything the page shows."""
+
+    summary: DemandSummary
+    demand: dict[str, Table]  # by DIMENSIONS
+    served: Table
+    priced_out: Table
+    crossing: Table
+    map: DemandMap
+
+    def tables(self) -> dict[str, Table]:
+        every = (*self.demand.values(), self.served, self.priced_out, self.crossing)
+        return {t.name: t for t in (*every, self.map.table())}
+
+
+def observatory(session: Session, today: date | None = None) -> Observatory:
+    """The page's figures (reads only: the caller's session, no transaction of its own)."""
+    return Observatory(
+        summary=demand_summary(session, today),
+        demand={d: demand_by(session, d, today) for d in DIMENSIONS},
+        served=served_per_month(session),
+        priced_out=priced_out(session),
+        crossing=sector_by_commune(session),
+        map=demand_map(session),
+    )
+
+
+def _table_readers(today: date | None) -> dict[str, Callable[[Session], Table]]:
+    readers: dict[str, Callable[[Session], Table]] = {
+        d: partial(_demand, dimension=d, today=today) for d in DIMENSIONS
+    }
+    readers |= {
+        "servis": served_per_month,
+        "trop_chers": priced_out,
+        "filieres_communes": sector_by_commune,
+        "carte": lambda s: demand_map(s).table(),
+    }
+    return readers
+
+
+def _demand(session: Session, *, dimension: str, today: date | None) -> Table:
+    return demand_by(session, dimension, today)
+
+
+TABLES = tuple(_table_readers(None))
+
+
+def observatory_table(session: Session, name: str, today: date | None = None) -> Table:
+    """One table of the page, for its export; an unknown name says which ones exist."""
+    readers = _table_readers(today)
+    if name not in readers:
+        raise NotFound(
+            f"Tableau inconnu de l'observatoire : « {name} » ; tableaux : {', '.join(readers)}."
+        )
+    return readers[name](session)
