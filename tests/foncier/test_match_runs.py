@@ -127,7 +127,7 @@ def test_demo_clear_after_a_run_takes_the_demo_proposals_along(session: Session)
 
 
 def test_runs_and_settings_leave_a_history(session: Session) -> None:
-    """Migration 0008: what changes the matcher's answers is traced like the registries."""
+    """Migration 0010: what changes the matcher's answers is traced like the registries."""
     run = run_matching(session, MatchRequest(need_ref=None, top=1, allocate="stable"), "agent:a")
     traced = session.execute(
         text(

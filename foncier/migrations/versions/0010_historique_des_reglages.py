@@ -1,7 +1,7 @@
 """Historique des réglages d'appariement, des plafonds de loyer et des passages
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0010
+Revises: 0009
 
 What changes the matcher's answers now leaves a trace: its settings, the rent caps an adopted
 scenario sets and the runs themselves (who ran what, when); operations, scenarios and the
@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = "0008"
-down_revision = "0007"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
