@@ -2,7 +2,8 @@
 
 A superuser (or the tables' owner) can ``ALTER TABLE historique DISABLE TRIGGER`` and then
 rewrite the history. The application role owns nothing, so it cannot alter a table or its
-triggers, and on ``historique`` it may only read and insert (the triggers insert as it).
+triggers, and it may not delete from ``historique`` (the triggers insert as it; an update
+is refused by the history's own trigger unless it erases a contact, the right to erasure).
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ import psycopg
 from psycopg import sql
 from sqlalchemy import make_url
 
-APPEND_ONLY = ("historique",)  # rows are added, never changed: the audit trail
+# Rows are added, never deleted. UPDATE stays granted on ``historique`` for the right to
+# erasure only: its row trigger refuses any other change (migration 0007).
+APPEND_ONLY = ("historique", "journal_audit")
 READ_ONLY = ("alembic_version", "spatial_ref_sys")
 
 
@@ -39,9 +42,7 @@ def grant_application_role(owner_url: str, role: str) -> None:
         "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}",
         "GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO {role}",
     ]
-    statements += [
-        f"REVOKE UPDATE, DELETE, TRUNCATE ON {table} FROM {{role}}" for table in APPEND_ONLY
-    ]
+    statements += [f"REVOKE DELETE, TRUNCATE ON {table} FROM {{role}}" for table in APPEND_ONLY]
     statements += [
         f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {table} FROM {{role}}" for table in READ_ONLY
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from foncier.errors import InvalidInput, NotFound
@@ -124,3 +124,22 @@ def test_demo_clear_after_a_run_takes_the_demo_proposals_along(session: Session)
     )
     assert session.scalar(left) == 0
     assert session.get(Appariement, run["run"]) is not None  # the run itself stays
+
+
+def test_runs_and_settings_leave_a_history(session: Session) -> None:
+    """Migration 0010: what changes the matcher's answers is traced like the registries."""
+    run = run_matching(session, MatchRequest(need_ref=None, top=1, allocate="stable"), "agent:a")
+    traced = session.execute(
+        text(
+            "SELECT action, utilisateur FROM historique"
+            " WHERE table_name = 'appariements' AND record_id = :id"
+        ),
+        {"id": str(run["run"])},
+    ).all()
+    assert [tuple(row) for row in traced] == [("INSERT", "agent:a")]
+    for table in ("reglages_appariement", "plafonds_loyer"):
+        found = session.execute(
+            text("SELECT count(*) FROM pg_trigger WHERE tgname = :name"),
+            {"name": f"{table}_historique"},
+        ).scalar()
+        assert found == 1, table
