@@ -75,3 +75,11 @@ class EnvironmentProblem(FoncierError):
     status = 503
     title = "Service indisponible"
     slug = "service-indisponible"
+
+
+class TooLarge(InvalidInput):
+    """An input beyond the bounds of ``foncier.limits``: refused before any heavy work."""
+
+    status = 413
+    title = "Donnée trop volumineuse"
+    slug = "trop-volumineux"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 from collections.abc import Callable
 from datetime import date, datetime
 from enum import Enum
@@ -155,7 +156,19 @@ def csv_cell(value: Any) -> str:
         return value.isoformat(timespec="seconds")
     if isinstance(value, date):
         return value.isoformat()
-    return str(_joined(value))
+    return _inert(str(_joined(value)))
+
+
+# A spreadsheet runs a cell starting with one of these as a formula (=IMPORTXML(…), +cmd|…,
+# @SUM): the XLSX export stores such text as text, the CSV one prefixes an apostrophe.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?[\d\s.,]+")  # "+33 5 56 00 00 00", "-12,5": no formula
+
+
+def _inert(text: str) -> str:
+    if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
 
 
 def _write_csv(path: Path, kind: Kind, records: list[Record]) -> None:

@@ -29,9 +29,15 @@ for _name, _command in cli.main.commands.items():
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-def serve(host: str, port: int) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Processus de service (défaut : un par cœur) ; 1 : un seul processus (waitress).",
+)
+def serve(host: str, port: int, workers: int | None) -> None:
     """Sert l'application sur http://127.0.0.1:5000."""
-    import waitress
+    from web.serving import default_workers, serve_processes
 
     local = host in LOOPBACK
     secret = os.environ.get("SECRET_KEY")
@@ -41,10 +47,19 @@ def serve(host: str, port: int) -> None:
             "avec `python -c 'import secrets; print(secrets.token_hex(32))'`)."
         )
     # Off the local machine, the session cookie travels only over HTTPS (a TLS proxy in front).
-    app = create_app({"SECRET_KEY": secret or _local_secret(), "SESSION_COOKIE_SECURE": not local})
+    # Every worker process gets the same key: a session signed by one is read by the others.
+    settings = {"SECRET_KEY": secret or _local_secret(), "SESSION_COOKIE_SECURE": not local}
+    count = workers or default_workers()
     config.database_url()  # start the embedded database now rather than on the first page
-    click.echo(f"Foncière solidaire : http://{host}:{port}/  (Ctrl+C pour arrêter)")
-    waitress.serve(app, host=host, port=port, threads=8)
+    click.echo(
+        f"Foncière solidaire : http://{host}:{port}/  ({count} processus ; Ctrl+C pour arrêter)"
+    )
+    if count == 1:
+        import waitress
+
+        waitress.serve(create_app(settings), host=host, port=port, threads=8)
+    else:
+        serve_processes(lambda: create_app(settings), host, port, count)
 
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")

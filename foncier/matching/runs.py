@@ -37,6 +37,9 @@ class MatchRequest:
     premises_ref: str | None = None
     top: int = 5
     allocate: str | None = None
+    # A record's own page asks by id: a reference reused by another source is ambiguous.
+    need_id: int | None = None
+    premises_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -94,14 +97,15 @@ def top_candidates(session: Session, request: MatchRequest) -> dict[str, Any]:
 
 def _compute(session: Session, request: MatchRequest) -> _Computed:
     settings = current_settings(session)
-    need_id = _resolve(session, Besoin, request.need_ref, "besoin")
-    premises_id = _resolve(session, Local, request.premises_ref, "local")
+    need_id = request.need_id or _resolve(session, Besoin, request.need_ref, "besoin")
+    premises_id = request.premises_id or _resolve(session, Local, request.premises_ref, "local")
     pairs = candidate_pairs(session, settings, Scope(need_id, premises_id))
     return _Computed(settings, need_id, premises_id, pairs, ranked_scores(pairs, settings))
 
 
 def _by_premises(request: MatchRequest) -> bool:
-    return bool(request.premises_ref and not request.need_ref)
+    by_premises = request.premises_ref or request.premises_id
+    return bool(by_premises and not (request.need_ref or request.need_id))
 
 
 def _check(request: MatchRequest) -> None:

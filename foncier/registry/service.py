@@ -71,6 +71,13 @@ def get(session: Session, kind: Kind, record_id: int) -> dict[str, Any]:
     return _store.values_of(_fetch(session, kind, record_id))
 
 
+def get_many(session: Session, kind: Kind, record_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Several records in one query, by id (those that exist)."""
+    model: Any = kind.model
+    found = session.scalars(select(model).where(model.id.in_(record_ids)))
+    return {int(record.id): _store.values_of(record) for record in found}
+
+
 def update(
     session: Session,
     kind: Kind,
@@ -94,6 +101,7 @@ def update_in(
     changes = {k: v for k, v in loaded.items() if isinstance(payload, dict) and k in payload}
     _check_version(kind, record, changes.pop("version", None))
     current = _store.values_of(record)
+    _check_editable(kind, current, changes)
     if "geometry" in changes and not _differs(changes["geometry"], current["geometry"]):
         del changes["geometry"]  # the form sends the point back unchanged: keep how it was found
     if "geometry" not in changes and _moves(kind, changes, current):
@@ -182,6 +190,26 @@ def _check_version(kind: Kind, record: Any, version: int | None) -> None:
         raise Conflict(
             f"Ce {kind.label} a été modifié entre-temps (version {record.version}, vous aviez "
             f"la version {version}) : rechargez-le ; rien n'a été enregistré."
+        )
+
+
+def _check_editable(kind: Kind, current: dict[str, Any], changes: dict[str, Any]) -> None:
+    """Changes that used to pass silently: editing a withdrawn record, erasing a point."""
+    field, value = kind.withdrawn
+    stays_withdrawn = current.get(field) == value and changes.get(field, value) == value
+    if stays_withdrawn and any(_differs(v, current.get(k)) for k, v in changes.items()):
+        raise Conflict(
+            f"Ce {kind.label} est retiré ({field} : {value}) : rétablissez-le d'abord en"
+            f" changeant « {field} » ; rien n'a été enregistré."
+        )
+    if "geometry" in changes and changes["geometry"] is None and current.get("geometry"):
+        raise InvalidInput.from_errors(
+            {
+                "geometry": [
+                    f"« null » effacerait la localisation de ce {kind.label} sans la remplacer :"
+                    " donnez un autre point, ou omettez « geometry » pour garder celui-ci."
+                ]
+            }
         )
 
 

@@ -49,8 +49,8 @@ FILTERS: dict[str, type[FrenchSchema]] = {
 
 
 def load_filters(kind_name: str, given: dict[str, str]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The filters of a list page: the valid ones apply, each bad one is set aside with its
-    message, so that one mistyped box never silently drops the others."""
+    """The filters of a list page, and the message of each bad one by field (the page then
+    shows no list rather than one the user would believe filtered)."""
     schema = FILTERS[kind_name]()
     try:
         return load(schema, given), {}

@@ -11,6 +11,7 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
+from foncier import limits
 from foncier.french import fold
 from foncier.schemas.fields import FrenchSchema, Geometry, choices, day, integer, number, text
 from matching.pricecap.clause import ESS_USES
@@ -161,13 +162,20 @@ class IndexSchema(FrenchSchema):
             raise ValidationError({"base": [f"« {base} » : trimestre absent de la série."]})
 
 
+def _lot_count(lots: list[Any]) -> None:
+    if not lots:
+        raise ValidationError("Au moins un lot.")
+    if len(lots) > limits.MAX_LOTS:
+        raise ValidationError(f"{len(lots)} lots : {limits.MAX_LOTS} au plus.")
+
+
 class ScenarioSchema(FrenchSchema):
     name = text(200, load_default="Scénario")
     perimeter = Geometry("Polygon", "MultiPolygon", required=True)
     lots = fields.List(
         fields.Nested(LotSchema),
         required=True,
-        validate=lambda lots: len(lots) > 0 or _refuse("Au moins un lot."),
+        validate=_lot_count,
     )
     ess_programme_share = share(load_default=None)
     other_receipts_eur = number(0, load_default=0.0)
@@ -226,10 +234,6 @@ class ScenarioSchema(FrenchSchema):
         }
         if outside:
             raise ValidationError({"lots": outside})
-
-
-def _refuse(message: str) -> bool:
-    raise ValidationError(message)
 
 
 class CopySchema(FrenchSchema):

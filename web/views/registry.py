@@ -64,7 +64,7 @@ def registry_pages(kind: Kind) -> Blueprint:
     bp = Blueprint(f"pages_{kind.name}", __name__, url_prefix=f"/{kind.segment}")
 
     @bp.get("/")
-    def index() -> str:
+    def index() -> tuple[str, int]:
         return _list_page(kind)
 
     @bp.get("/<int:record_id>")
@@ -105,15 +105,20 @@ def registry_pages(kind: Kind) -> Blueprint:
     return bp
 
 
-def _list_page(kind: Kind) -> str:
+def _list_page(kind: Kind) -> tuple[str, int]:
+    """The filtered list; an invalid filter shows the error and no list (422): the whole
+    list under a filter the user believes applied would be silently wrong."""
     session = store.session()
-    given = {k: v for k, v in request.args.items() if v != "" and k != "page"}
+    known = FILTERS[kind.name]().fields  # other parameters (a link's extras) are no filter
+    given = {k: v for k, v in request.args.items() if v != "" and k in known}
     filters, errors = load_filters(kind.name, given)
     number = max(1, request.args.get("page", 1, type=int))
-    total, items = registry.search(session, kind, filters, Page(number, PAGE_SIZE))
-    _, everything = registry.search(session, kind, filters, ALL)
+    total, items, everything = 0, list[dict[str, Any]](), list[dict[str, Any]]()
+    if not errors:
+        total, items = registry.search(session, kind, filters, Page(number, PAGE_SIZE))
+        _, everything = registry.search(session, kind, filters, ALL)
     lists = display_lists(session)
-    return render_template(
+    page = render_template(
         "registre_liste.html",
         kind=kind,
         title=kind.title,
@@ -130,6 +135,7 @@ def _list_page(kind: Kind) -> str:
         lists=lists,
         **map_parts(records_map(everything, kind, map_assets(), lists)),
     )
+    return page, 422 if errors else 200
 
 
 def _filter_fields(kind: Kind, lists: dict[str, dict[str, str]]) -> list[dict[str, Any]]:

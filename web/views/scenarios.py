@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import json
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ from werkzeug.utils import secure_filename
 from werkzeug.wrappers import Response
 
 from foncier.errors import Conflict, InvalidInput
+from foncier.files.structured import load_json
 from foncier.files.text import decoded
 from foncier.french import read_number
 from foncier.scenarios.charts import balance_heatmap, cap_curves_figure, svg, who_pays_figure
@@ -98,9 +98,9 @@ def _drawn() -> Any:
     if not drawn:
         return None
     try:
-        return json.loads(drawn)
-    except ValueError:
-        raise InvalidInput.from_errors({"perimeter": ["Périmètre dessiné illisible."]}) from None
+        return load_json(drawn, "périmètre dessiné")
+    except InvalidInput as error:
+        raise InvalidInput.from_errors({"perimeter": [error.message]}) from None
 
 
 def _uploaded(upload: Any) -> dict[str, Any] | None:
