@@ -75,9 +75,8 @@ def test_demand_by_commune(session: Session) -> None:
     frame = open_needs(session).assign(commune=lambda f: f["commune_insee"].fillna(""))
     table = demand_by(session, "communes")
     assert by_key(table.rows) == direct(frame, "commune")
-    names: dict[str, str] = dict(
-        session.execute(text("SELECT code_insee, nom FROM communes")).tuples().all()
-    )
+    rows = session.execute(text("SELECT code_insee, nom FROM communes"))
+    names: dict[str, str] = {code: name for code, name in rows}
     assert {r["label"] for r in table.rows} <= {*names.values(), "Non localisé"}
 
 
