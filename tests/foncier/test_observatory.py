@@ -75,9 +75,9 @@ def test_demand_by_commune(session: Session) -> None:
     frame = open_needs(session).assign(commune=lambda f: f["commune_insee"].fillna(""))
     table = demand_by(session, "communes")
     assert by_key(table.rows) == direct(frame, "commune")
-    names: dict[str, str] = dict(
-        session.execute(text("SELECT code_insee, nom FROM communes")).tuples().all()
-    )
+    names: dict[str, str] = {
+        code: nom for code, nom in session.execute(text("SELECT code_insee, nom FROM communes"))
+    }
     assert {r["label"] for r in table.rows} <= {*names.values(), "Non localisé"}
 
 

@@ -116,6 +116,7 @@ MATRIX: dict[str, Rule] = {
     "scenarios.Adopt": rule(write=PLANNERS),
     # The demand observatory: aggregates and need references, no personal data (issue 15).
     "observatoire.index": rule(OBSERVATORY_READERS),
+    "observatoire.priced_out": rule(OBSERVATORY_READERS),
     "observatoire.download": rule(OBSERVATORY_READERS, export=True),
     # Administration.
     "comptes.index": rule(ADMINS, ADMINS),
