@@ -293,7 +293,8 @@ def example_decisions(
     values = rng.uniform(0.0, 1.0, (n, len(CRITERIA)))
     w = _normalised(np.array([weights.get(c, 0.0) for c in CRITERIA], dtype=np.float64))
     score = values @ w
-    chance = 1.0 / (1.0 + np.exp(-sharpness * (score - score.mean())))
+    centre = float(score.mean()) if n else 0.0
+    chance = 1.0 / (1.0 + np.exp(-sharpness * (score - centre)))
     frame = pd.DataFrame(values, columns=list(FEATURES))
     frame.insert(0, "favourable", rng.uniform(0.0, 1.0, n) < chance)
     frame.insert(0, "premises_id", np.arange(n) // per_premises)
