@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from foncier.db.cluster import Cluster
+from foncier.db.cluster import APP_USER, Cluster
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR_NAME = "data"
@@ -41,6 +41,22 @@ def configured_url() -> str | None:
     """``DATABASE_URL`` if set: then the product uses that server and starts nothing."""
     configured = os.environ.get("DATABASE_URL")
     return sqlalchemy_url(configured) if configured else None
+
+
+def application_role() -> str | None:
+    """The role the web app connects as, granted its rights by ``foncier db upgrade``:
+    ``FONCIER_APP_ROLE`` with ``DATABASE_URL``, ``foncier_app`` in the embedded cluster."""
+    if configured_url():
+        return os.environ.get("FONCIER_APP_ROLE") or None
+    return APP_USER
+
+
+def application_url() -> str:
+    """Where the web app connects: ``FONCIER_APP_URL`` (or ``DATABASE_URL``) when set, else the
+    embedded cluster's application role (it owns nothing, so it cannot alter the history)."""
+    if os.environ.get("FONCIER_APP_URL"):
+        return sqlalchemy_url(os.environ["FONCIER_APP_URL"])
+    return configured_url() or embedded_cluster().up().app_url()
 
 
 def database_url() -> str:

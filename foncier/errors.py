@@ -48,6 +48,15 @@ class InvalidInput(FoncierError):
         return cls(f"Données invalides — {summary}", errors=errors)
 
 
+class Forbidden(FoncierError):
+    """The caller's role allows the page, but not this record (a committee member and a
+    session they do not sit on)."""
+
+    status = 403
+    title = "Accès refusé"
+    slug = "interdit"
+
+
 class NotFound(FoncierError):
     status = 404
     title = "Introuvable"
@@ -66,3 +75,11 @@ class EnvironmentProblem(FoncierError):
     status = 503
     title = "Service indisponible"
     slug = "service-indisponible"
+
+
+class TooLarge(InvalidInput):
+    """An input beyond the bounds of ``foncier.limits``: refused before any heavy work."""
+
+    status = 413
+    title = "Donnée trop volumineuse"
+    slug = "trop-volumineux"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 from collections.abc import Callable
 from datetime import date, datetime
 from enum import Enum
@@ -30,6 +31,7 @@ from foncier.geo import WGS84_SRID
 from foncier.registry import Kind, search
 from foncier.registry.filters import ALL
 from foncier.schemas.fields import COORDINATE_DECIMALS
+from foncier.vocabulary import EXPORT_ONLY_HEADERS, FIELD_LABELS
 
 Record = dict[str, Any]
 Writer = Callable[[Path, Kind, list[Record]], None]
@@ -114,6 +116,12 @@ def columns(kind: Kind, *, lon_lat: bool = True) -> list[str]:
     return names
 
 
+def headers(names: list[str]) -> list[str]:
+    """French headers of a table (« Type de local », « Surface (m²) »): the import maps each
+    back to its field exactly."""
+    return [EXPORT_ONLY_HEADERS.get(name) or FIELD_LABELS.get(name, name) for name in names]
+
+
 def _row(record: Record, names: list[str]) -> dict[str, Any]:
     """Plain values: coordinates rounded to 1 cm, the zone as WKT, enums as their codes."""
     point, zone = record.get("geometry"), record.get("zone_souhaitee")
@@ -148,7 +156,19 @@ def csv_cell(value: Any) -> str:
         return value.isoformat(timespec="seconds")
     if isinstance(value, date):
         return value.isoformat()
-    return str(_joined(value))
+    return _inert(str(_joined(value)))
+
+
+# A spreadsheet runs a cell starting with one of these as a formula (=IMPORTXML(…), +cmd|…,
+# @SUM): the XLSX export stores such text as text, the CSV one prefixes an apostrophe.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?[\d\s.,]+")  # "+33 5 56 00 00 00", "-12,5": no formula
+
+
+def _inert(text: str) -> str:
+    if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
 
 
 def _write_csv(path: Path, kind: Kind, records: list[Record]) -> None:
@@ -156,7 +176,7 @@ def _write_csv(path: Path, kind: Kind, records: list[Record]) -> None:
     # The BOM makes Excel read UTF-8; it splits on ";" where the decimal mark is a comma.
     with path.open("w", encoding="utf-8-sig", newline="") as stream:
         writer = csv.writer(stream, delimiter=";")
-        writer.writerow(names)
+        writer.writerow(headers(names))
         for record in records:
             writer.writerow(csv_cell(value) for value in _row(record, names).values())
 
@@ -177,7 +197,7 @@ def _write_xlsx(path: Path, kind: Kind, records: list[Record]) -> None:
     names = columns(kind)
     rows = [{k: _xlsx_cell(v) for k, v in _row(r, names).items()} for r in records]
     # dtype=object keeps each cell's type: no int turned float by a missing value.
-    frame = pd.DataFrame(rows, columns=names, dtype=object)
+    frame = pd.DataFrame(rows, columns=names, dtype=object).set_axis(headers(names), axis=1)
     sheet_name = layer_name(kind)
     with pd.ExcelWriter(path, engine="openpyxl") as excel:
         frame.to_excel(excel, sheet_name=sheet_name, index=False, freeze_panes=(1, 0))

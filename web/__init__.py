@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Flask
 
+from foncier import limits
 from foncier.geocoding import DEFAULT_BASE_URL
 from web.auth import SESSION_DEFAULTS
 
@@ -17,7 +18,9 @@ DEFAULTS: dict[str, Any] = {
     "TILES": "osm-fr",  # osm-fr, ign-plan, aucun, or a URL template {z}/{x}/{y}
     "TILES_ATTRIBUTION": None,  # required with a custom URL template
     "JSON_SORT_KEYS": False,
-    "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,  # uploads: a spreadsheet, not a database dump
+    "MAX_CONTENT_LENGTH": limits.MAX_UPLOAD_BYTES,  # a spreadsheet, not a database dump
+    # A request never waits longer on PostgreSQL: a 503 the user can retry beats a hang.
+    "STATEMENT_TIMEOUT_S": 30,
     "UPLOAD_DIR": None,  # None: the instance folder's imports/
     # Base Adresse Nationale; "aucun" keeps records with only an address as "à géocoder".
     "GEOCODER_URL": DEFAULT_BASE_URL,

@@ -10,7 +10,7 @@ from marshmallow import validate
 from werkzeug.datastructures import MultiDict
 
 from foncier.registry import Kind
-from web.labels import field_label, value_label
+from web.labels import form_label, value_label
 
 # Fields the form handles itself (position, version, confirmation) or never shows.
 NOT_IN_FORM = {
@@ -44,8 +44,17 @@ def form_fields(kind: Kind, choices: dict[str, list[tuple[str, str]]]) -> list[F
         if name in NOT_IN_FORM:
             continue
         widget, options = _widget(name, schema_field, choices)
-        found.append(FormField(name, field_label(name), widget, schema_field.required, options))
+        found.append(FormField(name, form_label(name), widget, schema_field.required, options))
     return found
+
+
+def missing_required(
+    kind: Kind, mapped: set[str], choices: dict[str, list[tuple[str, str]]]
+) -> list[FormField]:
+    """The required fields that no column of a file gives, for the import page to ask once
+    for the whole file (an actor given by its reference counts as given)."""
+    given = mapped | ({"acteur_id"} if "acteur_ref" in mapped else set())
+    return [f for f in form_fields(kind, choices) if f.required and f.name not in given]
 
 
 def _widget(

@@ -9,6 +9,8 @@ from typing import Any
 import folium
 import geopandas as gpd
 
+from web.labels import value_label
+
 SOURCES = (
     ("Communes (28)", "IGN – ADMIN EXPRESS COG 2018 ; Etalab – découpage administratif"),
     ("Quartiers prioritaires (23 QPV)", "ANCT – périmètres des QPV 2024"),
@@ -156,7 +158,8 @@ def points_layer(
         marker=folium.CircleMarker(radius=radius, weight=1, fill=True, fill_opacity=0.85),
         style_function=lambda feature: {
             "color": "#ffffff",
-            "fillColor": colour or STATUT_COLOURS.get(feature["properties"].get("statut"), "#333"),
+            "fillColor": colour
+            or STATUT_COLOURS.get(feature["properties"].get("code_statut"), "#333"),
         },
         tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases),
     ).add_to(fmap)
@@ -169,10 +172,18 @@ def tagged_geojson(frame: gpd.GeoDataFrame, layer: str) -> str:
     names come from users and imported files.
     """
     tagged = frame.assign(couche=layer)
+    if "statut" in tagged.columns:  # the colour follows the code; the tooltip shows the label
+        tagged["code_statut"] = tagged["statut"]
+    for column in CODED_COLUMNS & set(tagged.columns):
+        tagged[column] = tagged[column].map(lambda v: value_label(v) if isinstance(v, str) else v)
     for column in tagged.columns:
         if column != tagged.geometry.name:
             tagged[column] = tagged[column].map(_escaped)
     return tagged.to_json(na="null", drop_id=True)
+
+
+# Columns whose values are codes of the closed lists: their tooltips read the French label.
+CODED_COLUMNS = {"statut", "type_local", "stade", "origine", "nature"}
 
 
 def _escaped(value: Any) -> Any:
@@ -192,8 +203,14 @@ TOOLTIPS = {
 }
 
 
-def records_map(records: list[dict[str, Any]], kind: Any, assets: MapAssets) -> folium.Map:
-    """The records of a list or a detail page, as points (and needs' wished zones)."""
+def records_map(
+    records: list[dict[str, Any]],
+    kind: Any,
+    assets: MapAssets,
+    lists: dict[str, dict[str, str]] | None = None,
+) -> folium.Map:
+    """The records of a list or a detail page, as points (and needs' wished zones);
+    ``lists`` names the codes of the database's lists (sectors) in the tooltips."""
     fmap = base_map(assets)
     located = [r for r in records if r.get("geometry") is not None]
     fields, aliases = TOOLTIPS[kind.name]
@@ -209,6 +226,9 @@ def records_map(records: list[dict[str, Any]], kind: Any, assets: MapAssets) -> 
                 {"color": "#2166ac", "weight": 1, "fillOpacity": 0.08},
             )
     frame = _frame(located, fields, "geometry")
+    for column, lookup in (lists or {}).items():
+        if column in frame.columns:
+            frame[column] = frame[column].map(lambda v, known=lookup: known.get(v, v))
     if not frame.empty:
         points_layer(fmap, frame, kind.title, fields, aliases)
         minx, miny, maxx, maxy = frame.total_bounds

@@ -10,7 +10,16 @@ from flask_wtf.csrf import CSRFProtect
 from foncier.registry import KINDS
 from web.labels import field_label, value_label
 from web.maps import CREDITS, tile_source
-from web.views import home, imports, matching, observatory, scenarios
+from web.views import (
+    committee,
+    health,
+    home,
+    imports,
+    matching,
+    observatory,
+    proposals,
+    scenarios,
+)
 from web.views.registry import registry_pages
 
 csrf = CSRFProtect()
@@ -26,9 +35,12 @@ def init_app(app: Flask) -> None:
         ):  # the JSON API: no cookie session, no CSRF
             csrf.exempt(blueprint)
     app.register_blueprint(home.bp)
+    app.register_blueprint(health.bp)
     app.register_blueprint(imports.bp)
     app.register_blueprint(matching.bp)
     app.register_blueprint(scenarios.bp)
+    app.register_blueprint(committee.bp)
+    app.register_blueprint(proposals.bp)
     app.register_blueprint(observatory.bp)
     for kind in KINDS.values():
         app.register_blueprint(registry_pages(kind))

@@ -2,35 +2,91 @@
 
 from __future__ import annotations
 
+import os
+
 from flask import Flask, current_app, g
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from foncier import config
 from foncier.accounts.privacy import hide_personal_data
-from foncier.db import make_engine, make_sessionmaker
+from foncier.db import CONNECT_TIMEOUT_S, make_engine, make_sessionmaker
 
 EXTENSION = "foncier.store"
 
 
 class Store:
-    """Creates the engine on first use, so that building the app connects to nothing."""
+    """Creates the engine on first use, so that building the app connects to nothing.
 
-    def __init__(self, url: str | None) -> None:
+    With the embedded cluster, its state file is watched (one ``stat`` per session): a
+    cluster restarted on another port is followed without restarting the app.
+    """
+
+    def __init__(
+        self,
+        url: str | None,
+        *,
+        statement_timeout_s: float | None = None,
+        connect_timeout_s: int = CONNECT_TIMEOUT_S,
+    ) -> None:
         self._url = url
+        self._statement_timeout_s = statement_timeout_s
+        self._connect_timeout_s = connect_timeout_s
         self._factory: sessionmaker[Session] | None = None
+        self._state_seen: float | None = None
         self.engine: Engine | None = None
 
     def factory(self) -> sessionmaker[Session]:
         if self._factory is None:
-            url = config.sqlalchemy_url(self._url) if self._url else config.database_url()
-            self.engine = make_engine(url)
-            self._factory = make_sessionmaker(self.engine)
+            url = config.sqlalchemy_url(self._url) if self._url else config.application_url()
+            self._state_seen = self._state_mtime()
+            self._connect(url)
+        elif self._state_mtime() != self._state_seen:
+            self.recover()
+        assert self._factory is not None
         return self._factory
+
+    def _embedded(self) -> bool:
+        return not (self._url or config.configured_url() or os.environ.get("FONCIER_APP_URL"))
+
+    def _state_mtime(self) -> float | None:
+        if not self._embedded():
+            return None
+        try:
+            return config.embedded_cluster().state_file.stat().st_mtime
+        except OSError:
+            return None
+
+    def _connect(self, url: str) -> None:
+        self.engine = make_engine(
+            url,
+            statement_timeout_s=self._statement_timeout_s,
+            connect_timeout_s=self._connect_timeout_s,
+        )
+        self._factory = make_sessionmaker(self.engine)
+
+    def recover(self) -> None:
+        """Drop pooled connections; follow the embedded cluster if its URL changed.
+
+        The cluster is not started from here: a database stopped on purpose stays stopped.
+        """
+        if self.engine is None:
+            return
+        self.engine.dispose()
+        if not self._embedded():
+            return
+        self._state_seen = self._state_mtime()
+        state = config.embedded_cluster().load_state()
+        if state is not None and state.app_url() != self.engine.url.render_as_string(False):
+            self._connect(state.app_url())
 
 
 def init_app(app: Flask) -> None:
-    app.extensions[EXTENSION] = Store(app.config.get("DATABASE_URL"))
+    app.extensions[EXTENSION] = Store(
+        app.config.get("DATABASE_URL"),
+        statement_timeout_s=app.config.get("STATEMENT_TIMEOUT_S"),
+        connect_timeout_s=int(app.config.get("CONNECT_TIMEOUT_S", CONNECT_TIMEOUT_S)),
+    )
     app.teardown_appcontext(_close_session)
 
 

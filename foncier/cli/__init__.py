@@ -8,9 +8,11 @@ from __future__ import annotations
 import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import click
+from sqlalchemy import make_url
 from sqlalchemy.orm import Session
 
 from foncier import config
@@ -66,12 +68,14 @@ def db_up() -> None:
     """Démarre le PostGIS embarqué (le crée la première fois) et affiche son URL."""
     if config.configured_url():
         click.echo("DATABASE_URL est défini : aucune base locale n'est démarrée.")
-        click.echo(config.configured_url())
+        click.echo(make_url(config.configured_url() or "").render_as_string(hide_password=True))
         return
     cluster = config.embedded_cluster()
     state = cluster.up()
+    for note in cluster.notes:
+        click.echo(note)
     click.echo(f"PostGIS embarqué en marche sur 127.0.0.1:{state.port} ({state.data_dir}).")
-    click.echo(state.url())
+    click.echo(f"{state.shown_url()}  (mot de passe dans {cluster.state_file})")
 
 
 @db.command("down")
@@ -98,12 +102,36 @@ def db_status() -> None:
     click.echo(f"PostGIS embarqué : {running}, port {state.port}, données dans {state.data_dir}.")
 
 
+@db.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def db_backup(file: Path) -> None:
+    """Sauvegarde la base (fiches, historique, passages, scénarios) dans FILE (pg_dump)."""
+    from foncier.db.backup import backup
+
+    backup(config.database_url(), file)
+    size = f"{file.stat().st_size / 1e6:.1f}".replace(".", ",")
+    click.echo(f"Base sauvegardée dans {file} ({size} Mo).")
+
+
+@db.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--remplacer", is_flag=True, help="Remplace le contenu actuel de la base (sinon : base vide)."
+)
+def db_restore(file: Path, remplacer: bool) -> None:
+    """Restaure FILE (écrit par `foncier db backup`) dans la base."""
+    from foncier.db.backup import restore
+
+    restore(config.database_url(), file, replace=remplacer)
+    click.echo(f"Base restaurée depuis {file}.")
+
+
 @db.command("upgrade")
 @click.option("--revision", default="head", show_default=True)
 def db_upgrade(revision: str) -> None:
     """Applique les migrations du schéma."""
     url = config.database_url()
-    migrate.upgrade(url, revision)
+    migrate.upgrade(url, revision, app_role=config.application_role())
     click.echo(f"Schéma à jour (révision {migrate.current_revision(url)}).")
 
 
@@ -136,6 +164,7 @@ def demo() -> None:
 @click.option("--seed", default=None, type=int, help="Graine du générateur (défaut : 33).")
 def demo_load(seed: int | None) -> None:
     """Crée les locaux, acteurs et besoins de démonstration (déterministe)."""
+    from foncier.committee.demo import load_demo_committee
     from foncier.demo import DEFAULT_SEED, load_demo
 
     with _unit_of_work() as session:
@@ -144,6 +173,9 @@ def demo_load(seed: int | None) -> None:
         f"Démo : {counts.locaux} locaux, {counts.acteurs} acteurs, {counts.besoins} besoins "
         "créés (les fiches déjà présentes sont gardées telles quelles)."
     )
+    with _session() as session:
+        if load_demo_committee(session, _user()):
+            click.echo("Comité : séance passée DEMO-0 (décisions) et séance DEMO-1 préparée.")
 
 
 @demo.command("clear")

@@ -28,6 +28,13 @@ KIND_CHOICE = click.Choice(["premises", "actors", "needs"])
     metavar="COLONNE=CHAMP",
     help="Corrige la correspondance d'une colonne (CHAMP vide : l'ignorer).",
 )
+@click.option(
+    "--set",
+    "values",
+    multiple=True,
+    metavar="CHAMP=VALEUR",
+    help="Donne VALEUR à chaque ligne où le champ manque (ex. --set origine=partenaire).",
+)
 def import_command(
     kind: str,
     path: Path,
@@ -35,6 +42,7 @@ def import_command(
     skip_invalid: bool,
     source: str | None,
     fixes: tuple[str, ...],
+    values: tuple[str, ...],
 ) -> None:
     """Importe un fichier CSV, XLSX, GeoJSON ou GeoPackage de locaux, acteurs ou besoins."""
     from tqdm import tqdm
@@ -52,6 +60,7 @@ def import_command(
             dry_run=dry_run,
             skip_invalid=skip_invalid,
             mapping_fix=_fixes(fixes),
+            defaults=_settings(values),
             geocoder=_geocoder(),
             progress=lambda rows: tqdm(rows, desc="Import", unit="ligne"),
         )
@@ -66,6 +75,14 @@ def _fixes(fixes: tuple[str, ...]) -> dict[str, str | None]:
     if bad:
         raise click.BadParameter(f"« {bad[0]} » : attendu COLONNE=CHAMP.", param_hint="--map")
     return {column.strip(): (target.strip() or None) for column, target in pairs}
+
+
+def _settings(values: tuple[str, ...]) -> dict[str, str]:
+    pairs = [value.split("=", 1) for value in values]
+    bad = [value for value, pair in zip(values, pairs, strict=True) if len(pair) != 2]
+    if bad:
+        raise click.BadParameter(f"« {bad[0]} » : attendu CHAMP=VALEUR.", param_hint="--set")
+    return {name.strip(): value.strip() for name, value in pairs}
 
 
 def _geocoder() -> Any:

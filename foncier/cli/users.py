@@ -29,10 +29,7 @@ def users_add(email: str, roles: tuple[str, ...], password_stdin: bool) -> None:
     """Crée un compte ; sans --password-stdin, le mot de passe est demandé deux fois."""
     from foncier.accounts.service import add_account
 
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt("Mot de passe", hide_input=True, confirmation_prompt=True)
+    password = _password(password_stdin)
     with _session() as session:
         account = add_account(session, email, roles, password, _user())
     click.echo(f"Compte créé : {account.email} ({', '.join(account.roles)}).")
@@ -61,6 +58,37 @@ def users_disable(email: str) -> None:
     with _session() as session:
         account = set_active(session, email, False, _user())
     click.echo(f"Compte désactivé : {account.email}.")
+
+
+@users.command("roles")
+@click.argument("email")
+@click.option("--role", "roles", multiple=True, required=True, help="Les rôles du compte.")
+def users_roles(email: str, roles: tuple[str, ...]) -> None:
+    """Remplace les rôles d'un compte (changement inscrit au journal d'audit)."""
+    from foncier.accounts.service import set_roles
+
+    with _session() as session:
+        account = set_roles(session, email, roles, _user())
+    click.echo(f"Rôles de {account.email} : {', '.join(account.roles)}.")
+
+
+@users.command("password")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="Lit le mot de passe sur l'entrée standard.")
+def users_password(email: str, password_stdin: bool) -> None:
+    """Réinitialise le mot de passe d'un compte ; ses sessions ouvertes se ferment."""
+    from foncier.accounts.service import set_password
+
+    password = _password(password_stdin)
+    with _session() as session:
+        account = set_password(session, email, password, _user())
+    click.echo(f"Mot de passe de {account.email} réinitialisé.")
+
+
+def _password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return str(click.prompt("Mot de passe", hide_input=True, confirmation_prompt=True))
 
 
 @users.command("token")

@@ -4,13 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
+CONNECT_TIMEOUT_S = 5  # a port that accepts but never answers must not hang the caller
 
-def make_engine(url: str) -> Engine:
-    return create_engine(url, pool_pre_ping=True)
+
+def make_engine(
+    url: str,
+    *,
+    statement_timeout_s: float | None = None,
+    connect_timeout_s: int = CONNECT_TIMEOUT_S,
+) -> Engine:
+    """An engine whose connections are checked before use (the server may have restarted),
+    with a connect timeout, and a statement timeout for callers that serve people."""
+    connect_args: dict[str, Any] = {"connect_timeout": connect_timeout_s}
+    if statement_timeout_s:
+        connect_args["options"] = f"-c statement_timeout={int(statement_timeout_s * 1000)}"
+    return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

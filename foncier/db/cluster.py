@@ -19,11 +19,12 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-from foncier.db import _pgserver
+from foncier.db import _pgserver, roles
 from foncier.errors import EnvironmentProblem
 
 DEFAULT_PORT = 54329
-SUPERUSER = "foncier"
+SUPERUSER = "foncier"  # owns the tables and runs the migrations
+APP_USER = "foncier_app"  # what the web app connects as: rows only (foncier.db.roles)
 DATABASE = "foncier"
 FALLBACK_ROOT = Path("/var/lib/foncier")
 
@@ -35,10 +36,22 @@ class ClusterState:
     password: str
     user: str = SUPERUSER
     database: str = DATABASE
+    app_password: str = ""  # state files written before the role existed get one on `up`
 
     def url(self, database: str | None = None) -> str:
         db = database or self.database
         return f"postgresql+psycopg://{self.user}:{self.password}@127.0.0.1:{self.port}/{db}"
+
+    def app_url(self) -> str:
+        """The application role's URL: no DDL, append-only history."""
+        return (
+            f"postgresql+psycopg://{APP_USER}:{self.app_password}"
+            f"@127.0.0.1:{self.port}/{self.database}"
+        )
+
+    def shown_url(self) -> str:
+        """The URL with its password masked, to print (terminals and CI logs are kept)."""
+        return self.url().replace(f":{self.password}@", ":***@")
 
     def conninfo(self, database: str) -> str:
         return (
@@ -53,6 +66,7 @@ class Cluster:
     def __init__(self, state_dir: Path) -> None:
         self.state_dir = state_dir
         self.state_file = state_dir / "cluster.json"
+        self.notes: list[str] = []  # what ``up`` did beyond starting, for the user to read
 
     # -- state -------------------------------------------------------------------------
     def load_state(self) -> ClusterState | None:
@@ -69,8 +83,20 @@ class Cluster:
         data_dir = self._choose_data_dir()
         if data_dir.exists():
             # Left by an earlier checkout at this path, or its state file was deleted: we do
-            # not know its password. Keep it aside rather than destroy anyone's data.
-            data_dir.rename(data_dir.with_name(f"data.orphelin-{int(time.time())}"))
+            # not know its password. Keep it aside rather than destroy anyone's data, but
+            # never while a server still runs on it.
+            running = _live_postmaster(data_dir)
+            if running is not None:
+                raise EnvironmentProblem(
+                    f"Le dossier {data_dir} est celui d'un serveur PostgreSQL en marche"
+                    f" (processus {running}) mais {self.state_file} manque : arrêtez ce serveur"
+                    f" (pg_ctl stop -D {data_dir}) puis relancez `foncier db up`."
+                )
+            aside = data_dir.with_name(f"data.orphelin-{int(time.time())}")
+            data_dir.rename(aside)
+            self.notes.append(
+                f"Un ancien dossier de données sans son état a été mis de côté : {aside}."
+            )
         return ClusterState(
             data_dir=str(data_dir),
             port=_free_port(DEFAULT_PORT),
@@ -95,11 +121,19 @@ class Cluster:
         if not self.is_running(state):
             _remove_stale_pid(data_dir)
             if not _port_free(state.port):
-                state.port = _free_port(state.port + 1)
+                # Held by a listening socket of someone else (TIME_WAIT does not count): the
+                # running apps will read the new port from the state file.
+                old, state.port = state.port, _free_port(state.port + 1)
+                self.notes.append(
+                    f"Le port {old} est pris par un autre programme : port {state.port}."
+                )
             _write_settings(data_dir, state.port)
             _start(bindir, data_dir)
+        if not state.app_password:
+            state.app_password = secrets.token_urlsafe(24)
         self._save_state(state)
         _ensure_database(state)
+        roles.ensure_role(state.url(), APP_USER, state.app_password)
         return state
 
     def down(self) -> bool:
@@ -183,13 +217,19 @@ def _start(bindir: Path, data_dir: Path) -> None:
 def _remove_stale_pid(data_dir: Path) -> None:
     """A postmaster.pid left by a crash names a dead process (or one that is not ours)."""
     pidfile = data_dir / "postmaster.pid"
-    if not pidfile.exists():
-        return
-    first = pidfile.read_text().split("\n", 1)[0].strip()
-    cmdline = Path(f"/proc/{first}/cmdline")
-    if first.isdigit() and cmdline.exists() and b"postgres" in cmdline.read_bytes():
-        return
-    pidfile.unlink()
+    if pidfile.exists() and _live_postmaster(data_dir) is None:
+        pidfile.unlink()
+
+
+def _live_postmaster(data_dir: Path) -> int | None:
+    """The pid of a PostgreSQL process running on ``data_dir``, if its pid file names one."""
+    pidfile = data_dir / "postmaster.pid"
+    try:
+        first = pidfile.read_text().split("\n", 1)[0].strip()
+        cmdline = Path(f"/proc/{first}/cmdline").read_bytes() if first.isdigit() else b""
+    except OSError:
+        return None
+    return int(first) if b"postgres" in cmdline else None
 
 
 def _ensure_database(state: ClusterState) -> None:
@@ -213,7 +253,10 @@ def _ensure_database(state: ClusterState) -> None:
 
 
 def _port_free(port: int) -> bool:
+    """Whether a server could listen there. SO_REUSEADDR, as PostgreSQL binds: connections
+    left in TIME_WAIT by a crash must not move the cluster to another port."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(("127.0.0.1", port))
         except OSError:

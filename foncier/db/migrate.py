@@ -15,8 +15,13 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-def upgrade(url: str, revision: str = "head") -> None:
+def upgrade(url: str, revision: str = "head", *, app_role: str | None = None) -> None:
+    """Migrate as the owner of ``url``; then grant ``app_role`` its rights on every table."""
     command.upgrade(alembic_config(url), revision)
+    if app_role:
+        from foncier.db.roles import grant_application_role
+
+        grant_application_role(url, app_role)
 
 
 def head_revision() -> str | None:

@@ -11,6 +11,7 @@ from sqlalchemy import Table, delete, func, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
+from foncier.committee.demo import clear_demo_committee
 from foncier.demo._catalogue import DEFAULT_SEED, SOURCE
 from foncier.demo._generate import DemoData, generate
 from foncier.errors import Conflict, InvalidInput
@@ -64,6 +65,7 @@ def clear_demo(session: Session) -> DemoCounts:
     # Proposals of demo records were made on demo data: they go with it (runs stay).
     demo_needs = select(Besoin.id).where(Besoin.source == SOURCE)
     demo_premises = select(Local.id).where(Local.source == SOURCE)
+    clear_demo_committee(session, demo_needs, demo_premises)
     session.execute(
         delete(Proposition).where(
             Proposition.besoin_id.in_(demo_needs) | Proposition.local_id.in_(demo_premises)

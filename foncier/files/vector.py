@@ -17,13 +17,17 @@ from typing import Any
 
 import geopandas
 import pyogrio
+import shapely
 from pyogrio.errors import DataLayerError, DataSourceError
 from pyproj import CRS
 from pyproj.exceptions import CRSError, ProjError
 from shapely.errors import ShapelyError
 
-from foncier.errors import InvalidInput
+from foncier import limits
+from foncier.errors import InvalidInput, TooLarge
+from foncier.files.structured import check_tree
 from foncier.geo import WGS84_SRID
+from foncier.schemas.fields import count_vertices
 
 GEOJSON_SUFFIXES = (".geojson", ".json")
 GEOPACKAGE_SUFFIX = ".gpkg"
@@ -52,7 +56,8 @@ _CRS_EXPECTED = (
 )
 _GDAL_ERRORS = (DataSourceError, DataLayerError, ProjError, OSError)
 _ZIP_ERRORS = (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError, zlib.error)
-_SHOWN_CHARS = 80
+# A .shp record stores 16 bytes per vertex plus its headers: twice that bounds the vertices.
+_SHP_BYTES_PER_VERTEX = 32
 
 
 class UnreadableFile(InvalidInput):
@@ -96,8 +101,11 @@ def _illegible(path: Path, expected: str, reason: str, cause: object = None) -> 
 
 
 def _shown(value: object) -> str:
-    text = str(value)
-    return text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 1] + "…"
+    return limits.shortened(value)
+
+
+def _too_large(path: Path, what: str) -> TooLarge:
+    return TooLarge(f"« {path.name} » : {what} ; découpez ou simplifiez le fichier.")
 
 
 # ---- GeoJSON, without GDAL ---------------------------------------------------------------
@@ -106,6 +114,9 @@ def _shown(value: object) -> str:
 def _geojson_frame(path: Path, expected: str) -> geopandas.GeoDataFrame:
     """Parsed with ``json``: GDAL never sees the file, so its content cannot choose a driver."""
     try:
+        if path.stat().st_size > limits.MAX_UPLOAD_BYTES:
+            size = limits.format_bytes(limits.MAX_UPLOAD_BYTES)
+            raise _too_large(path, f"plus de {size}")
         text = path.read_bytes().decode("utf-8-sig")
     except OSError as error:
         raise _illegible(path, expected, "lecture impossible", error.strerror) from None
@@ -113,6 +124,7 @@ def _geojson_frame(path: Path, expected: str) -> geopandas.GeoDataFrame:
         raise _illegible(path, expected, "GeoJSON invalide : encodage attendu UTF-8") from None
     try:
         document = json.loads(text)
+        _check_tree(path, document)
     except json.JSONDecodeError as error:
         reason = f"GeoJSON invalide : JSON mal formé ligne {error.lineno}, colonne {error.colno}"
         raise _illegible(path, expected, reason) from None
@@ -144,6 +156,9 @@ def _features(path: Path, expected: str, document: Any) -> list[dict[str, Any]]:
         raise _illegible(path, expected, reason)
     if not isinstance(features, list) or not all(isinstance(f, dict) for f in features):
         raise _illegible(path, expected, "GeoJSON invalide : « features » n'est pas une liste")
+    if len(features) > limits.MAX_IMPORT_ROWS:
+        most = limits.grouped(limits.MAX_IMPORT_ROWS)
+        raise _too_large(path, f"{limits.grouped(len(features))} entités, au plus {most}")
     return [_feature(path, expected, position, f) for position, f in enumerate(features, 1)]
 
 
@@ -152,6 +167,9 @@ def _feature(path: Path, expected: str, position: int, feature: dict[str, Any]) 
     if not isinstance(properties, dict):
         reason = f"GeoJSON invalide : entité {position}, « properties » n'est pas un objet"
         raise _illegible(path, expected, reason)
+    geometry = feature.get("geometry")
+    if isinstance(geometry, dict):
+        _check_vertices(path, position, count_vertices(geometry.get("coordinates")))
     if isinstance(feature.get("id"), str) and "id" not in properties:
         properties = {"id": feature["id"], **properties}
     if "geometry" in properties:  # from_features would let it replace the geometry
@@ -160,6 +178,24 @@ def _feature(path: Path, expected: str, position: int, feature: dict[str, Any]) 
             for key, value in properties.items()
         }
     return {"type": "Feature", "properties": properties, "geometry": feature.get("geometry")}
+
+
+def _check_tree(path: Path, document: Any) -> None:
+    """Lone surrogates and absurd nesting refused before geopandas reads the document."""
+    try:
+        check_tree(document, path.name)
+    except InvalidInput as error:
+        raise UnreadableFile(error.message, "GeoJSON invalide") from None
+
+
+def _check_vertices(path: Path, position: int, count: int) -> None:
+    """Counted before shapely builds the geometry: GEOS on 10 million vertices held the
+    server for a quarter of an hour."""
+    if count > limits.MAX_VERTICES:
+        raise _too_large(
+            path,
+            f"l'entité {position} a plus de {limits.grouped(limits.MAX_VERTICES)} sommets",
+        )
 
 
 def _geojson_crs(path: Path, document: dict[str, Any]) -> CRS:
@@ -229,7 +265,9 @@ def _shapefiles(path: Path, expected: str) -> list[str]:
     try:
         with zipfile.ZipFile(path) as archive:
             names = _safe_names(path, expected, archive)
+            check_archive_size(path, archive)
             chosen = _first_folder_shapefiles(path, expected, names)
+            _check_shp_sizes(path, archive, chosen)
             for name in chosen:
                 with archive.open(name) as member:
                     if member.read(len(SHAPEFILE_MAGIC)) != SHAPEFILE_MAGIC:
@@ -256,6 +294,34 @@ def _safe_names(path: Path, expected: str, archive: zipfile.ZipFile) -> list[str
             )
         seen.add(key)
     return [name for name in archive.namelist() if not name.startswith("__MACOSX/")]
+
+
+def check_archive_size(path: Path, archive: zipfile.ZipFile) -> None:
+    """The members' declared sizes, checked before anything is unpacked (zip bombs); the
+    readers (zipfile, GDAL's minizip) never unpack beyond a member's declared size."""
+    members = archive.infolist()
+    if len(members) > limits.MAX_ARCHIVE_MEMBERS:
+        raise TooLarge(
+            f"« {path.name} » : archive de {limits.grouped(len(members))} fichiers ;"
+            f" au plus {limits.MAX_ARCHIVE_MEMBERS}."
+        )
+    unpacked = sum(member.file_size for member in members)
+    if unpacked > limits.MAX_UNPACKED_BYTES:
+        raise TooLarge(
+            f"« {path.name} » : {limits.format_bytes(unpacked)} une fois décompressé ;"
+            f" au plus {limits.format_bytes(limits.MAX_UNPACKED_BYTES)}."
+        )
+
+
+def _check_shp_sizes(path: Path, archive: zipfile.ZipFile, chosen: list[str]) -> None:
+    """A .shp's size bounds its vertices: refuse before GDAL reads them."""
+    most = limits.MAX_FILE_VERTICES * _SHP_BYTES_PER_VERTEX
+    for name in chosen:
+        if archive.getinfo(name).file_size > most:
+            raise _too_large(
+                path,
+                f"« {_shown(name)} » a plus de {limits.grouped(limits.MAX_FILE_VERTICES)} sommets",
+            )
 
 
 def _first_folder_shapefiles(path: Path, expected: str, names: list[str]) -> list[str]:
@@ -285,7 +351,19 @@ def _gdal_frame(
         polygon_layers = [layer for layer in layers if layer[2] and "Polygon" in layer[2]]
         use_polygons = polygons_first and len(polygon_layers) == 1
         dataset, layer, _ = polygon_layers[0] if use_polygons else layers[0]
-        return geopandas.read_file(dataset, layer=layer, engine="pyogrio")
+        _check_feature_count(path, dataset, layer)
+        frame = geopandas.read_file(dataset, layer=layer, engine="pyogrio")
     except _GDAL_ERRORS as error:
         reason = "couche géographique introuvable ou invalide"
         raise _illegible(path, expected, reason, error) from None
+    counts = shapely.get_num_coordinates(frame.geometry.values)
+    for position, count in enumerate(counts, 1):
+        _check_vertices(path, position, int(count))
+    return frame
+
+
+def _check_feature_count(path: Path, dataset: str, layer: str) -> None:
+    features = pyogrio.read_info(dataset, layer=layer).get("features", 0)
+    if features > limits.MAX_IMPORT_ROWS:
+        most = limits.grouped(limits.MAX_IMPORT_ROWS)
+        raise _too_large(path, f"{limits.grouped(features)} entités, au plus {most}")

@@ -14,6 +14,7 @@ from typing import Literal
 
 from foncier.errors import InvalidInput
 from foncier.imports.values import STOPWORDS, fold
+from foncier.vocabulary import EXPORT_ONLY_HEADERS, FIELD_LABELS
 
 Kind = Literal["premises", "actors", "needs"]
 KINDS: tuple[Kind, ...] = ("premises", "actors", "needs")
@@ -195,8 +196,13 @@ def map_headers(headers: Iterable[str], kind: Kind) -> dict[str, str | None]:
     A header named exactly as a field wins that field over synonyms (an exported file has
     both ``id`` and ``ref``, ``nature`` and ``type_local``): the others are then ignored.
     """
-    index = _synonym_index(kind)
-    mapping = {header: index.get(header_key(header)) for header in headers}
+    index, labels = _synonym_index(kind), _label_index(kind)
+    mapping: dict[str, str | None] = {
+        header: labels[header.strip().casefold()]
+        if header.strip().casefold() in labels
+        else index.get(header_key(header))
+        for header in headers
+    }
     exact = {field for header, field in mapping.items() if field and _is_name(header, field)}
     return {
         header: None if field in exact and not _is_name(header, field) else field
@@ -206,6 +212,17 @@ def map_headers(headers: Iterable[str], kind: Kind) -> dict[str, str | None]:
 
 def _is_name(header: str, field: str) -> bool:
     return header.strip().casefold() == field
+
+
+@cache
+def _label_index(kind: Kind) -> dict[str, str | None]:
+    """Exact French labels (the export's headers) → field; an exported column no import reads
+    (« Identifiant interne ») → None."""
+    known = set(fields(kind))
+    index: dict[str, str | None] = {
+        label.casefold(): field for field, label in FIELD_LABELS.items() if field in known
+    }
+    return index | {header.casefold(): None for header in EXPORT_ONLY_HEADERS.values()}
 
 
 def mapping_problems(mapping: Mapping[str, str | None], kind: Kind) -> list[str]:

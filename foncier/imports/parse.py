@@ -179,21 +179,49 @@ _PARSERS: dict[Kind, dict[str, Parser]] = {
 
 
 def parse_table(
-    path: Path, kind: Kind, mapping: Mapping[str, str | None] | None = None
+    path: Path,
+    kind: Kind,
+    mapping: Mapping[str, str | None] | None = None,
+    defaults: Mapping[str, str] | None = None,
 ) -> ParsedTable:
     """Read ``path`` and parse each row as a record of ``kind``.
 
     ``mapping`` corrects the automatic header → field mapping for the headers it names (None
-    ignores a column). Raises ``InvalidInput`` when the file cannot be read or the mapping
-    cannot be used; problems within rows are reported in ``ParsedRow.errors``.
+    ignores a column). ``defaults`` gives a field's value, as typed, to every row whose cell
+    is empty or whose file lacks the column (``--set origine=partenaire``). Raises
+    ``InvalidInput`` when the file cannot be read, or the mapping or a default cannot be
+    used; problems within rows are reported in ``ParsedRow.errors``.
     """
     if kind not in KINDS:
         raise InvalidInput(f"Genre d'import inconnu : « {kind} » ; permis : {', '.join(KINDS)}.")
+    given = parse_defaults(kind, defaults or {})
     table = read_table(path)
     resolved = resolve_mapping(table.headers, kind, mapping)
     rows = [_parse_row(raw, resolved, kind) for raw in table.rows]
+    for row in rows:
+        for name, value in given.items():
+            if row.values.get(name) is None:
+                row.values[name] = value
     unknown = [header for header, target in resolved.items() if target is None]
     return ParsedTable(kind, resolved, unknown, rows)
+
+
+def parse_defaults(kind: Kind, defaults: Mapping[str, str]) -> dict[str, Any]:
+    """Values given once for a whole file, read like its cells; every bad one is named."""
+    parsers = _PARSERS[kind]
+    found: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    for name, text in defaults.items():
+        if name not in parsers:
+            errors[name] = [f"« {name} » n'est pas un champ : permis : {', '.join(parsers)}."]
+            continue
+        try:
+            found[name] = parsers[name](text)
+        except CellError as error:
+            errors[name] = [str(error)]
+    if errors:
+        raise InvalidInput.from_errors(errors)
+    return found
 
 
 def _parse_row(raw: RawRow, mapping: Mapping[str, str | None], kind: Kind) -> ParsedRow:

@@ -11,7 +11,7 @@ import io
 import math
 import warnings
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,9 +22,10 @@ import pandas as pd
 from openpyxl.utils.exceptions import InvalidFileException
 from shapely.geometry.base import BaseGeometry
 
-from foncier.errors import InvalidInput
-from foncier.files.text import decoded
-from foncier.files.vector import UnreadableFile, read_vector_file
+from foncier import limits
+from foncier.errors import InvalidInput, TooLarge
+from foncier.files.text import MixedEncodings, decoded
+from foncier.files.vector import UnreadableFile, check_archive_size, read_vector_file
 from foncier.geo import WGS84_SRID
 
 ALLOWED_FORMATS = (".csv", ".xlsx", ".geojson", ".json", ".gpkg")
@@ -107,10 +108,31 @@ def _padded(cells: list[Any], width: int) -> list[Any]:
     return [*cells, *[None] * (width - len(cells))]
 
 
+def _bounded(
+    path: Path, numbered: Iterable[tuple[int, Sequence[Any]]]
+) -> Iterator[tuple[int, Sequence[Any]]]:
+    """Records up to the bounds of ``foncier.limits``, read lazily: a spreadsheet of a million
+    rows is refused at row 20,001, not once it is all in memory."""
+    most_rows = limits.MAX_IMPORT_ROWS + 1  # the header line too
+    for line, record in numbered:
+        if line > most_rows:
+            raise TooLarge(
+                f"« {path.name} » : plus de {limits.grouped(limits.MAX_IMPORT_ROWS)} lignes ;"
+                " découpez le fichier."
+            )
+        if len(record) > limits.MAX_IMPORT_COLUMNS:
+            raise TooLarge(
+                f"« {path.name} », ligne {line} : {limits.grouped(len(record))} colonnes ;"
+                f" au plus {limits.MAX_IMPORT_COLUMNS}."
+            )
+        yield line, record
+
+
 def _table_from_records(path: Path, records: Iterable[Sequence[Any]]) -> RawTable:
     """First non-blank record is the header; blank records are skipped but keep their line."""
     numbered = (
-        (line, [_clean(cell) for cell in record]) for line, record in enumerate(records, start=1)
+        (line, [_clean(cell) for cell in record])
+        for line, record in _bounded(path, enumerate(records, start=1))
     )
     filled = [(line, cells) for line, cells in numbered if any(c is not None for c in cells)]
     if not filled:
@@ -139,6 +161,8 @@ def _decode(path: Path, content: bytes) -> str:
     """UTF-8 (with or without BOM) first, then what Excel on Windows writes."""
     try:
         return decoded(content, path.name)
+    except MixedEncodings:
+        raise
     except InvalidInput:
         raise _unreadable(path, "encodage inconnu : attendu UTF-8 ou Windows-1252") from None
 
@@ -162,11 +186,11 @@ def _read_csv(path: Path) -> RawTable:
     except OSError as error:
         raise _unreadable(path, error.strerror or "lecture impossible") from error
     text = _decode(path, content)
+    records = csv.reader(io.StringIO(text, newline=""), delimiter=_separator(text))
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=_separator(text)))
+        return _table_from_records(path, records)
     except csv.Error as error:
         raise _unreadable(path, f"CSV mal formé : {error}") from error
-    return _table_from_records(path, records)
 
 
 # ---- XLSX ---------------------------------------------------------------------------------
@@ -175,14 +199,21 @@ def _read_csv(path: Path) -> RawTable:
 def _read_xlsx(path: Path) -> RawTable:
     """First sheet, typed cells kept (numbers, dates, booleans), formulas as their last value."""
     try:
+        with zipfile.ZipFile(path) as archive:
+            check_archive_size(path, archive)  # before openpyxl unpacks anything (zip bombs)
         with warnings.catch_warnings():
             # openpyxl warns about the Excel extensions it drops (validation, styles); harmless.
             warnings.simplefilter("ignore")
-            workbook = openpyxl.load_workbook(path, data_only=True)
+            # Read-only streams the rows, so that the row bound stops a huge sheet early.
+            workbook = openpyxl.load_workbook(path, data_only=True, read_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
         raise _unreadable(path, "classeur XLSX invalide") from error
-    sheet = workbook.worksheets[0]
-    return _table_from_records(path, sheet.iter_rows(values_only=True))
+    try:
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()  # a declared A1:XFD1048576 would pad every row
+        return _table_from_records(path, sheet.iter_rows(values_only=True))
+    finally:
+        workbook.close()
 
 
 # ---- GeoJSON and GeoPackage ---------------------------------------------------------------

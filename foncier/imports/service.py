@@ -96,8 +96,9 @@ def import_file(
     mapping_fix: dict[str, str | None] | None = None,
     geocoder: AddressLocator | None = None,
     progress: Progress | None = None,
+    defaults: dict[str, str] | None = None,
 ) -> ImportReport:
-    parsed = parse_table(path, kind.name, mapping_fix)  # type: ignore[arg-type]
+    parsed = parse_table(path, kind.name, mapping_fix, defaults)  # type: ignore[arg-type]
     source = source or source_of(path)
     report = ImportReport(kind.name, source, parsed.mapping, parsed.unknown_headers)
     geocoder = Breaker(geocoder) if geocoder is not None else None

@@ -21,6 +21,7 @@ from shapely.geometry.base import BaseGeometry
 
 from foncier.french import NUMBER_EXAMPLES, fold, read_number
 from foncier.vocabulary import (
+    VALUE_LABELS,
     ClasseEnergie,
     Equipement,
     FormeJuridique,
@@ -280,7 +281,9 @@ def _alias_index(vocabulary: type[StrEnum]) -> _AliasIndex:
     loose: dict[str, str] = {}
     shared: set[str] = set()
     for member in vocabulary:
-        for alias in (member.value, member.name, *_ALIASES[member].split("|")):
+        label = VALUE_LABELS.get(member.value)
+        spellings = (member.value, member.name, *_ALIASES[member].split("|"))
+        for alias in (*spellings, *([label] if label else [])):
             key = fold(alias)
             if exact.setdefault(key, member.value) != member.value:
                 raise RuntimeError(f"alias {alias!r} ambigu dans {vocabulary.__name__}")

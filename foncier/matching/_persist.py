@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from foncier.matching._present import records
@@ -23,7 +24,9 @@ def fingerprint(pairs: pd.DataFrame, settings: Settings, request: Any) -> str:
     digest = hashlib.sha256()
     digest.update(pairs.to_csv(index=False).encode())
     digest.update(json.dumps(settings.as_dict(), sort_keys=True).encode())
-    digest.update(json.dumps({**asdict(request), "version": ALGORITHM_VERSION}).encode())
+    asked = {k: v for k, v in asdict(request).items() if v is not None or not k.endswith("_id")}
+    # Ids given by a record's page are left out when absent: older fingerprints still match.
+    digest.update(json.dumps({**asked, "version": ALGORITHM_VERSION}).encode())
     return digest.hexdigest()
 
 
@@ -35,7 +38,18 @@ def store_run(
     table: pd.DataFrame,
     allocation: Allocation | None,
 ) -> int:
-    """The run and its proposals (each need's top K and the allocated pairs); no commit."""
+    """The run and its proposals (each need's top K and the allocated pairs); no commit.
+
+    A run whose fingerprint is already stored (same inputs, settings, request and version)
+    gives the same proposals: the stored run is returned instead of a copy."""
+    same = session.scalar(
+        select(Appariement.id)
+        .where(Appariement.empreinte == result["fingerprint"])
+        .order_by(Appariement.id)
+        .limit(1)
+    )
+    if same is not None:
+        return int(same)
     summary = {
         "pairs": len(table),
         "shown": len(result["pairs"]),

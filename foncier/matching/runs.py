@@ -37,6 +37,9 @@ class MatchRequest:
     premises_ref: str | None = None
     top: int = 5
     allocate: str | None = None
+    # A record's own page asks by id: a reference reused by another source is ambiguous.
+    need_id: int | None = None
+    premises_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -79,22 +82,30 @@ def top_candidates(session: Session, request: MatchRequest) -> dict[str, Any]:
     _check(request)
     run = _compute(session, request)
     refs = refs_of(session, run.table)
+    # Near misses help when candidates are few; a full top K needs none (and saves a query).
+    few = len(run.table) < request.top
     return {
         "algorithm_version": ALGORITHM_VERSION,
         "pairs": ranked(run.table, _by_premises(request), request.top, refs),
+        "near_misses": _near_misses(
+            session, run.settings, run.need_id, run.premises_id, NEAR_MISSES_SHOWN
+        )
+        if few
+        else [],
     }
 
 
 def _compute(session: Session, request: MatchRequest) -> _Computed:
     settings = current_settings(session)
-    need_id = _resolve(session, Besoin, request.need_ref, "besoin")
-    premises_id = _resolve(session, Local, request.premises_ref, "local")
+    need_id = request.need_id or _resolve(session, Besoin, request.need_ref, "besoin")
+    premises_id = request.premises_id or _resolve(session, Local, request.premises_ref, "local")
     pairs = candidate_pairs(session, settings, Scope(need_id, premises_id))
     return _Computed(settings, need_id, premises_id, pairs, ranked_scores(pairs, settings))
 
 
 def _by_premises(request: MatchRequest) -> bool:
-    return bool(request.premises_ref and not request.need_ref)
+    by_premises = request.premises_ref or request.premises_id
+    return bool(by_premises and not (request.need_ref or request.need_id))
 
 
 def _check(request: MatchRequest) -> None:
@@ -129,15 +140,47 @@ def _why_not(session: Session, settings: Settings, need_id: int, premises_id: in
     return why_not(relaxed.iloc[0], settings)
 
 
-def _near_misses(session: Session, settings: Settings, need_id: int) -> list[dict[str, Any]]:
+NEAR_MISSES_SHOWN = 10
+
+
+def _near_misses(
+    session: Session,
+    settings: Settings,
+    need_id: int | None,
+    premises_id: int | None = None,
+    limit: int | None = None,
+) -> list[dict[str, Any]]:
+    """The closest pairs that fail, for one need or one premises: fewest changes first."""
     margin = getattr(settings, "near_miss_distance_m", 1000.0)
-    relaxed = candidate_pairs(session, settings, Scope(need_id, strict=False, margin_m=margin))
-    misses = near_misses(relaxed, settings)
-    found = ref_map(session, Local, misses["premises_id"])
+    scope = Scope(need_id, premises_id, strict=False, margin_m=margin)
+    misses = near_misses(candidate_pairs(session, settings, scope), settings)
+    if misses.empty:
+        return []
+    misses = misses.assign(changes=misses["hints"].map(len))
+    misses = misses.sort_values(["changes", "need_id", "premises_id"])
+    if limit is not None:
+        misses = misses.head(limit)
+    needs = ref_map(session, Besoin, misses["need_id"])
+    premises = ref_map(session, Local, misses["premises_id"])
     return [
-        {"premises_ref": found[int(p)], "hints": list(h)}
-        for p, h in zip(misses["premises_id"], misses["hints"], strict=True)
+        {
+            "need_id": int(n),
+            "premises_id": int(p),
+            "need_ref": needs[int(n)],
+            "premises_ref": premises[int(p)],
+            "hints": list(h),
+        }
+        for n, p, h in zip(misses["need_id"], misses["premises_id"], misses["hints"], strict=True)
     ]
+
+
+def why_not_pair(session: Session, need_ref: str, premises_ref: str) -> list[str]:
+    """Every constraint that keeps a premises from a need, read-only ("why not this one?")."""
+    settings = current_settings(session)
+    need_id = _resolve(session, Besoin, need_ref, "besoin")
+    premises_id = _resolve(session, Local, premises_ref, "local")
+    assert need_id is not None and premises_id is not None
+    return _why_not(session, settings, need_id, premises_id)
 
 
 def _allocate(session: Session, run: _Computed, how: str) -> Allocation:

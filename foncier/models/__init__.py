@@ -2,6 +2,15 @@
 
 from foncier.models.accounts import Compte, EvenementAudit, JetonApi
 from foncier.models.base import Base
+from foncier.models.committee import (
+    ConflitInteret,
+    DecisionComite,
+    LigneProposition,
+    MembreSeance,
+    PropositionComite,
+    Seance,
+    VoteComite,
+)
 from foncier.models.history import Historique
 from foncier.models.matching import Appariement, Proposition, ReglagesAppariement
 from foncier.models.reference import Commune, Filiere, FormeJuridiqueRef, Friche, Qpv
@@ -15,17 +24,24 @@ __all__ = [
     "Besoin",
     "Commune",
     "Compte",
+    "ConflitInteret",
+    "DecisionComite",
     "EvenementAudit",
     "Filiere",
     "FormeJuridiqueRef",
     "Friche",
     "Historique",
     "JetonApi",
+    "LigneProposition",
     "Local",
+    "MembreSeance",
     "Operation",
     "PlafondLoyer",
     "Proposition",
+    "PropositionComite",
     "Qpv",
     "ReglagesAppariement",
     "Scenario",
+    "Seance",
+    "VoteComite",
 ]

@@ -42,6 +42,18 @@ def choices(session: Session, kind: str) -> dict[str, Choices]:
     return {}
 
 
+def display_lists(session: Session) -> dict[str, dict[str, str]]:
+    """Code → label of the lists that live in the database, by the field that holds them:
+    what a page shows instead of ``services_personne`` or ``33063``."""
+    names = dict(communes(session))
+    return {
+        "filiere": {f.code: f.libelle for f in session.scalars(select(Filiere))},
+        "forme_juridique": {f.code: f.libelle for f in session.scalars(select(FormeJuridiqueRef))},
+        "commune_insee": names,
+        "communes_souhaitees": names,
+    }
+
+
 CODE = re.compile(r"^[a-z0-9_]{2,32}$")
 
 

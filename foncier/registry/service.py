@@ -94,6 +94,7 @@ def update_in(
     changes = {k: v for k, v in loaded.items() if isinstance(payload, dict) and k in payload}
     _check_version(kind, record, changes.pop("version", None))
     current = _store.values_of(record)
+    _check_editable(kind, current, changes)
     if "geometry" in changes and not _differs(changes["geometry"], current["geometry"]):
         del changes["geometry"]  # the form sends the point back unchanged: keep how it was found
     if "geometry" not in changes and _moves(kind, changes, current):
@@ -182,6 +183,26 @@ def _check_version(kind: Kind, record: Any, version: int | None) -> None:
         raise Conflict(
             f"Ce {kind.label} a été modifié entre-temps (version {record.version}, vous aviez "
             f"la version {version}) : rechargez-le ; rien n'a été enregistré."
+        )
+
+
+def _check_editable(kind: Kind, current: dict[str, Any], changes: dict[str, Any]) -> None:
+    """Changes that used to pass silently: editing a withdrawn record, erasing a point."""
+    field, value = kind.withdrawn
+    stays_withdrawn = current.get(field) == value and changes.get(field, value) == value
+    if stays_withdrawn and any(_differs(v, current.get(k)) for k, v in changes.items()):
+        raise Conflict(
+            f"Ce {kind.label} est retiré ({field} : {value}) : rétablissez-le d'abord en"
+            f" changeant « {field} » ; rien n'a été enregistré."
+        )
+    if "geometry" in changes and changes["geometry"] is None and current.get("geometry"):
+        raise InvalidInput.from_errors(
+            {
+                "geometry": [
+                    f"« null » effacerait la localisation de ce {kind.label} sans la remplacer :"
+                    " donnez un autre point, ou omettez « geometry » pour garder celui-ci."
+                ]
+            }
         )
 
 

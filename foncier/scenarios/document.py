@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 from shapely.errors import ShapelyError
 from shapely.geometry import shape
 
-from foncier.errors import InvalidInput
+from foncier import limits
+from foncier.errors import InvalidInput, TooLarge
+from foncier.files.structured import load_json, load_yaml
 from foncier.files.text import decoded
 from foncier.geo import to_store
 from foncier.scenarios.indices import read_index_series
@@ -37,6 +37,11 @@ _PLACING = ("point", "unit_sizes_m2")
 def read_document(path: Path) -> dict[str, Any]:
     """Parse FILE as YAML or JSON (by its extension, YAML otherwise) and validate it."""
     try:
+        if path.stat().st_size > limits.MAX_DOCUMENT_BYTES:
+            raise TooLarge(
+                f"« {path.name} » dépasse {limits.format_bytes(limits.MAX_DOCUMENT_BYTES)} ;"
+                " un scénario tient en quelques pages."
+            )
         raw = decoded(path.read_bytes(), path.name)
     except OSError as exc:
         raise InvalidInput(f"« {path.name} » : fichier illisible ({exc.strerror}).") from None
@@ -50,11 +55,7 @@ def parse_document(
 ) -> dict[str, Any]:
     """Parse and validate; ``folder`` lets ``indices.<name>.series_file`` name a CSV file
     (INSEE's format) beside the document: only a file read from the command line may."""
-    try:
-        data = json.loads(raw) if json_only else yaml.safe_load(raw)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        kind = "JSON" if json_only else "YAML"
-        raise InvalidInput(f"« {name} » n'est pas un {kind} valide : {exc}") from None
+    data = load_json(raw, name) if json_only else load_yaml(raw, name)
     if not isinstance(data, dict):
         found = "rien" if data is None else type(data).__name__
         raise InvalidInput(

@@ -83,9 +83,8 @@ def _read(path: Path) -> geopandas.GeoDataFrame:
     try:
         return read_vector_file(path, expected=_FORMATS, polygons_first=True)
     except InvalidInput as error:
-        raise InvalidInput(
-            error.message, detail=error.detail, errors={"perimeter": [error.message]}
-        ) from None
+        error.errors = {"perimeter": [error.message]}  # its class keeps its status (413, 422)
+        raise
 
 
 def _guessed_crs(path: Path, bounds: Bounds) -> int:

@@ -11,6 +11,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
+from foncier import limits
 from foncier.french import read_number
 
 REQUIRED: dict[str, str] = {"required": "Champ obligatoire.", "null": "Ne peut pas être vide."}
@@ -37,10 +38,15 @@ NO_NUL = validate.Regexp(
 )
 
 
-def text(max_length: int | None = None, *, min_length: int = 0, **kwargs: Any) -> fields.String:
-    checks: list[validate.Validator] = [NO_NUL]
-    if max_length:
-        checks.append(validate.Length(max=max_length, error="{max} caractères au plus."))
+def text(
+    max_length: int = limits.MAX_TEXT_LENGTH, *, min_length: int = 0, **kwargs: Any
+) -> fields.String:
+    """Text of at most ``max_length`` characters: every text has a bound (a 10 MB description
+    would slow every list that shows it)."""
+    checks: list[validate.Validator] = [
+        NO_NUL,
+        validate.Length(max=max_length, error="{max} caractères au plus."),
+    ]
     if min_length:
         checks.append(validate.Length(min=min_length, error="Ne peut pas être vide."))
     return fields.String(
@@ -118,7 +124,15 @@ def boolean(**kwargs: Any) -> fields.Boolean:
 
 
 def day(**kwargs: Any) -> fields.Date:
+    """A date between 1900 and 2100: 0001-01-01 or 9999-12-31 are slips, not plans."""
+    first, last = limits.FIRST_DATE, limits.LAST_DATE
+    in_range = validate.Range(
+        min=first,
+        max=last,
+        error=f"Attendu : une date du {first:%d/%m/%Y} au {last:%d/%m/%Y}.",
+    )
     return fields.Date(
+        validate=in_range,
         error_messages=_messages(
             invalid="Attendu : une date AAAA-MM-JJ.", format="Attendu : une date AAAA-MM-JJ."
         ),
@@ -134,9 +148,16 @@ def one_of(enum: type[StrEnum], **kwargs: Any) -> fields.String:
     )
 
 
-def list_of(enum: type[StrEnum], **kwargs: Any) -> fields.List:
+def list_of(enum: type[StrEnum] | fields.Field, **kwargs: Any) -> fields.List:
+    """A list of codes of ``enum`` (or of values of a field), at most ``MAX_LIST_ITEMS``."""
+    item = enum if isinstance(enum, fields.Field) else one_of(enum)
     return fields.List(
-        one_of(enum), error_messages=_messages(invalid="Attendu : une liste."), **kwargs
+        item,
+        validate=validate.Length(
+            max=limits.MAX_LIST_ITEMS, error=f"{limits.MAX_LIST_ITEMS} éléments au plus."
+        ),
+        error_messages=_messages(invalid="Attendu : une liste."),
+        **kwargs,
     )
 
 
@@ -157,6 +178,8 @@ class Geometry(fields.Field):
         "kind": "Attendu : une géométrie de type {kinds}.",
         "range": "Coordonnées hors du WGS84 (longitude, latitude en degrés).",
         "unrepairable": "Géométrie invalide (polygone qui se recoupe) : redessinez-la.",
+        "vertices": "Géométrie de plus de {limit} sommets : simplifiez-la.",
+        "deep": "Coordonnées imbriquées trop profondément.",
     }
 
     def __init__(self, *kinds: str, **kwargs: Any) -> None:
@@ -173,6 +196,7 @@ class Geometry(fields.Field):
     ) -> BaseGeometry:
         if not isinstance(value, Mapping):
             raise self.make_error("invalid")
+        self._check_size(value)
         try:
             geom = shape(dict(value))
         except (KeyError, TypeError, ValueError, AttributeError, shapely.errors.ShapelyError):
@@ -184,6 +208,16 @@ class Geometry(fields.Field):
             raise self.make_error("range")
         return self._repaired(geom)
 
+    def _check_size(self, value: Mapping[str, Any]) -> None:
+        """Count the vertices before shapely builds anything: GEOS checks on a 20,000-vertex
+        zone took gigabytes."""
+        try:
+            count = count_vertices(value.get("coordinates"))
+        except RecursionError:
+            raise self.make_error("deep") from None
+        if count > limits.MAX_VERTICES:
+            raise self.make_error("vertices", limit=limits.grouped(limits.MAX_VERTICES))
+
     def _repaired(self, geom: BaseGeometry) -> BaseGeometry:
         if geom.is_valid:
             return geom
@@ -191,6 +225,22 @@ class Geometry(fields.Field):
         if polygons:
             return shapely.MultiPolygon(polygons) if "MultiPolygon" in self.kinds else polygons[0]
         raise self.make_error("unrepairable")
+
+
+def count_vertices(coordinates: Any, depth: int = 0) -> int:
+    """Positions in nested GeoJSON coordinates, without building them; stops past a bound."""
+    if depth > 4:
+        raise RecursionError("coordinates nested deeper than a MultiPolygon")
+    if not isinstance(coordinates, list | tuple) or not coordinates:
+        return 0
+    if not isinstance(coordinates[0], list | tuple):
+        return 1  # a position: [x, y]
+    total = 0
+    for part in coordinates:
+        total += count_vertices(part, depth + 1)
+        if total > limits.MAX_VERTICES:
+            break
+    return total
 
 
 def repaired_polygons(geom: BaseGeometry) -> list[shapely.Polygon]:
@@ -233,7 +283,9 @@ def _flatten(path: str, content: Any, value: Any) -> list[tuple[str, str]]:
             found.extend(_flatten(f"{path}[{key}]", inner, item))
         return found
     texts = content if isinstance(content, list) else [content]
-    shown = "" if value is None or isinstance(value, Mapping) else f"« {value} » : "
+    shown = (
+        "" if value is None or isinstance(value, Mapping) else f"« {limits.shortened(value)} » : "
+    )
     return [(path, f"{shown}{text}") for text in texts]
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from foncier.schemas.fields import FrenchSchema, boolean, number, one_of, text
+from typing import Any
+
+from foncier.errors import InvalidInput
+from foncier.schemas.fields import FrenchSchema, boolean, load, number, one_of, text
 from foncier.vocabulary import Stade, StatutBesoin, StatutLocal, TypeLocal
 
 
@@ -43,3 +46,15 @@ FILTERS: dict[str, type[FrenchSchema]] = {
     "actors": ActorsFilters,
     "needs": NeedsFilters,
 }
+
+
+def load_filters(kind_name: str, given: dict[str, str]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The filters of a list page, and the message of each bad one by field (the page then
+    shows no list rather than one the user would believe filtered)."""
+    schema = FILTERS[kind_name]()
+    try:
+        return load(schema, given), {}
+    except InvalidInput as error:
+        errors = error.errors or {}
+    kept = {k: v for k, v in given.items() if k not in errors}
+    return load(schema, kept), errors

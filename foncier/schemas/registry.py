@@ -9,6 +9,7 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, pre_load, validates
 
+from foncier import limits
 from foncier.identifiers import luhn_valid
 from foncier.schemas.fields import (
     FrenchSchema,
@@ -38,6 +39,16 @@ from foncier.vocabulary import (
 CATEGORIES_ERP = ["1", "2", "3", "4", "5"]
 
 
+def area(**kwargs: Any) -> fields.Float:
+    """A floor area in m², from 1 m² (below is a slip) to 100 ha."""
+    return number(limits.MIN_AREA_M2, maximum=limits.MAX_AREA_M2, **kwargs)
+
+
+def price(**kwargs: Any) -> fields.Float:
+    """A rent, charge, price or budget per m², ≥ 0."""
+    return number(maximum=limits.MAX_PRICE_EUR_M2, **kwargs)
+
+
 class RecordSchema(FrenchSchema):
     """What every registered record shares: identity, version, computed location."""
 
@@ -60,22 +71,22 @@ class RecordSchema(FrenchSchema):
 
 
 class LocalSchema(RecordSchema):
-    nom = text(200, required=True)
-    adresse = text(allow_none=True)
+    nom = text(limits.MAX_NAME_LENGTH, required=True)
+    adresse = text(limits.MAX_ADDRESS_LENGTH, allow_none=True)
     nature = one_of(NatureLocal, load_default=NatureLocal.LOCAL.value)
     parent_id = integer(1, allow_none=True, metadata={"description": "Site ou bâtiment parent"})
     type_local = one_of(TypeLocal, required=True)
     statut = one_of(StatutLocal, load_default=StatutLocal.DISPONIBLE.value)
     origine = one_of(OrigineLocal, required=True)
     geometry = Geometry("Point", allow_none=True)
-    surface_m2 = number(0, strict_min=True, required=True)
+    surface_m2 = area(required=True)
     divisible = boolean(load_default=False)
-    surface_lot_min_m2 = number(0, strict_min=True, allow_none=True)
+    surface_lot_min_m2 = area(allow_none=True)
     partageable = boolean(load_default=False)
-    loyer_m2_an = number(allow_none=True, metadata={"description": "€/m²/an HT HC"})
-    loyer_marche_m2_an = number(allow_none=True)
-    prix_vente_m2 = number(allow_none=True, metadata={"description": "€/m² HT"})
-    charges_m2_an = number(allow_none=True)
+    loyer_m2_an = price(allow_none=True, metadata={"description": "€/m²/an HT HC"})
+    loyer_marche_m2_an = price(allow_none=True)
+    prix_vente_m2 = price(allow_none=True, metadata={"description": "€/m² HT"})
+    charges_m2_an = price(allow_none=True)
     disponible_le = day(required=True)
     disponible_jusqu_au = day(allow_none=True, metadata={"description": "Occupation temporaire"})
     acces_pmr = boolean(load_default=False)
@@ -89,16 +100,16 @@ class LocalSchema(RecordSchema):
 
 
 class ActeurSchema(RecordSchema):
-    nom = text(200, required=True)
-    adresse = text(allow_none=True)
+    nom = text(limits.MAX_NAME_LENGTH, required=True)
+    adresse = text(limits.MAX_ADDRESS_LENGTH, allow_none=True)
     siren = text(9, required=True)
     siret = text(14, allow_none=True)
     forme_juridique = text(32, required=True)
     agrement_esus = boolean(load_default=False)
     filiere = text(32, required=True)
     stade = one_of(Stade, required=True)
-    effectif = integer(allow_none=True)
-    emplois_prevus = integer(allow_none=True)
+    effectif = integer(maximum=limits.MAX_HEADCOUNT, allow_none=True)
+    emplois_prevus = integer(maximum=limits.MAX_HEADCOUNT, allow_none=True)
     geometry = Geometry("Point", allow_none=True)
     contact_nom = text(200, allow_none=True)
     contact_email = fields.Email(
@@ -128,24 +139,24 @@ class ActeurSchema(RecordSchema):
 
 class BesoinSchema(RecordSchema):
     acteur_id = integer(1, required=True)
-    intitule = text(200, required=True)
+    intitule = text(limits.MAX_NAME_LENGTH, required=True)
     statut = one_of(StatutBesoin, load_default=StatutBesoin.OUVERT.value)
     types_acceptes = list_of(TypeLocal, required=True)
     modes_occupation = list_of(ModeOccupation, load_default=[ModeOccupation.LOCATION.value])
-    surface_min_m2 = number(0, strict_min=True, required=True)
-    surface_max_m2 = number(0, strict_min=True, required=True)
-    budget_loyer_m2_an = number(allow_none=True, metadata={"description": "€/m²/an HT HC"})
-    budget_achat_m2 = number(allow_none=True)
-    communes_souhaitees = fields.List(text(5), load_default=[])
+    surface_min_m2 = area(required=True)
+    surface_max_m2 = area(required=True)
+    budget_loyer_m2_an = price(allow_none=True, metadata={"description": "€/m²/an HT HC"})
+    budget_achat_m2 = price(allow_none=True)
+    communes_souhaitees = list_of(text(5), load_default=[])
     zone_souhaitee = Geometry("Polygon", "MultiPolygon", allow_none=True)
     geometry = Geometry("Point", allow_none=True, metadata={"description": "Centre de recherche"})
-    distance_max_m = number(0, strict_min=True, allow_none=True)
+    distance_max_m = number(0, strict_min=True, maximum=limits.MAX_DISTANCE_M, allow_none=True)
     emmenagement_au_plus_tot = day(required=True)
     emmenagement_au_plus_tard = day(allow_none=True)
     criteres_obligatoires = list_of(Equipement, load_default=[])
     criteres_souhaites = list_of(Equipement, load_default=[])
     partage_accepte = boolean(load_default=False)
-    emplois_accueillis = integer(allow_none=True)
+    emplois_accueillis = integer(maximum=limits.MAX_HEADCOUNT, allow_none=True)
 
 
 def _check_luhn(value: str, length: int, name: str) -> None:

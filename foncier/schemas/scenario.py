@@ -11,11 +11,44 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
+from foncier import limits
+from foncier.french import fold
 from foncier.schemas.fields import FrenchSchema, Geometry, choices, day, integer, number, text
 from matching.pricecap.clause import ESS_USES
 from matching.pricecap.indexation import parse_quarter
 
 USES = ["bureaux", "activites", "commerce", "logement", "equipement"]
+# How planners write a lot's use in their programmes; compared folded (no accent, any case,
+# singular), so that "Activités/artisanat", "équipement" or "BUREAUX" are read.
+USE_ALIASES = {
+    "bureaux": "bureaux|bureau|tertiaire",
+    "activites": "activites|activités|activités/artisanat|activité artisanat|artisanat|ateliers",
+    "commerce": "commerce|commerces|commerces de pied d'immeuble|pied d'immeuble",
+    "logement": "logement|logements|habitat",
+    "equipement": "equipement|équipement|équipements publics|équipement public",
+}
+
+
+class UseField(fields.String):
+    """A lot's use, given by its code or as planners write it."""
+
+    default_error_messages = {  # noqa: RUF012
+        "invalid": "Attendu : du texte.",
+        "unknown": "Usage inconnu ; valeurs permises : "
+        "bureaux, activités/artisanat, commerce, logement, équipement.",
+    }
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        found = _USE_INDEX.get(fold(text))
+        if found is None:
+            raise self.make_error("unknown")
+        return found
+
+
+_USE_INDEX = {
+    fold(alias): code for code, aliases in USE_ALIASES.items() for alias in aliases.split("|")
+}
 INDICES = ["ILAT", "ILC"]
 
 
@@ -46,7 +79,7 @@ def _quarter(text: str) -> None:
 
 class LotSchema(FrenchSchema):
     ref = text(80, required=True)
-    use = fields.String(required=True, validate=choices(USES))
+    use = UseField(required=True, error_messages={"required": "Champ obligatoire."})
     sdp_m2 = number(0, strict_min=True, required=True)
     eta = number(0, strict_min=True, maximum=1, load_default=1.0)
     price_eur_m2 = number(0, strict_min=True, load_default=None)
@@ -129,13 +162,20 @@ class IndexSchema(FrenchSchema):
             raise ValidationError({"base": [f"« {base} » : trimestre absent de la série."]})
 
 
+def _lot_count(lots: list[Any]) -> None:
+    if not lots:
+        raise ValidationError("Au moins un lot.")
+    if len(lots) > limits.MAX_LOTS:
+        raise ValidationError(f"{len(lots)} lots : {limits.MAX_LOTS} au plus.")
+
+
 class ScenarioSchema(FrenchSchema):
     name = text(200, load_default="Scénario")
     perimeter = Geometry("Polygon", "MultiPolygon", required=True)
     lots = fields.List(
         fields.Nested(LotSchema),
         required=True,
-        validate=lambda lots: len(lots) > 0 or _refuse("Au moins un lot."),
+        validate=_lot_count,
     )
     ess_programme_share = share(load_default=None)
     other_receipts_eur = number(0, load_default=0.0)
@@ -194,10 +234,6 @@ class ScenarioSchema(FrenchSchema):
         }
         if outside:
             raise ValidationError({"lots": outside})
-
-
-def _refuse(message: str) -> bool:
-    raise ValidationError(message)
 
 
 class CopySchema(FrenchSchema):

@@ -180,7 +180,16 @@ def run(*args: str, url: str, stdin: str | None = None, state: Path | None = Non
     return result.output
 
 
-def test_the_users_commands(empty_db: str) -> None:
+@pytest.fixture(scope="module")
+def cli_db(server_url: str) -> Iterator[str]:
+    """A database of its own: the commands' accounts stay out of the shared one."""
+    url = create_database(server_url, prefix="foncier_comptes")
+    migrate.upgrade(url)
+    yield url
+    drop_database(url)
+
+
+def test_the_users_commands(cli_db: str) -> None:
     added = run(
         "users",
         "add",
@@ -190,38 +199,39 @@ def test_the_users_commands(empty_db: str) -> None:
         "--role",
         "comite",
         "--password-stdin",
-        url=empty_db,
+        url=cli_db,
         stdin=PASSWORD + "\n",
     )
     assert "Compte créé : cli@tests.invalid (agent, comite)" in added
-    token = run("users", "token", "cli@tests.invalid", "--name", "cli", url=empty_db)
+    token = run("users", "token", "cli@tests.invalid", "--name", "cli", url=cli_db)
     assert token.strip().splitlines()[-1].startswith("fs_")
-    listed = run("users", "list", url=empty_db)
+    listed = run("users", "list", url=cli_db)
     assert "cli@tests.invalid\tagent,comite\tactif" in listed and "jeton cli" in listed
-    assert "Jeton révoqué : cli" in run("users", "revoke", "cli", url=empty_db)
-    assert "Compte désactivé" in run("users", "disable", "cli@tests.invalid", url=empty_db)
-    assert "désactivé" in run("users", "list", url=empty_db)
+    assert "Jeton révoqué : cli" in run("users", "revoke", "cli", url=cli_db)
+    roles = run("users", "roles", "cli@tests.invalid", "--role", "planificateur", url=cli_db)
+    assert "Rôles de cli@tests.invalid : planificateur." in roles
+    reset = run(
+        "users",
+        "password",
+        "cli@tests.invalid",
+        "--password-stdin",
+        url=cli_db,
+        stdin="un autre mot de passe\n",
+    )
+    assert "réinitialisé" in reset
+    assert "Compte désactivé" in run("users", "disable", "cli@tests.invalid", url=cli_db)
+    assert "désactivé" in run("users", "list", url=cli_db)
     bad = CliRunner().invoke(
         main,
         ["users", "add", "x@tests.invalid", "--role", "roi", "--password-stdin"],
-        env={"DATABASE_URL": empty_db},
+        env={"DATABASE_URL": cli_db},
         input=PASSWORD,
     )
     assert bad.exit_code == 1 and "« roi » : rôles permis" in bad.output
 
 
-@pytest.fixture
-def scratch_db(server_url: str) -> Iterator[str]:
-    """A database of its own: demo accounts must not reach the shared one, whose login page
-    another test reads."""
-    url = create_database(server_url, prefix="foncier_comptes")
-    migrate.upgrade(url)
-    yield url
-    drop_database(url)
-
-
-def test_the_demo_accounts(scratch_db: str) -> None:
-    printed = run("users", "demo", url=scratch_db)
+def test_the_demo_accounts(cli_db: str) -> None:
+    printed = run("users", "demo", url=cli_db)
     password = printed.strip().rsplit(" ", 1)[-1]
     assert "planificateur@demo.foncier.invalid" in printed and len(password) >= 12
     assert "comite@demo.foncier.invalid" in printed

@@ -20,7 +20,7 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy.orm import Session
 
 from foncier.errors import InvalidInput
-from foncier.exports import columns, export_records, field_names, layer_name
+from foncier.exports import columns, export_records, field_names, headers, layer_name
 from foncier.imports.columns import map_headers
 from foncier.imports.parse import ParsedRow, parse_table
 from foncier.imports.reading import read_table
@@ -90,7 +90,7 @@ def test_csv_follows_french_spreadsheet_conventions(session: Session, tmp_path: 
     path, records = export(session, PREMISES, tmp_path, ".csv")
     content = path.read_bytes()
     assert content.startswith(codecs.BOM_UTF8)
-    rows = list(csv.DictReader(content.decode("utf-8-sig").splitlines(), delimiter=";"))
+    rows = _by_field(content.decode("utf-8-sig").splitlines(), PREMISES)
     assert len(rows) == len(records)
     header = list(rows[0])
     assert header == columns(PREMISES)
@@ -108,6 +108,13 @@ def test_csv_follows_french_spreadsheet_conventions(session: Session, tmp_path: 
     assert_points(records, [_csv_point(row) for row in rows])
 
 
+def _by_field(lines: list[str], kind: Kind) -> list[dict[str, str]]:
+    """The rows of an exported CSV keyed by field; its first line holds the French headers."""
+    header, *rows = list(csv.reader(lines, delimiter=";"))
+    assert header == headers(columns(kind))
+    return [dict(zip(columns(kind), row, strict=True)) for row in rows]
+
+
 def _csv_point(row: dict[str, str]) -> tuple[float, float] | None:
     if not row["lon"]:
         return None
@@ -117,8 +124,7 @@ def _csv_point(row: dict[str, str]) -> tuple[float, float] | None:
 def test_csv_joins_lists_and_writes_the_zone_as_wkt(session: Session, tmp_path: Path) -> None:
     path, records = export(session, NEEDS, tmp_path, ".csv")
     with path.open(encoding="utf-8-sig", newline="") as stream:
-        rows = list(csv.DictReader(stream, delimiter=";"))
-    assert list(rows[0]) == columns(NEEDS)
+        rows = _by_field(list(stream), NEEDS)
     for row, record in zip(rows, records, strict=True):
         assert row["types_acceptes"] == ", ".join(record["types_acceptes"])
         zone = shapely.from_wkt(row["zone_souhaitee_wkt"]) if row["zone_souhaitee_wkt"] else None
@@ -131,7 +137,7 @@ def test_xlsx_cells_are_typed(session: Session, tmp_path: Path) -> None:
     sheet = openpyxl.load_workbook(path)[layer_name(PREMISES)]
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == sheet.dimensions
     header, *rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-    assert header == columns(PREMISES) and len(rows) == len(records)
+    assert header == headers(columns(PREMISES)) and len(rows) == len(records)
     cells: list[dict[str, Any]] = [dict(zip(columns(PREMISES), row, strict=True)) for row in rows]
     assert [cell["ref"] for cell in cells] == [record["ref"] for record in records]
     assert all(isinstance(cell["surface_m2"], int | float) for cell in cells)
@@ -230,7 +236,7 @@ def test_an_empty_selection_writes_only_the_header(session: Session, tmp_path: P
     path = tmp_path / "vide.csv"
     assert export_records(session, ACTORS, path, {"ref": "aucune-ref"}) == 0
     lines = path.read_text(encoding="utf-8-sig").splitlines()
-    assert lines == [";".join(columns(ACTORS))]
+    assert lines == [";".join(headers(columns(ACTORS)))]
 
 
 def test_an_unknown_extension_is_refused_in_french(session: Session, tmp_path: Path) -> None:

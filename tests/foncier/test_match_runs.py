@@ -29,11 +29,15 @@ def test_every_proposal_explains_its_score(session: Session) -> None:
         assert set(pair) >= {"need_ref", "premises_ref", "score", "distance_m", "criteria"}
 
 
-def test_an_unchanged_rerun_is_identical_and_stored(session: Session) -> None:
+def test_an_unchanged_rerun_is_identical_and_stored_once(session: Session) -> None:
     first = run_matching(session, MatchRequest(top=3, allocate="optimal"), "t")
     second = run_matching(session, MatchRequest(top=3, allocate="optimal"), "t")
     assert stable_part(first) == stable_part(second)
-    assert second["run"] > first["run"]
+    assert second["run"] == first["run"]  # the same fingerprint is not stored again
+    same = select(func.count()).where(Appariement.empreinte == first["fingerprint"])
+    assert session.scalar(same) == 1
+    other = run_matching(session, MatchRequest(top=2, allocate="optimal"), "t")
+    assert other["run"] > first["run"]
     run = session.get(Appariement, second["run"])
     assert run is not None and run.empreinte == second["fingerprint"]
     stored = session.scalar(

@@ -62,7 +62,7 @@ def test_bad_values_are_all_named_in_french_and_nothing_is_written(session: Sess
             "agent:lea",
         )
     errors = caught.value.errors
-    assert errors["surface_m2"] == ["« -5 » : Doit être > 0."]
+    assert errors["surface_m2"] == ["« -5 » : Doit être ≥ 1."]
     assert errors["loyer_m2_an"] == ["« cher » : Attendu : un nombre."]
     assert "« chateau » : Valeurs permises : bureau, activite" in errors["type_local"][0]
     assert errors["disponible_le"][0].startswith("« 31/02/2026 »")

@@ -122,7 +122,7 @@ def test_bad_input_names_the_value_and_what_is_allowed(empty_db: str, tmp_path: 
     path.write_text(json.dumps(bad), encoding="utf-8")
     result = run_cli(empty_db, "run", str(path))
     assert result.exit_code == 1
-    assert "lots[0][use] : « usine » : Valeurs permises : bureaux, activites" in result.output
+    assert "lots[0][use] : « usine » : Usage inconnu ; valeurs permises : bureaux" in result.output
     assert "lots[0][eta] : « 1.4 » : Doit être au plus 1." in result.output
     assert "lots[1][sdp_m2] : « -3 » : Doit être > 0." in result.output
     with pytest.raises(InvalidInput, match="price_eur_m2 \\(vente\\), soit rent_eur_m2_year"):

@@ -94,13 +94,15 @@ def anonymous(app: Flask) -> FlaskClient:
 def sign_in(browser: Any, base_url: str, role: str = Role.AGENT) -> None:
     """Sign the browser in through the login page, as a user does."""
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     browser.delete_all_cookies()
     browser.get(base_url + "/connexion")
     browser.find_element(By.NAME, "email").send_keys(email_of(role))
     browser.find_element(By.NAME, "password").send_keys(PASSWORD)
     browser.find_element(By.CSS_SELECTOR, "form.formulaire-connexion button").click()
-    assert "/connexion" not in browser.current_url, browser.page_source[:2000]
+    # Signed in once the browser has followed the redirect away from the form.
+    WebDriverWait(browser, 30).until(lambda d: "/connexion" not in d.current_url)
 
 
 def dispose(app: Flask) -> None:

@@ -54,7 +54,7 @@ def test_invalid_input_is_a_french_problem(app: Flask) -> None:
     response = client(app).post("/api/v1/premises", json={**PREMISES, "surface_m2": -3})
     assert response.status_code == 422 and response.mimetype == PROBLEM
     problem = response.get_json()
-    assert problem["errors"]["surface_m2"] == ["« -3 » : Doit être > 0."]
+    assert problem["errors"]["surface_m2"] == ["« -3 » : Doit être ≥ 1."]
     assert problem["status"] == 422 and "surface_m2" in problem["detail"]
     bad_query = client(app).get("/api/v1/premises?surface_min=beaucoup")
     assert bad_query.status_code == 422 and bad_query.mimetype == PROBLEM

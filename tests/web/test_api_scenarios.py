@@ -46,7 +46,8 @@ def test_bad_input_is_a_problem_in_french(client: FlaskClient, document: dict[st
     assert response.content_type == "application/problem+json"
     errors = response.json["errors"]  # type: ignore[index]
     assert errors["lots[0][use]"] == [
-        "« usine » : Valeurs permises : bureaux, activites, commerce, logement, equipement."
+        "« usine » : Usage inconnu ; valeurs permises : "
+        "bureaux, activités/artisanat, commerce, logement, équipement."
     ]
     assert errors["discount_rate"] == ["« beaucoup » : Attendu : un nombre."]
     assert client.post("/api/v1/scenarios/compute", data="{").status_code == 422

@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import text
 from werkzeug.routing import Rule as UrlRule
 
 from foncier.accounts.roles import Role
@@ -142,6 +143,7 @@ def test_sign_in_and_out_and_the_cookie(app: Flask) -> None:
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Expires=" in cookie
     assert "Secure" not in cookie  # local development: served on 127.0.0.1 over HTTP
     assert client.get("/locaux/").status_code == 200
+    assert email_of("agent") in client.get("/nulle-part").get_data(as_text=True)  # its menu
     out = client.post("/deconnexion", data={"csrf_token": token_of(client, "/")})
     assert out.status_code == 303
     assert client.get("/locaux/").status_code == 302
@@ -281,3 +283,17 @@ def test_serving_off_the_local_machine_needs_a_secret_key(
         refused.exit_code == 1
         and "SECRET_KEY est obligatoire pour servir sur 0.0.0.0" in refused.output
     )
+
+
+def test_behind_a_proxy_the_limits_count_the_callers_address(app: Flask, loaded: Any) -> None:
+    proxied = create_app({**app.config, "PROXIES": 1})
+    client = RoleClient(proxied, role=None)
+    data = {"email": "proxy@tests.invalid", "password": "faux"}
+    data["csrf_token"] = token_of(client, "/connexion")
+    client.post("/connexion", data=data, headers={"X-Forwarded-For": "192.0.2.7"})
+    with loaded.connect() as conn:
+        address = conn.scalar(
+            text("SELECT adresse FROM journal_audit WHERE compte = 'proxy@tests.invalid'")
+        )
+    assert address == "192.0.2.7"
+    dispose(proxied)

@@ -29,8 +29,11 @@ def test_lists_filter_and_map(app: Flask) -> None:
     talence = client.get("/locaux/?commune_insee=33522").get_data(as_text=True)
     communes = re.findall(r"<td>\s*(\S[^<]*?)\s*</td>\s*<td>(?:oui|non)</td>\s*</tr>", talence)
     assert communes and set(communes) == {"Talence"}
-    bad = html.unescape(client.get("/locaux/?surface_min=grand").get_data(as_text=True))
-    assert "Filtre ignoré" in bad and "« grand » : Attendu : un nombre." in bad
+    refused = client.get("/locaux/?surface_min=grand")
+    bad = html.unescape(refused.get_data(as_text=True))
+    assert refused.status_code == 422 and "Filtre invalide, aucune fiche affichée" in bad
+    assert "« grand » : Attendu : un nombre." in bad and "DEMO-L-" not in bad
+    assert "DEMO-L-" in client.get("/locaux/?surface_min=20").get_data(as_text=True)
 
 
 def test_detail_shows_fields_and_history(app: Flask) -> None:
@@ -55,7 +58,7 @@ def test_form_refused_keeps_what_was_typed(app: Flask) -> None:
     )
     page = html.unescape(response.get_data(as_text=True))
     assert response.status_code == 200 and "La fiche n'est pas enregistrée" in page
-    assert "« -10 » : Doit être > 0." in page
+    assert "« -10 » : Doit être ≥ 1." in page
     assert 'value="Local à corriger"' in page and 'value="-0.5755"' in page
 
 

@@ -71,7 +71,7 @@ def test_a_planner_reads_the_charts_and_edits_the_clause(
 
     share = browser.find_element(By.NAME, "lots-0-ess_share")
     share.clear()
-    share.send_keys("0,3")
+    share.send_keys("30 %")
     browser.find_element(By.CSS_SELECTOR, "form.clause button").click()
     WebDriverWait(browser, 60).until(
         lambda d: d.find_element(By.NAME, "version").get_attribute("value") == "2"

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import marshmallow as ma
+from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from foncier.errors import InvalidInput
 from foncier.matching.runs import MatchRequest, run_matching, top_candidates
 from foncier.registry import KINDS, get
 from foncier.schemas.fields import FrenchSchema, choices, integer, text
@@ -59,15 +61,26 @@ class Runs(MethodView):
     @blp.response(201, RunSchema)
     @blp.doc(**PROBLEMS)
     def post(self, args: dict[str, Any]) -> Any:
+        if not request.get_data(cache=True).strip():
+            # Without a body, webargs fills the defaults: an empty POST stored a full run.
+            raise InvalidInput.from_errors(
+                {
+                    "corps": [
+                        "Corps vide ; attendu : un objet JSON, par exemple "
+                        '{"need_ref": "B-0001"} pour un besoin, ou {"top": 5} pour un passage '
+                        "sur tous les besoins ouverts."
+                    ]
+                }
+            )
         return run_matching(store.session(), MatchRequest(**args), acting_user("api"))
 
 
 def _candidates(kind: str, record_id: int, top: int) -> Any:
-    ref = get(store.session(), KINDS[kind], record_id)["ref"]
+    get(store.session(), KINDS[kind], record_id)  # 404 when there is no such record
     wanted = (
-        MatchRequest(need_ref=ref, top=top)
+        MatchRequest(need_id=record_id, top=top)
         if kind == "needs"
-        else MatchRequest(premises_ref=ref, top=top)
+        else MatchRequest(premises_id=record_id, top=top)
     )
     return top_candidates(store.session(), wanted)
 

@@ -24,7 +24,12 @@ TYPES: dict[str, tuple[int, str, str]] = {
         "Conflit",
         "La fiche a changé depuis sa lecture (version), ou sa référence est déjà prise.",
     ),
-    "trop-volumineux": (413, "Fichier trop volumineux", "Le corps de la requête est trop gros."),
+    "trop-volumineux": (
+        413,
+        "Donnée trop volumineuse",
+        "Le corps de la requête, un fichier ou un document dépasse une borne (taille, lignes,"
+        " sommets, alias YAML) : le message la nomme.",
+    ),
     "format-non-pris-en-charge": (415, "Format non pris en charge", "Ce format est refusé."),
     "donnee-invalide": (
         422,

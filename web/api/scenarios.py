@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import marshmallow as ma
@@ -89,6 +90,18 @@ class ResultSchema(ma.Schema):
     coverage = ma.fields.Dict(metadata={"description": "besoins servis, par filière, trop chers"})
 
 
+def in_cents(value: Any, key: str = "") -> Any:
+    """Amounts in euros (keys with "eur") to the cent: 1392399.999999999 is 1392400.0, the
+    noise of floating point is no figure a planner should read."""
+    if isinstance(value, dict):
+        return {k: in_cents(v, str(k)) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [in_cents(v, key) for v in value]
+    if isinstance(value, float) and "eur" in key and math.isfinite(value):
+        return round(value, 2)
+    return value
+
+
 def _document() -> dict[str, Any]:
     return validate_document(request.get_json(silent=True))
 
@@ -99,7 +112,7 @@ class Compute(MethodView):
     @blp.response(200, ResultSchema)
     def post(self) -> Any:
         """Calcule un scénario sans l'enregistrer (le contenu d'un fichier de scénario)."""
-        return run_scenario(store.session(), _document())
+        return in_cents(run_scenario(store.session(), _document()))
 
 
 @blp.route("/sweep")
@@ -110,7 +123,7 @@ class Sweep(MethodView):
         """Balaye plafond × part ESS ; renvoie la grille et la ligne d'équilibre."""
         args = load(SweepSchema(), request.get_json(silent=True))
         document = validate_document(document_json(args["scenario"]))
-        return sweep_scenario(document, args["caps"], args["shares"])
+        return in_cents(sweep_scenario(document, args["caps"], args["shares"]))
 
 
 @blp.route("")
@@ -136,7 +149,7 @@ class Compare(MethodView):
     @blp.doc(**_problems(404, 422))
     def get(self, args: dict[str, Any]) -> Any:
         """Les chiffres clés de scénarios enregistrés, côte à côte."""
-        return {"scenarios": compare_saved(store.session(), args["refs"]).to_dict()}
+        return in_cents({"scenarios": compare_saved(store.session(), args["refs"]).to_dict()})
 
 
 @blp.route("/<ref>")
@@ -162,7 +175,7 @@ class Result(MethodView):
     @blp.doc(**_problems(404))
     def get(self, ref: str) -> Any:
         """Calcule un scénario enregistré sur les besoins ouverts d'aujourd'hui."""
-        return saved_result(store.session(), ref)
+        return in_cents(saved_result(store.session(), ref))
 
 
 @blp.route("/<ref>/copy")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from foncier.accounts.rules import SESSION_HOURS
 from web.auth import admin, guard, headers, identity, views
@@ -27,6 +28,9 @@ SESSION_DEFAULTS = {
 def init_app(app: Flask) -> None:
     """Before the pages: the matrix is checked before CSRF, so an anonymous caller is sent
     to sign in rather than told about a form token."""
+    proxies = int(app.config.get("PROXIES") or 0)
+    if proxies:  # behind N reverse proxies: the caller's address and scheme are in X-Forwarded-*
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     identity.login_manager.init_app(app)
     identity.login_manager.session_protection = "basic"
     views.limiter.init_app(app)

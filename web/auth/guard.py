@@ -23,10 +23,10 @@ def current_identity() -> Identity | None:
 
 def enforce(csrf: CSRFProtect) -> BaseResponse | tuple[Response | str, int] | None:
     """Refuse what the matrix does not allow; unknown addresses go on to their 404/405."""
+    identity = identify()
+    g.identity = identity  # known on error pages too, so that their menu fits the caller
     if request.routing_exception is not None or request.url_rule is None:
         return None
-    identity = identify()
-    g.identity = identity
     roles = identity.roles if identity else None
     if permits(roles, request.endpoint, request.method):
         if _cookie_api_write():

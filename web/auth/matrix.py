@@ -2,8 +2,11 @@
 PUT, PATCH, DELETE). The one place that says who may do what; `guard` enforces it on every
 request, and an endpoint missing here is refused to everyone.
 
-Committee members (until their sessions exist, issue 14) read the registries and the
-candidates without personal data, and write nothing. Planners read the registries without
+Committee members read the registries and the candidates without personal data, and the
+committee pages; the use cases narrow these to the sessions they sit on, where they declare
+their conflicts and vote (their own vote and the proxies they hold). The secretary of a
+session is an agent (or an administrator): agents propose, prepare sessions, record presence,
+proxies and decisions. Planners read the registries without
 personal data and run their scenarios. Agents write the registries, imports and matching.
 Administrators manage accounts, the audit log and the rights of the persons (RGPD), and read
 everything, contacts included.
@@ -54,6 +57,28 @@ ADMINS: frozenset[str] = frozenset({A})
 SCENARIO_READERS: frozenset[str] = frozenset({A, G, P})
 PLANNERS: frozenset[str] = frozenset({P})
 CANDIDATE_READERS: frozenset[str] = frozenset({A, G, C})
+COMMITTEE: frozenset[str] = frozenset({A, G, C})
+SECRETARIES: frozenset[str] = frozenset({A, G})
+MEMBERS: frozenset[str] = frozenset({C})
+
+
+def _committee() -> dict[str, Rule]:
+    secretary = ("create", "agenda", "state", "presence", "decide", "correct")
+    return {
+        "comite.index": rule(COMMITTEE, SECRETARIES),
+        "comite.show": rule(COMMITTEE),
+        "comite.dossier": rule(COMMITTEE, export=True),
+        "comite.minutes": rule(COMMITTEE),
+        "comite.minutes_pdf_view": rule(COMMITTEE, export=True),
+        "comite.conflict": rule(write=COMMITTEE),
+        "comite.vote": rule(write=MEMBERS),
+        **{f"comite.{name}": rule(write=SECRETARIES) for name in secretary},
+        "propositions.index": rule(SECRETARIES | MEMBERS, AGENTS),
+        "propositions.create": rule(write=AGENTS),
+        "propositions.decisions": rule(COMMITTEE),
+    }
+
+
 OBSERVATORY_READERS: frozenset[str] = frozenset({A, G, P})
 
 
@@ -85,6 +110,8 @@ MATRIX: dict[str, Rule] = {
     "problemes.ProblemTypes": rule(EVERYONE),
     "auth.login": rule(EVERYONE, EVERYONE),
     "home.about": rule(EVERYONE),
+    # For a process manager or a load balancer: up or not, nothing else.
+    "sante.health": rule(EVERYONE),
     # Every account: the home page's map (no personal data), signing out, its own password.
     "home.index": rule(ACCOUNTS),
     "auth.logout": rule(write=ACCOUNTS),
@@ -114,6 +141,7 @@ MATRIX: dict[str, Rule] = {
     "scenarios.Sweep": rule(write=PLANNERS),
     "scenarios.Copy": rule(write=PLANNERS),
     "scenarios.Adopt": rule(write=PLANNERS),
+    **_committee(),
     # The demand observatory: aggregates and need references, no personal data (issue 15).
     "observatoire.index": rule(OBSERVATORY_READERS),
     "observatoire.priced_out": rule(OBSERVATORY_READERS),

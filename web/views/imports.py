@@ -19,8 +19,10 @@ from foncier.imports.columns import fields as importable_fields
 from foncier.imports.reading import ALLOWED_FORMATS
 from foncier.imports.service import import_file, source_of
 from foncier.registry import KINDS, kind_named
+from foncier.registry.lists import choices
 from web import store
 from web.context import acting_user, geocoder
+from web.forms import missing_required
 from web.labels import field_label
 
 bp = Blueprint("imports", __name__, url_prefix="/import")
@@ -85,8 +87,14 @@ def run(token: str) -> str:
     fixes = {
         key[4:]: (value or None) for key, value in request.form.items() if key.startswith("map:")
     }
+    # A value given once for the whole file, for a required field no column gives.
+    defaults = {
+        key[4:]: value.strip()
+        for key, value in request.form.items()
+        if key.startswith("set:") and value.strip()
+    }
     mode = request.form.get("mode", "essai")
-    return _run(token, mode if mode in MODES else "essai", fixes)
+    return _run(token, mode if mode in MODES else "essai", fixes, defaults)
 
 
 @bp.get("/<token>/rejets")
@@ -98,7 +106,9 @@ def rejects(token: str) -> Response:
     return send_file(found[0], as_attachment=True, download_name=found[0].name)
 
 
-def _run(token: str, mode: str, fixes: dict[str, str | None]) -> str:
+def _run(
+    token: str, mode: str, fixes: dict[str, str | None], defaults: dict[str, str] | None = None
+) -> str:
     folder = _folder(token)
     meta: dict[str, Any] = json.loads((folder / "depot.json").read_text())
     kind = kind_named(meta["kind"])
@@ -112,7 +122,11 @@ def _run(token: str, mode: str, fixes: dict[str, str | None]) -> str:
         skip_invalid=mode == "valides",
         mapping_fix=fixes or None,
         geocoder=geocoder(),
+        defaults=defaults or None,
     )
+    session = store.session()
+    mapped = {target for target in report.mapping.values() if target}
+    asked = missing_required(kind, mapped, choices(session, kind.name))
     options = [("", "(ignorer)")] + [
         (name, f"{field_label(name)} ({name})")
         for name in importable_fields(kind.name)  # type: ignore[arg-type]
@@ -127,5 +141,7 @@ def _run(token: str, mode: str, fixes: dict[str, str | None]) -> str:
         options=options,
         mode=mode,
         modes=MODES,
+        asked=asked,
+        defaults=defaults or {},
         counts=report.counts(),
     )

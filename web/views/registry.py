@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Blueprint, redirect, render_template, request, url_for
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from foncier import registry
+from foncier.committee.proposals import open_proposals
 from foncier.errors import Conflict, InvalidInput
 from foncier.registry import Kind
 from foncier.registry.filters import ALL, Page
-from foncier.registry.lists import choices, communes
+from foncier.registry.lists import choices, communes, display_lists
 from foncier.scenarios.caps import cap_in_force
 from foncier.schemas.fields import load
-from foncier.schemas.filters import FILTERS
+from foncier.schemas.filters import FILTERS, load_filters
 from web import store
 from web.context import acting_user, geocoder
 from web.downloads import export_response
@@ -61,7 +64,7 @@ def registry_pages(kind: Kind) -> Blueprint:
     bp = Blueprint(f"pages_{kind.name}", __name__, url_prefix=f"/{kind.segment}")
 
     @bp.get("/")
-    def index() -> str:
+    def index() -> tuple[str, int]:
         return _list_page(kind)
 
     @bp.get("/<int:record_id>")
@@ -76,7 +79,9 @@ def registry_pages(kind: Kind) -> Blueprint:
             history=registry.history(session, kind, record_id),
             cap=cap_in_force(session, record_id) if kind.name == "premises" else None,
             names=dict(communes(session)),
-            **map_parts(records_map([record], kind, map_assets())),
+            proposals=_open_proposals(session, kind.name, record_id),
+            lists=display_lists(session),
+            **map_parts(records_map([record], kind, map_assets(), display_lists(session))),
         )
 
     @bp.route("/nouveau", methods=["GET", "POST"])
@@ -100,18 +105,20 @@ def registry_pages(kind: Kind) -> Blueprint:
     return bp
 
 
-def _list_page(kind: Kind) -> str:
+def _list_page(kind: Kind) -> tuple[str, int]:
+    """The filtered list; an invalid filter shows the error and no list (422): the whole
+    list under a filter the user believes applied would be silently wrong."""
     session = store.session()
-    given = {k: v for k, v in request.args.items() if v != "" and k != "page"}
-    filters, errors = given, None
-    try:
-        filters = load(FILTERS[kind.name](), given)
-    except InvalidInput as error:
-        filters, errors = {}, error.errors
+    known = FILTERS[kind.name]().fields  # other parameters (a link's extras) are no filter
+    given = {k: v for k, v in request.args.items() if v != "" and k in known}
+    filters, errors = load_filters(kind.name, given)
     number = max(1, request.args.get("page", 1, type=int))
-    total, items = registry.search(session, kind, filters, Page(number, PAGE_SIZE))
-    _, everything = registry.search(session, kind, filters, ALL)
-    return render_template(
+    total, items, everything = 0, list[dict[str, Any]](), list[dict[str, Any]]()
+    if not errors:
+        total, items = registry.search(session, kind, filters, Page(number, PAGE_SIZE))
+        _, everything = registry.search(session, kind, filters, ALL)
+    lists = display_lists(session)
+    page = render_template(
         "registre_liste.html",
         kind=kind,
         title=kind.title,
@@ -120,24 +127,33 @@ def _list_page(kind: Kind) -> str:
         page=number,
         pages=max(1, -(-total // PAGE_SIZE)),
         columns=COLUMNS[kind.name],
-        filters=_filter_fields(kind),
+        filters=_filter_fields(kind, lists),
         given=given,
-        errors=errors,
+        errors={FILTER_LABELS.get(k, field_label(k)): m for k, m in errors.items()},
+        query=urlencode(given),
         names=dict(communes(session)),
-        **map_parts(records_map(everything, kind, map_assets())),
+        lists=lists,
+        **map_parts(records_map(everything, kind, map_assets(), lists)),
     )
+    return page, 422 if errors else 200
 
 
-def _filter_fields(kind: Kind) -> list[dict[str, Any]]:
+def _filter_fields(kind: Kind, lists: dict[str, dict[str, str]]) -> list[dict[str, Any]]:
     schema = FILTERS[kind.name]()
     shown = []
     for name, schema_field in schema.load_fields.items():
         options = [o for v in schema_field.validators for o in getattr(v, "choices", [])]
+        kept = lists.get(name) if name in ("filiere", "forme_juridique") else None
+        labelled = (
+            sorted(kept.items(), key=lambda item: item[1])
+            if kept
+            else [(str(o), value_label(o)) for o in options]
+        )
         shown.append(
             {
                 "name": name,
                 "label": FILTER_LABELS.get(name, field_label(name)),
-                "choices": [(str(o), value_label(o)) for o in options],
+                "choices": labelled,
                 "boolean": type(schema_field).__name__ == "Boolean",
             }
         )
@@ -171,7 +187,7 @@ def _form_page(kind: Kind, record_id: int | None) -> str | Response:
         values=shown,
         errors=errors,
         record_id=record_id,
-        message=_summary(errors),
+        message=_summary(errors, {f.name for f in fields_}),
     )
 
 
@@ -187,16 +203,34 @@ def _lists(form: Any) -> dict[str, list[str]]:
     return {key: form.getlist(key) for key in form if len(form.getlist(key)) > 1}
 
 
-def _summary(errors: dict[str, list[str]]) -> str | None:
+def _summary(errors: dict[str, list[str]], shown: set[str]) -> str | None:
+    """What the alert says; a message about a field the form has no box for (a need's zone:
+    communes, drawn area or point) is quoted here, else the user would never read it."""
     if not errors:
         return None
     general = errors.get("formulaire")
     if general:
         return f"La fiche n'est pas enregistrée : {' '.join(general)}"
-    return f"La fiche n'est pas enregistrée : {len(errors)} champ(s) à corriger."
+    elsewhere = [
+        f"{field_label(name)} : {' '.join(messages)}"
+        for name, messages in errors.items()
+        if name not in shown | {"geometry", "version"}
+    ]
+    count = len(errors)
+    text = f"{count} champ{'s' if count > 1 else ''} à corriger"
+    return f"La fiche n'est pas enregistrée : {text}. {' '.join(elsewhere)}".strip()
 
 
 def _export(kind: Kind, ext: str) -> Response:
     """The filtered list as a file; the same filters as the page."""
     given = {k: v for k, v in request.args.items() if v != ""}
     return export_response(kind, ext, load(FILTERS[kind.name](), given))
+
+
+def _open_proposals(session: Session, kind_name: str, record_id: int) -> list[dict[str, Any]]:
+    """The committee proposals still awaiting a decision that name this need or premises."""
+    if kind_name == "needs":
+        return open_proposals(session, need_id=record_id)
+    if kind_name == "premises":
+        return open_proposals(session, premises_id=record_id)
+    return []

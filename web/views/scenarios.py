@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import json
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ from werkzeug.utils import secure_filename
 from werkzeug.wrappers import Response
 
 from foncier.errors import Conflict, InvalidInput
+from foncier.files.structured import load_json
 from foncier.files.text import decoded
 from foncier.french import read_number
 from foncier.scenarios.charts import balance_heatmap, cap_curves_figure, svg, who_pays_figure
@@ -41,19 +41,31 @@ bp = Blueprint("scenarios_pages", __name__, url_prefix="/scenarios")
 EXAMPLE = Path(__file__).parents[2] / "data" / "scenario-exemple.yaml"
 # Clause fields the page edits, per lot and for the scenario.
 LOT_FIELDS = (
-    ("ess_share", "Part ESS"),
-    ("cap_share_of_market", "Plafond (part du marché)"),
+    ("ess_share", "Part ESS (%)"),
+    ("cap_share_of_market", "Plafond (% du marché)"),
     ("cap_price_eur_m2", "Prix plafond €/m²"),
     ("cap_rent_eur_m2_year", "Loyer plafond €/m²/an"),
     ("ess_land_charge_eur_m2", "Charge foncière ESS fixée €/m²"),
 )
 SCENARIO_FIELDS = (
-    ("ess_programme_share", "Part ESS du programme (au lieu des parts par lot)"),
+    ("ess_programme_share", "Part ESS du programme, % (au lieu des parts par lot)"),
     ("duration_years", "Durée de la clause (années)"),
-    ("discount_rate", "Taux d'actualisation"),
-    ("market_rent_growth", "Évolution des loyers de marché"),
-    ("fonciere_yield", "Rendement de la Foncière"),
-    ("min_margin", "Marge minimale du promoteur"),
+    ("discount_rate", "Taux d'actualisation (%)"),
+    ("market_rent_growth", "Évolution des loyers de marché (% par an)"),
+    ("fonciere_yield", "Rendement de la Foncière (%)"),
+    ("min_margin", "Marge minimale du promoteur (%)"),
+)
+# Fractions in the scenario file, read and typed in % on the page ("50 %" or "50" is 0.5).
+PERCENT_FIELDS = frozenset(
+    {
+        "ess_share",
+        "cap_share_of_market",
+        "ess_programme_share",
+        "discount_rate",
+        "market_rent_growth",
+        "fonciere_yield",
+        "min_margin",
+    }
 )
 
 
@@ -86,9 +98,9 @@ def _drawn() -> Any:
     if not drawn:
         return None
     try:
-        return json.loads(drawn)
-    except ValueError:
-        raise InvalidInput.from_errors({"perimeter": ["Périmètre dessiné illisible."]}) from None
+        return load_json(drawn, "périmètre dessiné")
+    except InvalidInput as error:
+        raise InvalidInput.from_errors({"perimeter": [error.message]}) from None
 
 
 def _uploaded(upload: Any) -> dict[str, Any] | None:
@@ -133,26 +145,37 @@ def _typed_clause(document: dict[str, Any]) -> dict[str, str]:
     document["name"] = typed["name"] = request.form.get("name", document["name"])
     for key, _ in SCENARIO_FIELDS:
         typed[key] = request.form.get(key, "")
-        document[key] = _number(typed[key])
+        document[key] = _number(typed[key], key in PERCENT_FIELDS)
     for index, lot in enumerate(document["lots"]):
         for key, _ in LOT_FIELDS:
             name = f"lots-{index}-{key}"
             typed[name] = request.form.get(name, "")
-            lot[key] = _number(typed[name])
+            lot[key] = _number(typed[name], key in PERCENT_FIELDS)
         if lot["ess_share"] is None:  # an empty box: no ESS part in this lot
             lot["ess_share"] = 0.0
     return typed
 
 
-def _number(text: str) -> Any:
-    """A typed number (decimal comma allowed); an empty box means "not given"; anything else
-    goes to the schema as typed, which names it in its error."""
-    if not text.strip():
+def _number(text: str, percent: bool = False) -> Any:
+    """A typed number (decimal comma, grouped thousands, a % sign where the box is in %); an
+    empty box means "not given"; anything else goes to the schema as typed, which names it."""
+    cleaned = text.strip().removesuffix("%").strip() if percent else text.strip()
+    if not cleaned:
         return None
     try:
-        return read_number(text)
+        value = read_number(cleaned)
     except ValueError:
         return text
+    return value / 100 if percent else value
+
+
+def _box(key: str, value: Any) -> str:
+    """A stored value as its box shows it: "30 %" for a fraction, a decimal comma."""
+    if value is None:
+        return ""
+    if key in PERCENT_FIELDS:
+        return f"{float(value) * 100:.10g} %".replace(".", ",")
+    return f"{value:.10g}".replace(".", ",") if isinstance(value, float) else str(value)
 
 
 @bp.post("/<ref>/copie")
@@ -197,6 +220,7 @@ def _page(
         charts={name: _data_uri(svg(figure)) for name, figure in charts.items()},
         lot_fields=LOT_FIELDS,
         scenario_fields=SCENARIO_FIELDS,
+        box=_box,
         typed=typed or {},
         errors=errors or {},
         **map_parts(operation_map(document, result, map_assets())),

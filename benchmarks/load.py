@@ -1,0 +1,135 @@
+"""Load test of a running server: N concurrent users on a mix of pages and API calls.
+
+Not a test: it prints a table (median, p95, max and errors per kind of request). Start the
+server first (``foncier serve --workers 2 --port 5077`` on the demo data), create an agent's
+account (``foncier users add charge@foncier.invalid --role agent --password-stdin``), then::
+
+    FONCIER_LOAD_PASSWORD=… python benchmarks/load.py http://127.0.0.1:5077 \
+        --email charge@foncier.invalid --users 50 --seconds 60
+    … --users 8 --seconds 30 --only api_top10
+
+Each user signs in once (its own session cookie), then requests without pause.
+
+Each user requests, in a loop and without pause, one kind of page at a time drawn with the
+weights of ``MIX``: the home map, lists, details, candidates and the API's top 10.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import json
+import os
+import random
+import re
+import statistics
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections import defaultdict
+from collections.abc import Callable
+
+# kind → (weight, path builder from the ids found on the server)
+Ids = dict[str, list[int]]
+MIX: dict[str, tuple[int, Callable[[Ids, random.Random], str]]] = {
+    "home": (2, lambda ids, r: "/"),
+    "list": (3, lambda ids, r: r.choice(["/locaux/", "/acteurs/", "/besoins/"])),
+    "detail": (3, lambda ids, r: f"/locaux/{r.choice(ids['premises'])}"),
+    "candidates": (2, lambda ids, r: f"/besoins/{r.choice(ids['needs'])}/candidats"),
+    "api_list": (2, lambda ids, r: "/api/v1/premises?page_size=20"),
+    "api_top10": (3, lambda ids, r: f"/api/v1/needs/{r.choice(ids['needs'])}/candidates?top=10"),
+}
+
+
+def signed_in(base: str, email: str, password: str) -> urllib.request.OpenerDirector:
+    """An opener holding a signed-in session (the sign-in form, with its CSRF token)."""
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+    )
+    with opener.open(f"{base}/connexion", timeout=60) as reply:
+        token = re.search(r'name="csrf_token" value="([^"]+)"', reply.read().decode())
+    if token is None:
+        raise SystemExit("Page de connexion sans jeton CSRF.")
+    form = {"csrf_token": token[1], "email": email, "password": password, "suivant": ""}
+    data = urllib.parse.urlencode(form).encode()
+    with opener.open(f"{base}/connexion", data=data, timeout=60) as reply:
+        if "/connexion" in reply.geturl():
+            raise SystemExit(f"Connexion refusée pour {email}.")
+    return opener
+
+
+def _ids(opener: urllib.request.OpenerDirector, base: str, kind: str) -> list[int]:
+    with opener.open(f"{base}/api/v1/{kind}?page_size=100", timeout=60) as reply:
+        return [item["id"] for item in json.load(reply)]
+
+
+def _user(
+    base: str,
+    login: tuple[str, str],
+    ids: Ids,
+    kinds: list[str],
+    stop: float,
+    seed: int,
+    out: dict[str, list[float]],
+) -> None:
+    opener = signed_in(base, *login)
+    chooser = random.Random(seed)
+    weights = [MIX[k][0] for k in kinds]
+    while time.monotonic() < stop:
+        kind = chooser.choices(kinds, weights)[0]
+        url = base + MIX[kind][1](ids, chooser)
+        start = time.perf_counter()
+        try:
+            with opener.open(url, timeout=120) as reply:
+                reply.read()
+            out[kind].append(time.perf_counter() - start)
+        except (urllib.error.URLError, OSError):
+            out[f"{kind} (erreur)"].append(time.perf_counter() - start)
+
+
+def _p(values: list[float], q: float) -> float:
+    if len(values) < 2:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("base", help="http://127.0.0.1:5077")
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--only", choices=sorted(MIX), default=None)
+    parser.add_argument("--email", required=True, help="an agent's account")
+    args = parser.parse_args()
+    base = args.base.rstrip("/")
+    login = (args.email, os.environ.get("FONCIER_LOAD_PASSWORD", ""))
+    first = signed_in(base, *login)
+    ids = {"premises": _ids(first, base, "premises"), "needs": _ids(first, base, "needs")}
+    kinds = [args.only] if args.only else list(MIX)
+    results: dict[str, list[float]] = defaultdict(list)
+    stop = time.monotonic() + args.seconds
+    threads = [
+        threading.Thread(target=_user, args=(base, login, ids, kinds, stop, seed, results))
+        for seed in range(args.users)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    everything = [t for kind, times in results.items() if "erreur" not in kind for t in times]
+    errors = sum(len(t) for kind, t in results.items() if "erreur" in kind)
+    print(f"{args.users} utilisateurs, {args.seconds:g} s, {base}")
+    print(f"{'requête':<22}{'n':>7}{'médiane':>10}{'p95':>10}{'max':>10}")
+    for kind, times in [*sorted(results.items()), ("tout", everything)]:
+        if times:
+            print(
+                f"{kind:<22}{len(times):>7}{statistics.median(times) * 1000:>8.0f}ms"
+                f"{_p(times, 95) * 1000:>8.0f}ms{max(times) * 1000:>8.0f}ms"
+            )
+    print(f"débit : {len(everything) / args.seconds:.1f} requêtes/s ; erreurs : {errors}")
+
+
+if __name__ == "__main__":
+    main()

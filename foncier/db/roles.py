@@ -1,0 +1,59 @@
+"""Two database roles: the owner runs migrations, the application only reads and writes rows.
+
+A superuser (or the tables' owner) can ``ALTER TABLE historique DISABLE TRIGGER`` and then
+rewrite the history. The application role owns nothing, so it cannot alter a table or its
+triggers, and on ``historique`` it may only read and insert (the triggers insert as it).
+"""
+
+from __future__ import annotations
+
+import psycopg
+from psycopg import sql
+from sqlalchemy import make_url
+
+APPEND_ONLY = ("historique",)  # rows are added, never changed: the audit trail
+READ_ONLY = ("alembic_version", "spatial_ref_sys")
+
+
+def ensure_role(owner_url: str, role: str, password: str) -> None:
+    """Create the login role ``role`` (no DDL, no superuser), or reset its password."""
+    with psycopg.connect(_conninfo(owner_url), autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone()
+        verb = "ALTER" if exists else "CREATE"
+        conn.execute(
+            sql.SQL(
+                "{} ROLE {} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION "
+                "NOBYPASSRLS PASSWORD {}"
+            ).format(sql.SQL(verb), sql.Identifier(role), sql.Literal(password))
+        )
+
+
+def grant_application_role(owner_url: str, role: str) -> None:
+    """Give ``role`` the rights the application needs on the database of ``owner_url``, and
+    no more; run after every migration, since new tables need their grants."""
+    statements = [
+        "GRANT CONNECT, TEMPORARY ON DATABASE {database} TO {role}",
+        "REVOKE CREATE ON SCHEMA public FROM PUBLIC",
+        "GRANT USAGE ON SCHEMA public TO {role}",
+        "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
+        "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}",
+        "GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO {role}",
+    ]
+    statements += [
+        f"REVOKE UPDATE, DELETE, TRUNCATE ON {table} FROM {{role}}" for table in APPEND_ONLY
+    ]
+    statements += [
+        f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {table} FROM {{role}}" for table in READ_ONLY
+    ]
+    database = make_url(owner_url).database or ""
+    with psycopg.connect(_conninfo(owner_url), autocommit=True) as conn, conn.transaction():
+        for statement in statements:
+            conn.execute(
+                sql.SQL(statement).format(
+                    database=sql.Identifier(database), role=sql.Identifier(role)
+                )
+            )
+
+
+def _conninfo(url: str) -> str:
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
