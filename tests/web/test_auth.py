@@ -27,6 +27,8 @@ SAMPLES: dict[str, Any] = {
     "token": "inconnu",
     "ext": "csv",
     "filename": "leaflet.js",
+    "name": "filieres",  # an observatory table
+    "extension": "csv",
 }
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
 

@@ -79,7 +79,14 @@ def _urls(app: Flask, role: Role, contacts: dict[str, Any]) -> list[str]:
         kind = "needs" if "needs" in url_rule.endpoint or "besoins" in url_rule.rule else "actors"
         for record_id in ids[kind] if "record_id" in url_rule.arguments else [None]:
             for ext in FORMATS if "ext" in url_rule.arguments else [None]:
-                values = {"record_id": record_id, "ext": ext, "ref": "SC-0001", "token": "x"}
+                values = {
+                    "record_id": record_id,
+                    "ext": ext,
+                    "ref": "SC-0001",
+                    "token": "x",
+                    "name": "filieres",
+                    "extension": "csv",
+                }
                 _, path = url_rule.build({k: values[k] for k in url_rule.arguments}) or ("", "")
                 if path.endswith("/export") and path.startswith("/api/"):
                     urls += [f"{path}?format={f}" for f in FORMATS]
