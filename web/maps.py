@@ -8,6 +8,7 @@ from typing import Any
 
 import folium
 import geopandas as gpd
+import shapely
 
 from web.labels import value_label
 
@@ -269,20 +270,32 @@ def score_colour(score: float) -> str:
 def candidates_map(
     centre: dict[str, Any], others: list[dict[str, Any]], assets: MapAssets
 ) -> folium.Map:
-    """A need (its wished zone and point) or a premises, and its candidates by score."""
+    """A need (its wished zone, its reach and its point) or a premises, and its candidates
+    coloured by score, framed together."""
     fmap = base_map(assets)
     zone = centre.get("zone_souhaitee")
     if zone is not None:
         frame = gpd.GeoDataFrame([{"nom": centre.get("intitule", "")}], geometry=[zone], crs=4326)
-        polygons_layer(
-            fmap,
-            frame,
-            "Zone souhaitée",
-            ["nom"],
-            ["Besoin"],
-            {"color": "#2166ac", "weight": 2, "fillOpacity": 0.08},
-        )
+        style = {"color": "#2166ac", "weight": 2, "fillOpacity": 0.08}
+        polygons_layer(fmap, frame, "Zone souhaitée", ["nom"], ["Besoin"], style)
     located = [c for c in others if c.get("geometry") is not None]
+    if located:
+        scored_points(fmap, _scored_frame(located), "Candidats", CANDIDATE_FIELDS)
+    point = centre.get("geometry")
+    if point is not None:
+        _mark_centre(fmap, point, centre.get("distance_max_m") if zone is None else None)
+    shapes = [g for g in [zone, point, *(c["geometry"] for c in located)] if g is not None]
+    if shapes:
+        minx, miny, maxx, maxy = shapely.GeometryCollection(shapes).bounds
+        fmap.fit_bounds([[miny, minx], [maxy, maxx]], max_zoom=15)
+    folium.LayerControl(collapsed=True).add_to(fmap)
+    return fmap
+
+
+CANDIDATE_FIELDS = {"rang": "Rang", "nom": "Fiche", "score": "Score"}
+
+
+def _scored_frame(located: list[dict[str, Any]]) -> gpd.GeoDataFrame:
     rows = [
         {
             "nom": c.get("nom") or c.get("intitule"),
@@ -292,39 +305,25 @@ def candidates_map(
         }
         for c in located
     ]
-    if rows:
-        frame = gpd.GeoDataFrame(rows, geometry=[c["geometry"] for c in located], crs=4326)
-        scored_points(fmap, frame, "Candidats", {"rang": "Rang", "nom": "Fiche", "score": "Score"})
-    if centre.get("geometry") is not None and centre.get("distance_max_m") and zone is None:
-        point = centre["geometry"]
+    return gpd.GeoDataFrame(rows, geometry=[c["geometry"] for c in located], crs=4326)
+
+
+def _mark_centre(fmap: folium.Map, point: Any, reach_m: float | None) -> None:
+    """The record studied, and the circle of its maximum distance when it has one."""
+    if reach_m:
         folium.Circle(
             [point.y, point.x],
-            radius=centre["distance_max_m"],
+            radius=reach_m,
             color="#2166ac",
             weight=1,
             fill=False,
             tooltip="Distance maximale",
         ).add_to(fmap)
-    if centre.get("geometry") is not None:
-        point = centre["geometry"]
-        folium.CircleMarker(
-            [point.y, point.x],
-            radius=6,
-            color="#000",
-            fill=True,
-            fill_color="#2166ac",
-            tooltip="Fiche étudiée",
-        ).add_to(fmap)
-    everything = [
-        g
-        for g in [zone, centre.get("geometry"), *(c["geometry"] for c in located)]
-        if g is not None
-    ]
-    if everything:
-        minx = min(g.bounds[0] for g in everything)
-        miny = min(g.bounds[1] for g in everything)
-        maxx = max(g.bounds[2] for g in everything)
-        maxy = max(g.bounds[3] for g in everything)
-        fmap.fit_bounds([[miny, minx], [maxy, maxx]], max_zoom=15)
-    folium.LayerControl(collapsed=True).add_to(fmap)
-    return fmap
+    folium.CircleMarker(
+        [point.y, point.x],
+        radius=6,
+        color="#000",
+        fill=True,
+        fill_color="#2166ac",
+        tooltip="Fiche étudiée",
+    ).add_to(fmap)

@@ -71,6 +71,13 @@ def get(session: Session, kind: Kind, record_id: int) -> dict[str, Any]:
     return _store.values_of(_fetch(session, kind, record_id))
 
 
+def get_many(session: Session, kind: Kind, record_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Several records in one query, by id (those that exist)."""
+    model: Any = kind.model
+    found = session.scalars(select(model).where(model.id.in_(record_ids)))
+    return {int(record.id): _store.values_of(record) for record in found}
+
+
 def update(
     session: Session,
     kind: Kind,
