@@ -62,20 +62,19 @@ def figures(session: Session) -> dict[str, Callable[[], Any]]:
     return steps
 
 
-def page_seconds(url: str, session: Session) -> float:
+def page_seconds(url: str, session: Session, path: str = "/observatoire/") -> float:
     """The page as a planner opens it (signed in, as Flask-Login keeps the account)."""
     from foncier.accounts.service import add_account
     from web import create_app
 
-    account = add_account(
-        session, "bench@bench.invalid", ["planificateur"], "banc d'essai", "bench"
-    )
+    email = f"bench-{len(path)}@bench.invalid"  # one account per page timed
+    account = add_account(session, email, ["planificateur"], "banc d'essai", "bench")
     app = create_app({"DATABASE_URL": url, "TESTING": True, "GEOCODER_URL": "aucun"})
     client = app.test_client()
     with client.session_transaction() as cookie:
         cookie["_user_id"] = f"{account.id}:{account.jeton_session}"
         cookie["_fresh"] = True
-    answer, seconds = timed(lambda: client.get("/observatoire/"))
+    answer, seconds = timed(lambda: client.get(path))
     assert answer.status_code == 200, answer.status_code
     engine = app.extensions["foncier.store"].engine
     if engine is not None:
@@ -98,6 +97,8 @@ def run(n_needs: int, n_premises: int, seed: int) -> None:
         url = engine.url.render_as_string(hide_password=False)
         seconds = page_seconds(url, session)
         print(f"| page (HTTP, rendered, signed in) | {seconds:.3f} | |", flush=True)
+        seconds = page_seconds(url, session, "/observatoire/trop-chers")
+        print(f"| priced-out page (HTTP, rendered) | {seconds:.3f} | |", flush=True)
 
 
 def _size(result: Any) -> str:

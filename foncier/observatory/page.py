@@ -1,4 +1,4 @@
-"""The observatory's screen and its exports: one use case each, read-only, no personal data.
+"""The observatory's screens and exports: one use case each, read-only, no personal data.
 
 Needs appear by reference, sector and commune only; no actor's name or contact is read.
 The time from registration to a favourable decision waits for the committee's decisions.
@@ -29,17 +29,17 @@ from foncier.observatory.table import Table
 
 @dataclass(frozen=True)
 class Observatory:
-    """Everything the page shows."""
+    """Everything the page shows (priced-out needs have their own page: they cost a candidate
+    search per open need)."""
 
     summary: DemandSummary
     demand: dict[str, Table]  # by DIMENSIONS
     served: Table
-    priced_out: Table
     crossing: Table
     map: DemandMap
 
     def tables(self) -> dict[str, Table]:
-        every = (*self.demand.values(), self.served, self.priced_out, self.crossing)
+        every = (*self.demand.values(), self.served, self.crossing)
         return {t.name: t for t in (*every, self.map.table())}
 
 
@@ -49,7 +49,6 @@ def observatory(session: Session, today: date | None = None) -> Observatory:
         summary=demand_summary(session, today),
         demand={d: demand_by(session, d, today) for d in DIMENSIONS},
         served=served_per_month(session),
-        priced_out=priced_out(session),
         crossing=sector_by_commune(session),
         map=demand_map(session),
     )
@@ -83,3 +82,8 @@ def observatory_table(session: Session, name: str, today: date | None = None) ->
             f"Tableau inconnu de l'observatoire : « {name} » ; tableaux : {', '.join(readers)}."
         )
     return readers[name](session)
+
+
+def priced_out_page(session: Session) -> Table:
+    """The needs a rent cap would serve, and by how much (their own screen)."""
+    return priced_out(session)

@@ -186,7 +186,7 @@ def test_the_observatory_draws_its_map_and_charts(
     fill = browser.execute_script("return document.getElementById('cible').getAttribute('fill')")
     assert fill == "#08519c"
     charts = browser.find_elements(By.CSS_SELECTOR, "img.graphique")
-    assert len(charts) == 7
+    assert len(charts) == 6
     assert all(browser.execute_script("return arguments[0].naturalWidth", c) > 0 for c in charts)
     browser.save_screenshot(str(tmp_path / "observatoire.png"))
     assert browser.execute_script("return window.__erreurs") == []

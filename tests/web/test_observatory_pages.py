@@ -26,8 +26,18 @@ def test_the_page_shows_the_figures_in_french(app: Flask) -> None:
     ):
         assert heading in body
     assert "Changement d&#39;échelle" in body and "changement_echelle</td>" not in body
-    assert 'href="/observatoire/trop_chers.xlsx"' in body
+    assert 'href="/observatoire/communes.xlsx"' in body
+    assert 'href="/observatoire/trop-chers"' in body
     assert "Observatoire" in body  # in the navigation
+
+
+def test_the_priced_out_needs_have_their_own_page(app: Flask) -> None:
+    page = app.test_client().get("/observatoire/trop-chers")
+    assert page.status_code == 200
+    body = page.get_data(as_text=True)
+    assert "Il manque (€/m²/an)" in body and 'id="graphique-trop-chers"' in body
+    assert 'href="/observatoire/trop_chers.xlsx"' in body
+    assert "8,4" in body  # the demo's smallest gap, with a decimal comma
 
 
 def test_a_table_downloads_as_csv_and_xlsx(app: Flask) -> None:
@@ -64,6 +74,7 @@ def test_agents_administrators_and_planners_read_it(app: Flask, role: str, statu
     client = app.test_client(role=role)
     assert client.get("/observatoire/").status_code == status
     assert client.get("/observatoire/stades.csv").status_code == status
+    assert client.get("/observatoire/trop-chers").status_code == status
 
 
 def test_anonymous_visitors_do_not(app: Flask) -> None:

@@ -144,6 +144,7 @@ MATRIX: dict[str, Rule] = {
     **_committee(),
     # The demand observatory: aggregates and need references, no personal data (issue 15).
     "observatoire.index": rule(OBSERVATORY_READERS),
+    "observatoire.priced_out": rule(OBSERVATORY_READERS),
     "observatoire.download": rule(OBSERVATORY_READERS, export=True),
     # Administration.
     "comptes.index": rule(ADMINS, ADMINS),

@@ -7,7 +7,7 @@ import base64
 from flask import Blueprint, Response, render_template
 from matplotlib.figure import Figure
 
-from foncier.observatory import observatory, observatory_table
+from foncier.observatory import observatory, observatory_table, priced_out_page
 from foncier.observatory.charts import demand_bars, gap_histogram, served_bars, svg_text
 from foncier.observatory.export import check_format, table_file
 from web import store
@@ -29,10 +29,16 @@ def index() -> str:
         name: _data_uri(demand_bars(table, table.title)) for name, table in page.demand.items()
     }
     charts["servis"] = _data_uri(served_bars(page.served))
-    charts["trop_chers"] = _data_uri(gap_histogram(page.priced_out))
     return render_template(
         "observatoire.html", page=page, charts=charts, legend=legend, **map_parts(fmap)
     )
+
+
+@bp.get("/trop-chers")
+def priced_out() -> str:
+    table = priced_out_page(store.session())
+    chart = _data_uri(gap_histogram(table))
+    return render_template("observatoire_trop_chers.html", table=table, chart=chart)
 
 
 @bp.get("/<name>.<extension>")
