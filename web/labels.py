@@ -20,6 +20,13 @@ def form_label(name: str) -> str:
     return FORM_LABELS.get(name, field_label(name))
 
 
+def french_number(value: float | int | None, decimals: int = 0) -> str:
+    """A number as French pages write it: 1 234,56 (narrow no-break space, decimal comma)."""
+    if value is None:
+        return "—"
+    return f"{value:,.{decimals}f}".replace(",", "\u202f").replace(".", ",")
+
+
 def value_label(value: Any, lookup: dict[str, str] | None = None) -> str:
     """A value as a French reader expects it: oui/non, 1 234,5, lists joined; ``lookup``
     names the codes of a list kept in the database (sectors, legal forms, communes)."""

@@ -15,7 +15,7 @@ from web.labels import value_label
 SOURCES = (
     ("Communes (28)", "IGN – ADMIN EXPRESS COG 2018 ; Etalab – découpage administratif"),
     ("Quartiers prioritaires (23 QPV)", "ANCT – périmètres des QPV 2024"),
-    ("Friches (138 sites)", "Cerema – Cartofriches (2023-10-02)"),
+    ("Friches (138 sites)", "Cerema – Cartofriches (état du 02/10/2023)"),
 )
 CREDITS = " ; ".join(credit for _, credit in SOURCES)
 TILES = {

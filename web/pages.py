@@ -8,7 +8,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from foncier.registry import KINDS
-from web.labels import field_label, value_label
+from web.labels import field_label, french_number, value_label
 from web.maps import CREDITS, tile_source
 from web.views import (
     committee,
@@ -45,6 +45,7 @@ def init_app(app: Flask) -> None:
     for kind in KINDS.values():
         app.register_blueprint(registry_pages(kind))
     app.jinja_env.globals.update(label=field_label, show=value_label)
+    app.jinja_env.filters["nombre"] = french_number
     app.context_processor(lambda: _context(app))
 
 
