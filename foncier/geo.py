@@ -38,3 +38,16 @@ def to_store(geom: G) -> G:
 def to_wgs84(geom: G) -> G:
     """Lambert-93 geometry to WGS84 lon/lat."""
     return _apply(geom, STORE_SRID, WGS84_SRID)
+
+
+def many_to_wgs84(geoms: list[BaseGeometry]) -> list[BaseGeometry]:
+    """Lambert-93 geometries to WGS84 in one call to pyproj: a list of thousands of records
+    pays one transformation, not one per record."""
+    if not geoms:
+        return []
+    transformer = _transformer(STORE_SRID, WGS84_SRID)
+
+    def project(coords: NDArray[np.float64]) -> NDArray[np.float64]:
+        return np.column_stack(transformer.transform(coords[:, 0], coords[:, 1]))
+
+    return list(shapely.transform(np.asarray(geoms, dtype=object), project))

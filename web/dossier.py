@@ -25,6 +25,7 @@ from web.dossier_map import dossier_map, rank_colour
 from web.maps import MapAssets
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome")
+STATIC = Path(__file__).resolve().parent / "static"
 _ASSETS = (
     (leaflet.BASE_DIR, "leaflet.js", "leaflet.css"),
     (leaflet_markercluster.BASE_DIR, "leaflet.markercluster.js", "MarkerCluster.css"),
@@ -39,6 +40,9 @@ def _inlined() -> tuple[str, str]:
         if script:
             scripts.append(Path(folder, script).read_text(encoding="utf-8"))
         styles.append(Path(folder, style).read_text(encoding="utf-8"))
+    # Our own map dressing (scale, legend), as on the app's pages.
+    scripts.append((STATIC / "habillage-carte.js").read_text(encoding="utf-8"))
+    styles.append((STATIC / "habillage-carte.css").read_text(encoding="utf-8"))
     # A script's text must not close its own element early.
     return "\n".join(s.replace("</script", "<\\/script") for s in scripts), "\n".join(styles)
 

@@ -6,14 +6,14 @@ breakdown. Every text a user typed is escaped here, before it reaches a popup.""
 from __future__ import annotations
 
 import html
-from typing import Any, cast
+from typing import Any
 
 import folium
 import geopandas as gpd
-from branca.element import Figure
 from folium.plugins import MarkerCluster
 
 from web.labels import value_label
+from web.map_dressing import Sign
 from web.maps import STATUT_COLOURS, MapAssets, base_map, polygons_layer, tagged_geojson
 
 RANK_COLOURS = ("#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027")  # rank 1, 2, 3, 4, 5+
@@ -32,9 +32,8 @@ def rank_colour(rank: int) -> str:
 
 
 def dossier_map(layers: dict[str, Any], assets: MapAssets) -> folium.Map:
-    fmap = base_map(assets)
-    # Clustering needs the map's zoom range, which a tile layer would otherwise give.
-    fmap.options.update(max_zoom=19, min_zoom=8)
+    # The dossier draws its communes; clustering needs the map's zoom range.
+    fmap = base_map(assets, _legend(), communes=False, min_zoom=8)
     _demand(fmap, layers["demande"])
     polygons_layer(
         fmap, layers["communes"], "Communes", ["nom", "code_insee"], ["Commune", "INSEE"],
@@ -50,7 +49,6 @@ def dossier_map(layers: dict[str, Any], assets: MapAssets) -> folium.Map:
     _pairs(fmap, layers["paires"])
     _premises(fmap, layers["locaux"], layers["paires"])
     folium.LayerControl(collapsed=False).add_to(fmap)
-    cast(Figure, fmap.get_root()).html.add_child(folium.Element(_legend()))
     communes = layers["communes"]
     if not communes.empty:
         minx, miny, maxx, maxy = communes.total_bounds
@@ -182,20 +180,20 @@ def score_card(pair: dict[str, Any]) -> str:
     )
 
 
-def _legend() -> str:
-    statuses = "".join(
-        f"<li><span style='background:{STATUT_COLOURS[s]}'></span>Local {label}</li>"
-        for s, label in STATUS_LABELS.items()
-    )
-    ranks = "".join(
-        f"<li><span style='background:{c}'></span>Candidat rang {i + 1}{'+' if i == 4 else ''}</li>"
+def _legend() -> list[Sign]:
+    statuses = [Sign(STATUT_COLOURS[s], f"Local {label}") for s, label in STATUS_LABELS.items()]
+    ranks = [
+        Sign(c, f"Candidat rang {i + 1}{' et plus' if i == 4 else ''}", "ligne")
         for i, c in enumerate(RANK_COLOURS)
-    )
-    demand = (
-        f"<li><span style='background:{DEMAND_COLOURS[0]}'></span>→"
-        f"<span style='background:{DEMAND_COLOURS[-1]}'></span>besoins ouverts par commune</li>"
-    )
-    return (
-        "<div class='legende-dossier' role='note' aria-label='Légende'><strong>Légende</strong>"
-        f"<ul>{statuses}{ranks}{demand}</ul></div>"
-    )
+    ]
+    demand = [
+        Sign(DEMAND_COLOURS[1], "Commune : peu de besoins ouverts", "surface"),
+        Sign(DEMAND_COLOURS[-1], "Commune : beaucoup de besoins ouverts", "surface"),
+    ]
+    others = [
+        Sign("#404040", "Commune", "contour"),
+        Sign("#c51b7d", "Quartier prioritaire (QPV)", "surface"),
+        Sign("#2166ac", "Zone souhaitée d'un besoin", "contour"),
+        Sign("#8c510a", "Friche"),
+    ]
+    return statuses + ranks + demand + others

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +12,7 @@ import geopandas as gpd
 import shapely
 
 from web.labels import value_label
+from web.map_dressing import Sign, dress
 
 SOURCES = (
     ("Communes (28)", "IGN – ADMIN EXPRESS COG 2018 ; Etalab – découpage administratif"),
@@ -50,6 +52,8 @@ class MapAssets:
     leaflet_css: str
     tiles: str
     tiles_attribution: str | None = None
+    dressing_js: str = ""  # habillage-carte.js; empty when the page inlines it (dossier)
+    communes_url: str | None = None  # the communes' outlines as GeoJSON, served by the app
 
 
 def tile_source(tiles: str, attribution: str | None) -> tuple[str, str] | None:
@@ -60,24 +64,43 @@ def tile_source(tiles: str, attribution: str | None) -> tuple[str, str] | None:
     return url, known or attribution or tiles
 
 
-def base_map(assets: MapAssets) -> folium.Map:
-    """An empty map over the Métropole whose only scripts are the app's own Leaflet."""
+def base_map(
+    assets: MapAssets, legend: list[Sign], communes: bool = True, **options: Any
+) -> folium.Map:
+    """An empty map over the Métropole whose only scripts are the app's own Leaflet and
+    habillage-carte.js: metric scale, ``legend``, the communes' outlines when the map does not
+    draw them itself (``communes``), and the base tiles once the page has loaded."""
     fmap = folium.Map(
-        location=BORDEAUX, zoom_start=11, tiles=None, control_scale=True, zoom_snap=0.25
+        location=BORDEAUX, zoom_start=11, tiles=None, zoom_snap=0.25, max_zoom=19, **options
     )
     fmap.default_js = [("leaflet", assets.leaflet_js)]
+    if assets.dressing_js:
+        fmap.default_js.append(("habillage", assets.dressing_js))
     fmap.default_css = [("leaflet_css", assets.leaflet_css)]
-    if assets.tiles != "aucun":
-        url, attribution = TILES.get(assets.tiles, (assets.tiles, assets.tiles_attribution))
-        folium.TileLayer(
-            url, attr=attribution or assets.tiles, name="Fond de plan", max_zoom=19
-        ).add_to(fmap)
+    outlines = assets.communes_url if communes else None
+    dress(fmap, legend, outlines, tile_source(assets.tiles, assets.tiles_attribution))
     return fmap
+
+
+def status_signs(statuses: list[str], what: str) -> list[Sign]:
+    """The colours of the markers by status: "Local disponible", "Besoin ouvert"…"""
+    return [Sign(STATUT_COLOURS[s], f"{what} {value_label(s).lower()}") for s in statuses]
+
+
+PREMISES_STATUSES = ["disponible", "sous_option", "reserve", "occupe", "retire"]
+NEED_STATUSES = ["ouvert", "en_proposition", "satisfait", "abandonne"]
 
 
 def overview_map(layers: dict[str, gpd.GeoDataFrame], assets: MapAssets) -> folium.Map:
     """Communes, QPV, brownfields, premises and needs, each a layer the user can toggle."""
-    fmap = base_map(assets)
+    legend = [
+        Sign("#404040", "Commune", "contour"),
+        Sign("#c51b7d", "Quartier prioritaire (QPV)", "surface"),
+        Sign("#8c510a", "Friche (couche masquée au départ)"),
+        *status_signs(PREMISES_STATUSES, "Local"),
+        *status_signs(NEED_STATUSES[:2], "Besoin"),
+    ]
+    fmap = base_map(assets, legend, communes=False)
     polygons_layer(
         fmap,
         layers["communes"],
@@ -191,62 +214,6 @@ def _escaped(value: Any) -> Any:
     return html.escape(value) if isinstance(value, str) else value
 
 
-TOOLTIPS = {
-    "premises": (
-        ["nom", "type_local", "surface_m2", "loyer_m2_an", "statut"],
-        ["Local", "Type", "Surface (m²)", "Loyer (€/m²/an HT HC)", "Statut"],
-    ),
-    "actors": (["nom", "filiere", "stade"], ["Acteur", "Filière", "Stade"]),
-    "needs": (
-        ["intitule", "statut", "surface_min_m2", "surface_max_m2"],
-        ["Besoin", "Statut", "Surface min (m²)", "Surface max (m²)"],
-    ),
-}
-
-
-def records_map(
-    records: list[dict[str, Any]],
-    kind: Any,
-    assets: MapAssets,
-    lists: dict[str, dict[str, str]] | None = None,
-) -> folium.Map:
-    """The records of a list or a detail page, as points (and needs' wished zones);
-    ``lists`` names the codes of the database's lists (sectors) in the tooltips."""
-    fmap = base_map(assets)
-    located = [r for r in records if r.get("geometry") is not None]
-    fields, aliases = TOOLTIPS[kind.name]
-    if kind.zone is not None:
-        zones = [r for r in located if r.get(kind.zone) is not None]
-        if zones:
-            polygons_layer(
-                fmap,
-                _frame(zones, fields, kind.zone),
-                "Zones souhaitées",
-                fields[:1],
-                aliases[:1],
-                {"color": "#2166ac", "weight": 1, "fillOpacity": 0.08},
-            )
-    frame = _frame(located, fields, "geometry")
-    for column, lookup in (lists or {}).items():
-        if column in frame.columns:
-            frame[column] = frame[column].map(lambda v, known=lookup: known.get(v, v))
-    if not frame.empty:
-        points_layer(fmap, frame, kind.title, fields, aliases)
-        minx, miny, maxx, maxy = frame.total_bounds
-        fmap.fit_bounds([[miny, minx], [maxy, maxx]], max_zoom=15)
-    folium.LayerControl(collapsed=True).add_to(fmap)
-    return fmap
-
-
-def _frame(records: list[dict[str, Any]], fields: list[str], geometry: str) -> gpd.GeoDataFrame:
-    rows = [{**{f: _plain(r.get(f)) for f in fields}, "id": r["id"]} for r in records]
-    return gpd.GeoDataFrame(rows, geometry=[r[geometry] for r in records], crs=4326)
-
-
-def _plain(value: Any) -> Any:
-    return value if isinstance(value, int | float | str | type(None)) else str(value)
-
-
 SCORE_COLOURS = ("#d73027", "#fc8d59", "#fee08b", "#91cf60", "#1a9850")  # low → high
 
 
@@ -268,12 +235,16 @@ def score_colour(score: float) -> str:
 
 
 def candidates_map(
-    centre: dict[str, Any], others: list[dict[str, Any]], assets: MapAssets
+    centre: dict[str, Any],
+    others: list[dict[str, Any]],
+    assets: MapAssets,
+    wished_communes: Any = None,
 ) -> folium.Map:
-    """A need (its wished zone, its reach and its point) or a premises, and its candidates
-    coloured by score, framed together."""
-    fmap = base_map(assets)
-    zone = centre.get("zone_souhaitee")
+    """A need (its wished zone: drawn area and wished communes, its reach and its point) or a
+    premises, and its candidates coloured by score, framed together."""
+    fmap = base_map(assets, CANDIDATE_LEGEND)
+    zones = [z for z in (centre.get("zone_souhaitee"), wished_communes) if z is not None]
+    zone = shapely.union_all(zones) if zones else None
     if zone is not None:
         frame = gpd.GeoDataFrame([{"nom": centre.get("intitule", "")}], geometry=[zone], crs=4326)
         style = {"color": "#2166ac", "weight": 2, "fillOpacity": 0.08}
@@ -282,16 +253,36 @@ def candidates_map(
     if located:
         scored_points(fmap, _scored_frame(located), "Candidats", CANDIDATE_FIELDS)
     point = centre.get("geometry")
+    reach = centre.get("distance_max_m") if zone is None else None
     if point is not None:
-        _mark_centre(fmap, point, centre.get("distance_max_m") if zone is None else None)
+        _mark_centre(fmap, point, reach)
     shapes = [g for g in [zone, point, *(c["geometry"] for c in located)] if g is not None]
+    if point is not None and reach:
+        shapes.append(_reach_box(point, reach))
     if shapes:
         minx, miny, maxx, maxy = shapely.GeometryCollection(shapes).bounds
-        fmap.fit_bounds([[miny, minx], [maxy, maxx]], max_zoom=15)
+        fmap.fit_bounds([[miny, minx], [maxy, maxx]], max_zoom=15, padding=(24, 24))
     folium.LayerControl(collapsed=True).add_to(fmap)
     return fmap
 
 
+def _reach_box(point: Any, reach_m: float) -> Any:
+    """The box around the circle of the maximum distance, in degrees (the frame must hold
+    the whole circle, not only its centre)."""
+    dlat = reach_m / 111_320
+    dlon = reach_m / (111_320 * math.cos(math.radians(point.y)))
+    return shapely.box(point.x - dlon, point.y - dlat, point.x + dlon, point.y + dlat)
+
+
+CANDIDATE_LEGEND = [
+    Sign("#2166ac", "Fiche étudiée"),
+    Sign("#2166ac", "Zone souhaitée", "surface"),
+    Sign("#2166ac", "Distance maximale", "contour"),
+    *(
+        Sign(colour, f"Candidat, score de {value_label(i / 5)} à {value_label((i + 1) / 5)}")
+        for i, colour in enumerate(SCORE_COLOURS)
+    ),
+]
 CANDIDATE_FIELDS = {"rang": "Rang", "nom": "Fiche", "score": "Score"}
 
 

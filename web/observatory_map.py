@@ -7,6 +7,7 @@ import geopandas as gpd
 import numpy as np
 
 from foncier.observatory.geography import DemandMap
+from web.map_dressing import Sign
 from web.maps import MapAssets, base_map, points_layer, polygons_layer, tagged_geojson
 
 # Light to dark: more m² demanded and not served. Communes with no open need stay grey.
@@ -34,9 +35,13 @@ def demand_map_view(
     layers: DemandMap, assets: MapAssets
 ) -> tuple[folium.Map, list[tuple[str, str]]]:
     """The map and its legend (colour, French label of the class)."""
-    fmap = base_map(assets)
     communes = layers.communes.copy()
     bounds = class_bounds(communes["unmet_m2"].to_numpy(float))
+    legend = [Sign(colour, text, "surface") for colour, text in _legend(bounds)]
+    legend += [Sign("#c51b7d", "Quartier prioritaire (QPV)", "contour")]
+    legend += [Sign("#1b7837", "Local disponible")]
+    # The choropleth draws the communes: no outlines on top of it.
+    fmap = base_map(assets, legend, communes=False)
     communes["couleur"] = [colour_of(float(v), bounds) for v in communes["unmet_m2"]]
     communes["unmet_m2"] = communes["unmet_m2"].round(0)
     communes["available_m2"] = communes["available_m2"].round(0)

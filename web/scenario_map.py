@@ -9,7 +9,9 @@ import geopandas as gpd
 from shapely.geometry import LineString, Point
 
 from foncier.scenarios.document import lot_position
+from web.map_dressing import Sign
 from web.maps import (
+    SCORE_COLOURS,
     MapAssets,
     base_map,
     points_layer,
@@ -25,7 +27,7 @@ def operation_map(
 ) -> folium.Map:
     """Perimeter, lots (ESS m², capped price or rent) and served needs linked to their lot,
     from a validated document (shapely geometries in WGS84)."""
-    fmap = base_map(assets)
+    fmap = base_map(assets, LEGEND)
     perimeter = document["perimeter"]
     frame = gpd.GeoDataFrame([{"nom": document["name"]}], geometry=[perimeter], crs=4326)
     polygons_layer(
@@ -56,6 +58,14 @@ def operation_map(
     ).total_bounds
     fmap.fit_bounds([[miny, minx], [maxy, maxx]], padding=(20, 20))
     return fmap
+
+
+LEGEND = [
+    Sign("#7a0177", "Périmètre de l'opération", "contour"),
+    Sign("#7a0177", "Lot"),
+    Sign(SCORE_COLOURS[-1], "Besoin servi (couleur du score)"),
+    Sign(SCORE_COLOURS[0], "Lien besoin → lot", "ligne"),
+]
 
 
 def _lots(document: dict[str, Any], result: dict[str, Any]) -> gpd.GeoDataFrame:

@@ -12,7 +12,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session, object_session
 
 from foncier.accounts.privacy import redact
-from foncier.geo import STORE_SRID, to_store, to_wgs84
+from foncier.geo import STORE_SRID, many_to_wgs84, to_store, to_wgs84
 from foncier.models import Local
 from foncier.models.base import Base
 from foncier.registry.kind import Errors, Kind
@@ -21,18 +21,35 @@ GEOMETRIES = {"geometry": "geom", "zone_souhaitee": "zone_souhaitee"}
 NOT_WRITABLE = {"id", "version", "created_at", "updated_at", "commune_insee", "code_qp", "en_qpv"}
 
 
-def values_of(record: Base) -> dict[str, Any]:
-    """A record as plain values, its geometries as shapely objects in WGS84, without the
-    personal data its session's reader may not see."""
+def values_of(record: Base, projected: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A record as plain values, its geometries as shapely objects in WGS84 (``projected``
+    when already reprojected), without the personal data its session's reader may not see."""
     values: dict[str, Any] = {}
     for column in record.__table__.columns:
         value = getattr(record, column.key)
         if column.key in GEOMETRIES.values():
             name = next(k for k, v in GEOMETRIES.items() if v == column.key)
-            values[name] = None if value is None else to_wgs84(to_shape(value))
+            if projected is not None:
+                values[name] = projected.get(column.key)
+            else:
+                values[name] = None if value is None else to_wgs84(to_shape(value))
         else:
             values[column.key] = value
     return redact(object_session(record), record.__tablename__, values)
+
+
+def values_of_many(records: list[Base]) -> list[dict[str, Any]]:
+    """``values_of`` for a list, with every geometry reprojected in one call."""
+    where = [
+        (i, column, to_shape(value))
+        for i, record in enumerate(records)
+        for column in GEOMETRIES.values()
+        if (value := getattr(record, column, None)) is not None
+    ]
+    projected: list[dict[str, Any]] = [{} for _ in records]
+    for (i, column, _), shape in zip(where, many_to_wgs84([w[2] for w in where]), strict=True):
+        projected[i][column] = shape
+    return [values_of(r, p) for r, p in zip(records, projected, strict=True)]
 
 
 def assign(record: Base, values: dict[str, Any]) -> None:

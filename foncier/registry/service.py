@@ -144,7 +144,7 @@ def search(
     rows = session.scalars(
         query.order_by(kind.model.id).offset(page.offset).limit(page.size)  # type: ignore[attr-defined]
     )
-    return total, [_store.values_of(r) for r in rows]
+    return total, _store.values_of_many(list(rows))
 
 
 def history(session: Session, kind: Kind, record_id: int) -> list[dict[str, Any]]:

@@ -32,12 +32,15 @@ window.__erreurs = [];
 window.addEventListener('error', e => window.__erreurs.push(String(e.message)));
 window.addEventListener('unhandledrejection', e => window.__erreurs.push(String(e.reason)));
 """
-# Counts the vector layers drawn on the page's map by their "couche" property, and gives the
-# id "cible" to the path of the feature named arguments[0].
+# Counts the vector layers drawn on the page's map by their "couche" property (an SVG path in
+# the page, or a marker on a canvas), and gives the id "cible" to the path of the feature
+# named arguments[0]. The communes' outlines every map carries have no "couche".
 DRAWN_LAYERS = """
 const counts = {};
+const drawn = layer => layer._path ? document.body.contains(layer._path)
+  : !!(layer._renderer && layer._renderer instanceof L.Canvas && layer._map);
 window.carteFonciere.eachLayer(layer => {
-  if (layer.feature && layer._path && document.body.contains(layer._path)) {
+  if (layer.feature && layer.feature.properties.couche && drawn(layer)) {
     const name = layer.feature.properties.couche;
     counts[name] = (counts[name] || 0) + 1;
     if (layer.feature.properties.nom === arguments[0]) layer._path.id = 'cible';

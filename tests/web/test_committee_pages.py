@@ -185,7 +185,7 @@ def test_the_dossier_opens_offline(
     ):
         assert layer in overlays
     assert any(name.startswith("Locaux — ") for name in overlays)
-    assert browser.find_elements(By.CSS_SELECTOR, ".legende-dossier")
+    assert browser.find_elements(By.CSS_SELECTOR, ".legende-carte")
     assert browser.find_elements(By.CSS_SELECTOR, ".marker-cluster, path.leaflet-interactive")
     assert browser.execute_script("return window.__erreurs") == []
     errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]

@@ -89,6 +89,7 @@ def _registries() -> dict[str, Rule]:
         pages, api = f"pages_{kind.name}", kind.name
         rules |= {
             f"{pages}.index": rule(REGISTRY_READERS),
+            f"{pages}.points": rule(REGISTRY_READERS),  # the list's map: no personal field
             f"{pages}.detail": rule(REGISTRY_READERS, personal=personal),
             f"{pages}.export": rule(REGISTRY_READERS, personal=personal, export=True),
             f"{pages}.create": rule(AGENTS, AGENTS),
@@ -114,6 +115,7 @@ MATRIX: dict[str, Rule] = {
     "sante.health": rule(EVERYONE),
     # Every account: the home page's map (no personal data), signing out, its own password.
     "home.index": rule(ACCOUNTS),
+    "home.communes": rule(ACCOUNTS),  # the communes' outlines drawn on every map
     "auth.logout": rule(write=ACCOUNTS),
     "auth.password": rule(ACCOUNTS, ACCOUNTS),
     **_registries(),

@@ -7,9 +7,11 @@
   var field = document.getElementById("perimetre_geojson");
   var count = document.getElementById("sommets");
   var map = L.map(div).setView([44.8378, -0.5792], 13);
-  if (div.dataset.tuiles) {
-    L.tileLayer(div.dataset.tuiles, {attribution: div.dataset.attribution, maxZoom: 19}).addTo(map);
-  }
+  habillerCarte(map, {
+    legende: [{couleur: "#7a0177", libelle: "Périmètre dessiné", forme: "contour"}],
+    communes: div.dataset.communes,
+    tuiles: div.dataset.tuiles ? {url: div.dataset.tuiles, attribution: div.dataset.attribution} : null
+  });
   var corners = [];
   var shape = L.polygon([], {color: "#7a0177", weight: 3}).addTo(map);
 

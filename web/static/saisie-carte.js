@@ -6,9 +6,11 @@
   var lon = document.getElementById("lon");
   var lat = document.getElementById("lat");
   var map = L.map(div).setView([44.8378, -0.5792], 12);
-  if (div.dataset.tuiles) {
-    L.tileLayer(div.dataset.tuiles, {attribution: div.dataset.attribution, maxZoom: 19}).addTo(map);
-  }
+  habillerCarte(map, {
+    legende: [{couleur: "#2a81cb", libelle: "Point de la fiche (à faire glisser)", forme: "point"}],
+    communes: div.dataset.communes,
+    tuiles: div.dataset.tuiles ? {url: div.dataset.tuiles, attribution: div.dataset.attribution} : null
+  });
   var marker = null;
 
   function show(latlng) {

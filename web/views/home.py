@@ -2,45 +2,94 @@
 
 from __future__ import annotations
 
-from typing import cast
+import json
+from typing import Any, cast
 
 import folium
 from branca.element import Figure
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, current_app, render_template, url_for
+from sqlalchemy import text
+from werkzeug.wrappers import Response
 
-from foncier.overview import overview
+from foncier.overview import COUNTS, overview
 from web import store
 from web.auth.headers import with_nonce
+from web.map_cache import cached, geojson_response
 from web.maps import SOURCES, MapAssets, overview_map
 from web.vendor import leaflet_assets
 
 bp = Blueprint("home", __name__)
 
+# Outlines only: a 20 m simplification is invisible at the scale of a commune.
+COMMUNES = text(
+    "SELECT code_insee, nom, ST_AsGeoJSON(ST_Transform("
+    "ST_SimplifyPreserveTopology(geom, 20), 4326), 5) AS geom FROM communes ORDER BY code_insee"
+)
+
 
 def map_assets() -> MapAssets:
     js, css = leaflet_assets()
     config = current_app.config
-    return MapAssets(js, css, config["TILES"], config.get("TILES_ATTRIBUTION"))
+    return MapAssets(
+        js,
+        css,
+        config["TILES"],
+        config.get("TILES_ATTRIBUTION"),
+        dressing_js=url_for("static", filename="habillage-carte.js"),
+        communes_url=url_for("home.communes"),
+    )
 
 
 def map_parts(fmap: folium.Map) -> dict[str, str]:
     """A Folium map split to sit in our page: its header links, its div, its script."""
+    return with_header_nonce(rendered_map(fmap))
+
+
+def rendered_map(fmap: folium.Map) -> dict[str, str]:
     root = cast(Figure, fmap.get_root())
     root.render()
     return {
-        "map_header": with_nonce(root.header.render()),
+        "map_header": root.header.render(),
         "map_html": root.html.render(),
         "map_script": root.script.render(),
         "map_name": fmap.get_name(),
     }
 
 
+def with_header_nonce(parts: dict[str, str]) -> dict[str, str]:
+    return {**parts, "map_header": with_nonce(parts["map_header"])}
+
+
 @bp.get("/")
 def index() -> str:
-    view = overview(store.session())
-    return render_template(
-        "accueil.html", counts=view.counts, **map_parts(overview_map(view.layers, map_assets()))
+    session = store.session()
+    assets = map_assets()
+    # The map is the same for every reader until the data change: drawn once per version.
+    parts = cached(
+        session,
+        ("accueil", assets),
+        lambda: rendered_map(overview_map(overview(session).layers, assets)),
     )
+    counts = dict(session.execute(text(COUNTS)).mappings().one())
+    return render_template("accueil.html", counts=counts, **with_header_nonce(parts))
+
+
+@bp.get("/carte/communes.geojson")
+def communes() -> Response:
+    session = store.session()
+    return geojson_response(session, "communes", lambda: _communes(session))
+
+
+def _communes(session: Any) -> dict[str, Any]:
+    features = [
+        {
+            "type": "Feature",
+            "geometry": json.loads(row.geom),
+            "properties": {"nom": row.nom, "code_insee": row.code_insee},
+        }
+        for row in session.execute(COMMUNES)
+    ]
+    return {"type": "FeatureCollection", "features": features}
 
 
 @bp.get("/a-propos")

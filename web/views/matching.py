@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, render_template, request
+from shapely import from_geojson
+from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from foncier.matching.candidates_page import candidates_page
 from matching.settings import CRITERIA_LABELS
@@ -26,7 +31,8 @@ def premises_candidates(record_id: int) -> str:
 
 def _page(kind_name: str, record_id: int) -> str:
     asked = request.args.get("pourquoi", "").strip()
-    page = candidates_page(store.session(), kind_name, record_id, asked)
+    session = store.session()
+    page = candidates_page(session, kind_name, record_id, asked)
     return render_template(
         "candidats.html",
         kind=page.kind,
@@ -42,5 +48,30 @@ def _page(kind_name: str, record_id: int) -> str:
         reasons=page.reasons,
         refused=page.refused,
         committee_refused=page.committee_refused,
-        **map_parts(candidates_map(page.record, page.candidates, map_assets())),
+        in_zone=lambda c: c.get("distance_m") == 0 and (wished(page.record) or wished(c)),
+        **map_parts(
+            candidates_map(
+                page.record, page.candidates, map_assets(), wished_communes(session, page.record)
+            )
+        ),
     )
+
+
+def wished(record: dict[str, Any]) -> bool:
+    """A need with a wished zone: a distance of 0 m means the premises lies in it."""
+    return record.get("zone_souhaitee") is not None or bool(record.get("communes_souhaitees"))
+
+
+def wished_communes(session: Session, record: dict[str, Any]) -> Any:
+    """The union of a need's wished communes, in WGS84, drawn with its zone (None if none)."""
+    codes = record.get("communes_souhaitees") or []
+    if not codes:
+        return None
+    found = session.scalar(
+        text(
+            "SELECT ST_AsGeoJSON(ST_Transform(ST_Union(geom), 4326), 6) FROM communes "
+            "WHERE code_insee = ANY(:codes)"
+        ),
+        {"codes": list(codes)},
+    )
+    return from_geojson(found) if found else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
@@ -23,7 +23,8 @@ from web.context import acting_user, geocoder
 from web.downloads import export_response
 from web.forms import form_fields, form_values, payload_from_form
 from web.labels import field_label, value_label
-from web.maps import records_map
+from web.map_cache import geojson_response
+from web.record_maps import list_map, points_geojson, records_map
 from web.views.home import map_assets, map_parts
 
 COLUMNS = {
@@ -98,6 +99,10 @@ def registry_pages(kind: Kind) -> Blueprint:
     def edit(record_id: int) -> str | Response:
         return _form_page(kind, record_id)
 
+    @bp.get("/carte.geojson")
+    def points() -> Response:
+        return _points(kind)
+
     @bp.get("/export.<ext>")
     def export(ext: str) -> Response:
         return _export(kind, ext)
@@ -124,10 +129,9 @@ def _list_page(kind: Kind) -> tuple[str, int]:
     given = {k: v for k, v in request.args.items() if v != "" and k in known}
     filters, errors = load_filters(kind.name, given)
     number = max(1, request.args.get("page", 1, type=int))
-    total, items, everything = 0, list[dict[str, Any]](), list[dict[str, Any]]()
+    total, items = 0, list[dict[str, Any]]()
     if not errors:
         total, items = registry.search(session, kind, filters, Page(number, PAGE_SIZE))
-        _, everything = registry.search(session, kind, filters, ALL)
     lists = display_lists(session)
     page = render_template(
         "registre_liste.html",
@@ -144,9 +148,31 @@ def _list_page(kind: Kind) -> tuple[str, int]:
         query=urlencode(given),
         names=dict(communes(session)),
         lists=lists,
-        **map_parts(records_map(everything, kind, map_assets(), lists)),
+        # The map's points come apart from the page (an invalid filter draws none).
+        **map_parts(list_map(kind, map_assets(), _points_url(given, bool(errors)))),
     )
     return page, 422 if errors else 200
+
+
+def _points_url(given: dict[str, str], refused: bool) -> str:
+    arguments: dict[str, Any] = {**given, **({"vide": "1"} if refused else {})}
+    return url_for(".points", **arguments)
+
+
+def _points(kind: Kind) -> Response:
+    """The filtered list's located records as GeoJSON, computed once per data version."""
+    session = store.session()
+    known = FILTERS[kind.name]().fields
+    given = {k: v for k, v in request.args.items() if v != "" and k in known}
+    filters, errors = load_filters(kind.name, given)
+    if errors or request.args.get("vide"):
+        return jsonify({"type": "FeatureCollection", "features": []})
+
+    def compute() -> dict[str, Any]:
+        _, everything = registry.search(session, kind, filters, ALL)
+        return points_geojson(everything, kind, display_lists(session))
+
+    return geojson_response(session, (kind.name, tuple(sorted(given.items()))), compute)
 
 
 def _links(session: Any, kind: Kind, record: dict[str, Any]) -> dict[str, Any]:
