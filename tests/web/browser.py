@@ -43,7 +43,7 @@ window.carteFonciere.eachLayer(layer => {
   if (layer.feature && layer.feature.properties.couche && drawn(layer)) {
     const name = layer.feature.properties.couche;
     counts[name] = (counts[name] || 0) + 1;
-    if (layer.feature.properties.nom === arguments[0]) layer._path.id = 'cible';
+    if (layer._path && layer.feature.properties.nom === arguments[0]) layer._path.id = 'cible';
   }
 });
 return counts;
