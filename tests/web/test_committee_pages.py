@@ -186,6 +186,10 @@ def test_the_dossier_opens_offline(
         assert layer in overlays
     assert any(name.startswith("Locaux — ") for name in overlays)
     assert browser.find_elements(By.CSS_SELECTOR, ".legende-carte")
+    for width, height in ((1366, 768), (390, 844)):  # the layer box leaves the legend seen
+        browser.set_window_size(width, height)
+        assert browser.execute_script(BOXES_APART, ".leaflet-control-layers", ".legende-carte")
+    assert "mi" not in browser.find_element(By.CSS_SELECTOR, ".leaflet-control-scale").text
     assert browser.find_elements(By.CSS_SELECTOR, ".marker-cluster, path.leaflet-interactive")
     assert browser.execute_script("return window.__erreurs") == []
     errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
@@ -193,6 +197,15 @@ def test_the_dossier_opens_offline(
     cards = browser.find_elements(By.CSS_SELECTOR, ".fiche-proposition h3")
     assert any(HOSTILE in card.text for card in cards)
     assert not browser.find_elements(By.CSS_SELECTOR, "img[src='x']")
+
+
+# True when the two elements are both on screen and do not overlap.
+BOXES_APART = """
+const [a, b] = [arguments[0], arguments[1]].map(s => document.querySelector(s).getBoundingClientRect());
+const seen = r => r.width > 0 && r.height > 0;
+return seen(a) && seen(b) && (a.bottom <= b.top || b.bottom <= a.top || a.right <= b.left
+  || b.right <= a.left);
+"""
 
 
 def test_a_refused_pair_is_flagged_on_the_candidates_page(

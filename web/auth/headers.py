@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import secrets
 
-from flask import g
+from flask import current_app, g
 from werkzeug.wrappers import Response
 
 _SCRIPT_TAG = re.compile(r"<script(?![^>]*\bnonce=)")
@@ -25,7 +25,9 @@ def with_nonce(trusted_html: str) -> str:
     return _SCRIPT_TAG.sub(f'<script nonce="{csp_nonce()}"', trusted_html)
 
 
-def policy(nonce: str) -> str:
+def policy(nonce: str, tiles_origin: str = "") -> str:
+    """``tiles_origin``: a configured tile server on plain http (an intranet's), allowed by
+    name; every https server is allowed anyway."""
     return "; ".join(
         (
             "default-src 'self'",
@@ -33,7 +35,7 @@ def policy(nonce: str) -> str:
             # Leaflet and Folium position and colour elements with style attributes.
             "style-src 'self' 'unsafe-inline'",
             # Base-map tiles come from the configured tile server (https), markers are inline.
-            "img-src 'self' data: https:",
+            f"img-src 'self' data: https:{tiles_origin}",
             "connect-src 'self'",
             "font-src 'self'",
             "object-src 'none'",
@@ -44,8 +46,14 @@ def policy(nonce: str) -> str:
     )
 
 
+def _tiles_origin() -> str:
+    tiles = str(current_app.config.get("TILES") or "")
+    found = re.match(r"http://[^/{}]+", tiles)
+    return f" {found[0]}" if found else ""
+
+
 def add_headers(response: Response) -> Response:
-    response.headers.setdefault("Content-Security-Policy", policy(csp_nonce()))
+    response.headers.setdefault("Content-Security-Policy", policy(csp_nonce(), _tiles_origin()))
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
