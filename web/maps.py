@@ -70,9 +70,9 @@ def base_map(
     """An empty map over the Métropole whose only scripts are the app's own Leaflet and
     habillage-carte.js: metric scale, ``legend``, the communes' outlines when the map does not
     draw them itself (``communes``), and the base tiles once the page has loaded."""
-    fmap = folium.Map(
-        location=BORDEAUX, zoom_start=11, tiles=None, zoom_snap=0.25, max_zoom=19, **options
-    )
+    fmap = folium.Map(location=BORDEAUX, zoom_start=11, tiles=None, zoom_snap=0.25)
+    # Without a tile layer Leaflet knows no zoom range (clustering needs one): it is set here.
+    fmap.options.update(max_zoom=19, **options)
     fmap.default_js = [("leaflet", assets.leaflet_js)]
     if assets.dressing_js:
         fmap.default_js.append(("habillage", assets.dressing_js))
@@ -242,9 +242,10 @@ def candidates_map(
 ) -> folium.Map:
     """A need (its wished zone: drawn area and wished communes, its reach and its point) or a
     premises, and its candidates coloured by score, framed together."""
-    fmap = base_map(assets, CANDIDATE_LEGEND)
     zones = [z for z in (centre.get("zone_souhaitee"), wished_communes) if z is not None]
     zone = shapely.union_all(zones) if zones else None
+    reach = centre.get("distance_max_m") if zone is None else None
+    fmap = base_map(assets, candidate_legend(zone is not None, bool(reach)))
     if zone is not None:
         frame = gpd.GeoDataFrame([{"nom": centre.get("intitule", "")}], geometry=[zone], crs=4326)
         style = {"color": "#2166ac", "weight": 2, "fillOpacity": 0.08}
@@ -253,7 +254,6 @@ def candidates_map(
     if located:
         scored_points(fmap, _scored_frame(located), "Candidats", CANDIDATE_FIELDS)
     point = centre.get("geometry")
-    reach = centre.get("distance_max_m") if zone is None else None
     if point is not None:
         _mark_centre(fmap, point, reach)
     shapes = [g for g in [zone, point, *(c["geometry"] for c in located)] if g is not None]
@@ -274,15 +274,19 @@ def _reach_box(point: Any, reach_m: float) -> Any:
     return shapely.box(point.x - dlon, point.y - dlat, point.x + dlon, point.y + dlat)
 
 
-CANDIDATE_LEGEND = [
-    Sign("#2166ac", "Fiche étudiée"),
-    Sign("#2166ac", "Zone souhaitée", "surface"),
-    Sign("#2166ac", "Distance maximale", "contour"),
-    *(
-        Sign(colour, f"Candidat, score de {value_label(i / 5)} à {value_label((i + 1) / 5)}")
-        for i, colour in enumerate(SCORE_COLOURS)
-    ),
-]
+def candidate_legend(zone: bool, reach: bool) -> list[Sign]:
+    """The studied record, its zone or its reach when drawn, the candidates' score colours."""
+    return [
+        Sign("#2166ac", "Fiche étudiée"),
+        *([Sign("#2166ac", "Zone souhaitée", "surface")] if zone else []),
+        *([Sign("#2166ac", "Distance maximale", "contour")] if reach else []),
+        *(
+            Sign(colour, f"Candidat, score de {value_label(i / 5)} à {value_label((i + 1) / 5)}")
+            for i, colour in enumerate(SCORE_COLOURS)
+        ),
+    ]
+
+
 CANDIDATE_FIELDS = {"rang": "Rang", "nom": "Fiche", "score": "Score"}
 
 

@@ -201,7 +201,8 @@ def test_the_dossier_opens_offline(
 
 # True when the two elements are both on screen and do not overlap.
 BOXES_APART = """
-const [a, b] = [arguments[0], arguments[1]].map(s => document.querySelector(s).getBoundingClientRect());
+const [a, b] = [arguments[0], arguments[1]]
+  .map(s => document.querySelector(s).getBoundingClientRect());
 const seen = r => r.width > 0 && r.height > 0;
 return seen(a) && seen(b) && (a.bottom <= b.top || b.bottom <= a.top || a.right <= b.left
   || b.right <= a.left);

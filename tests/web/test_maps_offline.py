@@ -8,7 +8,9 @@ import re
 import socket
 import threading
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -40,6 +42,7 @@ return {
   echelles: Array.from(box.querySelectorAll('.leaflet-control-scale-line')).map(e => e.textContent),
 };
 """
+SIZES = ((1366, 768), (390, 844))
 METRIC = re.compile(r"\d+ (m|km)")
 
 
@@ -124,18 +127,25 @@ def test_every_map_page_loads_and_draws_with_tiles_that_never_answer(
 ) -> None:
     sign_in(browser, base_url)
     browser.set_page_load_timeout(60)  # get() returns at the load event: it must come
+    browser.set_window_size(*SIZES[0])
     for name, path in map_pages(loaded).items():
         browser.get(base_url + path)
         assert browser.execute_script(LOADED), name
-        drawn = wait_until(browser, lambda d, page=name: _drawn(d, page), 20)
+        drawn = wait_until(browser, partial(_drawn, name=name), 20)
         assert drawn["legende"] >= 1, (name, drawn)
         assert len(drawn["echelles"]) == 1 and METRIC.fullmatch(drawn["echelles"][0]), drawn
-        browser.save_screenshot(str(tmp_path / f"{name}.png"))
+        for width, height in SIZES:  # to look at: a desk and a phone
+            browser.set_window_size(width, height)
+            browser.execute_script(
+                "document.querySelector('.leaflet-container').scrollIntoView({block: 'end'})"
+            )
+            browser.save_screenshot(str(tmp_path / f"{name}-{width}.png"))
+        browser.set_window_size(*SIZES[0])
     assert silent_tiles.held, "the pages asked the silent server for tiles"
     assert browser.execute_script("return window.__erreurs") == []
 
 
-def _drawn(browser: webdriver.Chrome, name: str) -> dict[str, object] | None:
+def _drawn(browser: webdriver.Chrome, name: str) -> dict[str, Any] | None:
     """The map's drawing once its outlines and markers are there, else None."""
     drawn = browser.execute_script(DRAWN)
     own_communes = name in ("accueil", "observatoire")  # drawn as layers of their own
@@ -149,7 +159,7 @@ def _drawn(browser: webdriver.Chrome, name: str) -> dict[str, object] | None:
 
 
 def test_the_list_points_are_served_apart_and_revalidated(app: Flask, loaded: Engine) -> None:
-    client = app.test_client(role="agent")  # type: ignore[call-arg]
+    client = app.test_client(role="agent")
     page = client.get("/locaux/?type_local=bureau")
     assert page.status_code == 200
     assert b"/locaux/carte.geojson?type_local=bureau" in page.data
@@ -160,7 +170,7 @@ def test_the_list_points_are_served_apart_and_revalidated(app: Flask, loaded: En
         offices = connection.scalar(
             select(Local.id).where(Local.type_local == "bureau", Local.geom.isnot(None)).limit(1)
         )
-    assert offices in {f["properties"]["id"] for f in features}
+    assert offices is not None and offices in {f["properties"]["id"] for f in features}
     assert {f["properties"]["type_local"] for f in features} == {value_label("bureau")}
     etag = first.headers["ETag"].strip('"')
     again = client.get("/locaux/carte.geojson?type_local=bureau", headers={"If-None-Match": etag})
