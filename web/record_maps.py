@@ -9,6 +9,7 @@ from typing import Any
 
 import folium
 import geopandas as gpd
+import shapely
 from branca.element import MacroElement
 from jinja2 import Template
 from shapely.geometry import mapping
@@ -136,12 +137,17 @@ def points_geojson(
 
 
 def _feature(geometry: Any, properties: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "Feature", "geometry": mapping(geometry), "properties": properties}
+    # Five decimals of a degree are a metre: more digits only weigh on the answer.
+    rounded = shapely.transform(geometry, lambda xy: xy.round(5))
+    return {"type": "Feature", "geometry": mapping(rounded), "properties": properties}
 
 
 def _label(field: str, value: Any, lists: dict[str, dict[str, str]]) -> Any:
+    """What the tooltip shows: a label for a code, a number with its decimal comma."""
     if isinstance(value, str) and field in lists:
         return lists[field].get(value, value)
     if isinstance(value, str) and field in CODED_COLUMNS:
+        return value_label(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
         return value_label(value)
     return _plain(value)

@@ -12,16 +12,20 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import folium
 import pytest
 from flask import Flask
+from folium.map import FitBounds
 from selenium import webdriver
-from sqlalchemy import Engine, select
+from shapely import Point, box
+from sqlalchemy import Engine, func, select
 
 from foncier.models import Besoin, Local
 from tests.web.browser import wait_until
 from tests.web.conftest import RoleClient, _accounts, dispose, sign_in
 from web import create_app
 from web.labels import value_label
+from web.maps import MapAssets, candidates_map
 
 pytestmark = pytest.mark.browser
 
@@ -189,3 +193,34 @@ def test_the_list_points_are_served_apart_and_revalidated(app: Flask, loaded: En
 def _version(client: object, premises_id: int) -> int:
     answer = client.get(f"/api/v1/premises/{premises_id}")  # type: ignore[attr-defined]
     return int(answer.get_json()["version"])
+
+
+def test_a_premises_in_the_wished_zone_reads_dans_la_zone(app: Flask, loaded: Engine) -> None:
+    with loaded.connect() as connection:
+        wishing = connection.scalars(
+            select(Besoin.id)
+            .where(Besoin.statut == "ouvert", func.cardinality(Besoin.communes_souhaitees) > 0)
+            .order_by(Besoin.id)
+            .limit(30)
+        ).all()
+    client = app.test_client(role="agent")
+    pages = [client.get(f"/besoins/{i}/candidats").get_data(as_text=True) for i in wishing]
+    inside = [page for page in pages if "dans la zone" in page]
+    assert inside, "a demo need with wished communes has a candidate inside them"
+    assert all("<td>0 m</td>" not in page for page in inside)
+
+
+def _fitted(fmap: folium.Map) -> Any:
+    return next(c.bounds for c in fmap._children.values() if isinstance(c, FitBounds))
+
+
+def test_the_candidates_map_frames_the_reach_and_the_wished_communes() -> None:
+    assets = MapAssets("leaflet.js", "leaflet.css", "aucun")
+    centre = {"intitule": "Atelier", "geometry": Point(-0.57, 44.84), "distance_max_m": 3000}
+    (south, west), (north, east) = _fitted(candidates_map(centre, [], assets))
+    assert north - 44.84 == pytest.approx(3000 / 111_320, rel=0.01)  # the whole circle
+    assert west < -0.57 - 0.03 and east > -0.57 + 0.03
+    communes = box(-0.70, 44.80, -0.60, 44.90)  # wished communes west of the point
+    far = {"nom": "Local", "rank": 1, "score": 0.7, "geometry": Point(-0.50, 44.86)}
+    (south, west), (north, east) = _fitted(candidates_map(centre, [far], assets, communes))
+    assert (south, west, north, east) == pytest.approx((44.80, -0.70, 44.90, -0.50))
