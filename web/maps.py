@@ -91,16 +91,18 @@ PREMISES_STATUSES = ["disponible", "sous_option", "reserve", "occupe", "retire"]
 NEED_STATUSES = ["ouvert", "en_proposition", "satisfait", "abandonne"]
 
 
+OVERVIEW_LEGEND = [
+    Sign("#404040", "Commune", "contour"),
+    Sign("#c51b7d", "Quartier prioritaire (QPV)", "surface"),
+    Sign("#8c510a", "Friche (couche masquée au départ)"),
+    *status_signs(PREMISES_STATUSES, "Local"),
+    *status_signs(NEED_STATUSES[:2], "Besoin"),
+]
+
+
 def overview_map(layers: dict[str, gpd.GeoDataFrame], assets: MapAssets) -> folium.Map:
     """Communes, QPV, brownfields, premises and needs, each a layer the user can toggle."""
-    legend = [
-        Sign("#404040", "Commune", "contour"),
-        Sign("#c51b7d", "Quartier prioritaire (QPV)", "surface"),
-        Sign("#8c510a", "Friche (couche masquée au départ)"),
-        *status_signs(PREMISES_STATUSES, "Local"),
-        *status_signs(NEED_STATUSES[:2], "Besoin"),
-    ]
-    fmap = base_map(assets, legend, communes=False)
+    fmap = base_map(assets, OVERVIEW_LEGEND, communes=False)
     polygons_layer(
         fmap,
         layers["communes"],
@@ -320,5 +322,6 @@ def _mark_centre(fmap: folium.Map, point: Any, reach_m: float | None) -> None:
         color="#000",
         fill=True,
         fill_color="#2166ac",
+        fill_opacity=0.9,
         tooltip="Fiche étudiée",
     ).add_to(fmap)

@@ -57,17 +57,20 @@ class SilentTiles:
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
         self.held: list[socket.socket] = []
-        threading.Thread(target=self._accept, daemon=True).start()
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
 
     def _accept(self) -> None:
         while True:
             try:
                 connection, _ = self.listener.accept()
-            except OSError:  # closed at the end of the module
+            except OSError:  # shut down at the end of the module
                 return
             self.held.append(connection)
 
     def close(self) -> None:
+        self.listener.shutdown(socket.SHUT_RDWR)  # wakes the blocked accept()
+        self.thread.join(10)
         self.listener.close()
         for connection in self.held:
             connection.close()

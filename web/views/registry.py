@@ -99,9 +99,7 @@ def registry_pages(kind: Kind) -> Blueprint:
     def edit(record_id: int) -> str | Response:
         return _form_page(kind, record_id)
 
-    @bp.get("/carte.geojson")
-    def points() -> Response:
-        return _points(kind)
+    bp.add_url_rule("/carte.geojson", "points", lambda: _points(kind))  # the list's map
 
     @bp.get("/export.<ext>")
     def export(ext: str) -> Response:
