@@ -206,3 +206,19 @@ SELECT l.id AS premises_id, l.surface_m2 AS area_m2, l.divisible,
 FROM locaux l
 WHERE l.id = ANY(CAST(:ids AS integer[]))
 ORDER BY l.id"""
+
+
+def unmatched_query() -> str:
+    """The needs of a batch that no premises fits: each (need, kind) probe stops at its first
+    candidate (``LIMIT 1``), so that a need with many candidates costs no more than one."""
+    return f"""WITH {_NEEDS_CTE}
+SELECT need_id FROM needs
+EXCEPT
+SELECT n.need_id
+FROM kinds n
+CROSS JOIN LATERAL (
+    SELECT 1 FROM locaux l
+    WHERE l.type_local = n.kind AND ST_DWithin(l.geom, n.probe, n.reach) AND {MATCHABLE}
+      {_HARD_CONSTRAINTS}
+    LIMIT 1
+) AS found"""

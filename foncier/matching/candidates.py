@@ -30,7 +30,9 @@ from foncier.matching._candidate_sql import (
     PREMISES,
     needs_query,
     pairs_query,
+    unmatched_query,
 )
+from foncier.vocabulary import OPEN_NEEDS
 from matching.pairs import PAIR_COLUMNS
 from matching.settings import Settings
 
@@ -40,6 +42,7 @@ __all__ = [
     "Scope",
     "candidate_batches",
     "candidate_pairs",
+    "needs_without_candidates",
 ]
 
 # Needs per statement, which bounds a batch's memory: 900 000 pairs (a frame of 250 MB) with
@@ -92,6 +95,24 @@ def candidate_batches(
         )
         keys = keys[np.lexsort((keys["premises_id"], keys["need_id"]))]
         yield _assemble(keys, needs, premises.covering(keys["premises_id"]))
+
+
+# No pairs come back: larger batches than BATCH_NEEDS, fewer statements.
+_UNMATCHED_BATCH = 25_000
+_OPEN_IDS = f"SELECT id FROM besoins WHERE statut IN ({', '.join(repr(s) for s in OPEN_NEEDS)})"
+
+
+def needs_without_candidates(session: Session, settings: Settings) -> tuple[int, ...]:
+    """The open needs no premises fits, by id: what :func:`candidate_pairs` finds nothing
+    for, without building the pairs (one probe per need and kind, by batches)."""
+    session.execute(text("SET LOCAL jit = off"))  # as in candidate_batches
+    ids = np.array(session.scalars(text(_OPEN_IDS)).all(), dtype=np.int64)
+    found: list[int] = []
+    for start in range(0, len(ids), _UNMATCHED_BATCH):
+        params = _params(settings, Scope(), ids[start : start + _UNMATCHED_BATCH])
+        result = session.connection().exec_driver_sql(unmatched_query(), params)
+        found.extend(int(row[0]) for row in result)
+    return tuple(sorted(found))
 
 
 def _params(settings: Settings, scope: Scope, need_ids: np.ndarray) -> dict[str, Any]:

@@ -74,9 +74,7 @@ def test_the_reader_keeps_the_decisions_in_force_with_their_frozen_values(
     assert set(mine["premises_id"]) == {first.local_id}
     assert mine.loc[second.id, "need_id"] == second.besoin_id
     frozen = {c: second.criteres[c]["value"] for c in CRITERIA}
-    assert list(mine.loc[second.id, list(FEATURES)]) == pytest.approx(
-        [frozen[c] for c in CRITERIA]
-    )
+    assert list(mine.loc[second.id, list(FEATURES)]) == pytest.approx([frozen[c] for c in CRITERIA])
     assert mine["session_id"].nunique() == 1
 
 
