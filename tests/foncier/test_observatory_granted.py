@@ -18,6 +18,7 @@ from foncier.models import Acteur, Besoin
 from foncier.models.committee import DecisionComite, LigneProposition, PropositionComite, Seance
 from foncier.observatory import observatory, observatory_table
 from foncier.observatory.granted import ALL_SECTORS, time_to_favourable
+from foncier.vocabulary import StatutBesoin
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -98,7 +99,7 @@ def test_figures_are_kept_until_the_data_changes(session: Session) -> None:
     assert observatory_table(session, "delais") is observatory_table(session, "delais")
     need = session.scalars(select(Besoin).where(Besoin.statut == "ouvert")).first()
     assert need is not None
-    need.statut = "abandonne"  # a write: the history moves, the figures follow
+    need.statut = StatutBesoin.ABANDONNE  # a write: the history moves, the figures follow
     session.commit()
     again = observatory(session)
     assert again is not first and again.summary.needs == first.summary.needs - 1
