@@ -19,7 +19,7 @@ from foncier.observatory.demand import (
     DIMENSIONS,
     DemandSummary,
     demand_by,
-    demand_summary,
+    demand_tables,
 )
 from foncier.observatory.geography import DemandMap, demand_map
 from foncier.observatory.granted import time_to_favourable
@@ -52,9 +52,10 @@ def observatory(session: Session, today: date | None = None) -> Observatory:
 
 
 def _observatory(session: Session, today: date | None) -> Observatory:
+    summary, demand = demand_tables(session, today)
     return Observatory(
-        summary=demand_summary(session, today),
-        demand={d: demand_by(session, d, today) for d in DIMENSIONS},
+        summary=summary,
+        demand=demand,
         served=served_per_month(session),
         granted=time_to_favourable(session),
         crossing=sector_by_commune(session),
