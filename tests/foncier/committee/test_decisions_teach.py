@@ -6,35 +6,27 @@ on a real PostGIS."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, timedelta
 
 import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
-from foncier.accounts.service import add_account
 from foncier.cli import main
 from foncier.committee.decided import committee_decisions
-from foncier.committee.proposals import ProposalRequest, propose
 from foncier.committee.sessions import (
-    SessionInput,
-    add_to_agenda,
-    close_session,
-    create_session,
     open_session,
     record_presence,
 )
 from foncier.committee.votes import Ballot, correct_decision, decide, vote
 from foncier.db import make_engine, make_sessionmaker
-from foncier.matching.candidates import candidate_pairs
-from foncier.matching.stored_settings import current_settings
-from foncier.models import Appariement, Local, ReglagesAppariement
+from foncier.models import Appariement, ReglagesAppariement
 from foncier.models.committee import DecisionComite, LigneProposition, PropositionComite
 from matching.learning import FEATURES
 from matching.settings import CRITERIA
 from tests.databases import create_database, drop_database
 from tests.foncier.committee.conftest import MEMBERS, SECRETARY, Sitting
+from tests.foncier.committee.sittings import members, sit
 
 A, B, C, D = MEMBERS
 
@@ -88,53 +80,6 @@ def test_without_decisions_the_reader_gives_the_columns_learning_reads(
 # --- the command on a store whose committee has sat -------------------------------------
 
 
-def _members(session: Session) -> None:
-    for email in MEMBERS:
-        add_account(session, email, ["comite"], "mot de passe du membre", "tests")
-    add_account(session, SECRETARY, ["agent"], "mot de passe de l'agent", "tests")
-
-
-def _busiest_premises(session: Session, taken: set[int]) -> str | None:
-    """The premises with the most candidates not yet proposed, if it has two or more."""
-    pairs = candidate_pairs(session, current_settings(session))
-    sizes = pairs[~pairs["premises_id"].isin(taken)].groupby("premises_id").size()
-    sizes = sizes[sizes >= 2].sort_values(ascending=False, kind="stable")
-    if sizes.empty:
-        return None
-    found = session.get(Local, int(sizes.index[0]))
-    return found.ref if found else None
-
-
-def sit(session: Session, number: int, proposals: int, taken: set[int]) -> int:
-    """A closed session: ``proposals`` premises, each with the committee favouring the
-    candidate closest to it (its location value) and refusing the others; the decisions."""
-    ref = f"APPR-{number}"
-    day = date(2026, 1, 5) + timedelta(weeks=number)
-    create_session(session, SessionInput(ref, f"Séance {number}", day, MEMBERS[:1]), SECRETARY)
-    items = []
-    for _ in range(proposals):
-        premises = _busiest_premises(session, taken)
-        if premises is None:
-            break
-        item = propose(session, ProposalRequest(premises_ref=premises, count=6), SECRETARY)
-        add_to_agenda(session, ref, item, SECRETARY)
-        items.append(item)
-        taken.update(line.local_id for line in _lines(session, item))
-    open_session(session, ref, SECRETARY)
-    record_presence(session, ref, MEMBERS[:1], {}, SECRETARY)
-    decided = 0
-    for item in items:
-        lines = _lines(session, item)
-        best = max(lines, key=lambda line: line.criteres["location"]["value"])
-        for line in lines:
-            choice = "favorable" if line.id == best.id else "defavorable"
-            vote(session, Ballot(line.id, A, choice), A)
-            decide(session, line.id, "Motif d'essai.", SECRETARY)
-            decided += 1
-    close_session(session, ref, SECRETARY)
-    return decided
-
-
 @pytest.fixture
 def demo_db(server_url: str, seeded_db: str) -> Iterator[str]:
     url = create_database(server_url, prefix="foncier_appris", template=seeded_db)
@@ -160,7 +105,7 @@ def test_the_command_learns_from_the_committee_and_adopts_only_when_enough(
     engine = make_engine(demo_db)
     taken: set[int] = set()
     with make_sessionmaker(engine)() as session:
-        _members(session)
+        members(session)
         decided = sit(session, 1, 1, taken)
     shown = run(demo_db, "match", "learn", "--bootstrap", "5")
     assert shown.exit_code == 0, shown.output
