@@ -59,6 +59,8 @@ class Scope:
     strict: bool = True
     margin_m: float = 0.0  # spatial margin of the relaxed query (near misses)
     need_ids: tuple[int, ...] | None = None  # only these open needs (None: every one)
+    # Relaxed, only the pairs of a kind and tenure the need accepts: the near misses' pool.
+    accepted: bool = False
 
 
 def candidate_pairs(session: Session, settings: Settings, scope: Scope = Scope()) -> pd.DataFrame:
@@ -78,13 +80,14 @@ def candidate_batches(
     # The geometry functions inflate the plan's cost estimate, which would trigger JIT
     # compilation: seconds spent compiling a query that runs in milliseconds.
     session.execute(text("SET LOCAL jit = off"))
-    statement = text(needs_query(one_need=scope.need_id is not None))
-    needs = _columns(session.execute(statement, {"need_id": scope.need_id}))
-    if scope.need_ids is not None:
-        kept = np.isin(needs["need_id"], np.asarray(scope.need_ids, dtype=np.int64))
-        needs = {name: column[kept] for name, column in needs.items()}
+    listed = scope.need_ids is not None  # read those needs only, not every open one
+    statement = text(needs_query(one_need=scope.need_id is not None, listed=listed))
+    wanted = list(scope.need_ids) if scope.need_ids is not None else None
+    needs = _columns(session.execute(statement, {"need_id": scope.need_id, "need_ids": wanted}))
     premises = _PremisesTable(session)
-    query = pairs_query(strict=scope.strict, one_premises=scope.premises_id is not None)
+    query = pairs_query(
+        strict=scope.strict, one_premises=scope.premises_id is not None, accepted=scope.accepted
+    )
     ids = needs["need_id"]
     for start in range(0, max(len(ids), 1), batch_needs):
         batch = ids[start : start + batch_needs]

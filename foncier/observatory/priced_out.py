@@ -81,7 +81,10 @@ def _relaxed(
     session: Session, settings: Settings, need_ids: tuple[int, ...]
 ) -> Iterator[pd.DataFrame]:
     """The relaxed pairs (what near misses are drawn from) of those needs only."""
-    scope = Scope(strict=False, margin_m=settings.near_miss_distance_m, need_ids=need_ids)
+    # A near miss is of a kind and tenure the need accepts: the other pairs stay in PostGIS.
+    scope = Scope(
+        strict=False, margin_m=settings.near_miss_distance_m, need_ids=need_ids, accepted=True
+    )
     return candidate_batches(session, settings, scope)
 
 
