@@ -64,7 +64,11 @@ def _draw(page: Observatory, assets: MapAssets) -> _Drawn:
 @bp.get("/trop-chers")
 def priced_out() -> str:
     table = priced_out_page(store.session())
-    chart = _data_uri(gap_histogram(table))
+    kept: list[tuple[object, str]] = current_app.extensions.setdefault("observatoire.ecarts", [])
+    chart = next((c for t, c in kept if t is table), None)  # the same figures: same chart
+    if chart is None:
+        chart = _data_uri(gap_histogram(table))
+        kept[:] = [(table, chart)]
     return render_template("observatoire_trop_chers.html", table=table, chart=chart)
 
 
