@@ -42,10 +42,11 @@ def map_assets() -> MapAssets:
 
 def map_parts(fmap: folium.Map) -> dict[str, str]:
     """A Folium map split to sit in our page: its header links, its div, its script."""
-    return with_header_nonce(rendered_map(fmap))
+    return with_header_nonce(raw_map_parts(fmap))
 
 
-def rendered_map(fmap: folium.Map) -> dict[str, str]:
+def raw_map_parts(fmap: folium.Map) -> dict[str, str]:
+    """The same, the header without this request's nonce (to keep across requests)."""
     root = cast(Figure, fmap.get_root())
     root.render()
     return {
@@ -68,7 +69,7 @@ def index() -> str:
     parts = cached(
         session,
         ("accueil", assets),
-        lambda: rendered_map(overview_map(overview(session).layers, assets)),
+        lambda: raw_map_parts(overview_map(overview(session).layers, assets)),
     )
     counts = dict(session.execute(text(COUNTS)).mappings().one())
     return render_template("accueil.html", counts=counts, **with_header_nonce(parts))
