@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Select
 
 from foncier.registry.kind import Kind
+from foncier.registry.ordering import matching
 
 MAX_PAGE_SIZE = 500
 
@@ -35,4 +36,6 @@ def apply_filters(kind: Kind, query: Select[Any], f: dict[str, Any]) -> Select[A
             conditions.append(getattr(model, name) == f[name])
     if f.get("qpv") is not None:
         conditions.append(model.en_qpv.is_(f["qpv"]))
+    if f.get("q"):
+        query = matching(kind, query, f["q"])
     return kind.filter(query.where(*conditions), f)
