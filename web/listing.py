@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 from foncier.french import french_sorted
 from foncier.registry import Kind
+from foncier.registry.lists import code_of
 from foncier.schemas.filters import FILTERS, SORTABLE
 from web.labels import field_label, french_number, value_label
 
@@ -45,8 +46,11 @@ class Header:
         return ARROWS.get(self.order or "", "")
 
 
-def filter_fields(kind: Kind, lists: dict[str, dict[str, str]]) -> list[dict[str, Any]]:
-    """The filter boxes, every list of options in the French order of its labels."""
+def filter_fields(
+    kind: Kind, lists: dict[str, dict[str, str]], given: dict[str, str]
+) -> list[dict[str, Any]]:
+    """The filter boxes, every list of options in the French order of its labels; a value
+    given by its label in a link (``?commune_insee=bordeaux``) selects its option."""
     shown = []
     for name, schema_field in FILTERS[kind.name]().load_fields.items():
         if name in NOT_BOXES:
@@ -58,6 +62,7 @@ def filter_fields(kind: Kind, lists: dict[str, dict[str, str]]) -> list[dict[str
                 "name": name,
                 "label": FILTER_LABELS.get(name, field_label(name)),
                 "choices": french_sorted(options.items()),
+                "selected": code_of(options, given[name]) if name in given else None,
                 "boolean": type(schema_field).__name__ == "Boolean",
             }
         )

@@ -11,6 +11,7 @@ import pytest
 from flask import Flask
 from selenium import webdriver
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
 from sqlalchemy import Engine, select
 
 from foncier.french import plain
@@ -101,3 +102,19 @@ def test_page_two_and_the_export_keep_the_search_and_the_order(
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     ref_column = rows[0].index(next(h for h in rows[0] if h.casefold().startswith("réf")))
     assert [row[ref_column] for row in rows[1:]] == expected
+
+
+def test_filters_typed_in_any_case_select_their_option(
+    browser: webdriver.Chrome, base_url: str
+) -> None:
+    sign_in(browser, base_url)
+    browser.get(base_url + "/locaux/?commune_insee=BORDEAUX&type_local=Bureau&ref=demo-l-0007")
+    wait_until(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "p.compte"), 15)
+    assert Select(browser.find_element(By.NAME, "commune_insee")).first_selected_option.text == (
+        "Bordeaux"
+    )
+    assert Select(browser.find_element(By.NAME, "type_local")).first_selected_option.text == (
+        "bureaux"
+    )
+    assert _cells(browser, 0) == ["DEMO-L-0007"]
+    assert browser.find_element(By.CSS_SELECTOR, "p.compte").text == "1 local"

@@ -136,7 +136,7 @@ def _list_page(kind: Kind) -> tuple[str, int]:
         headers=headers(kind, COLUMNS[kind.name], given),
         count=count_text(kind, total),
         search_hint=SEARCH_HINTS[kind.name],
-        filters=filter_fields(kind, lists),
+        filters=filter_fields(kind, lists, given),
         given=given,
         errors={FILTER_LABELS.get(k, field_label(k)): m for k, m in errors.items()},
         query=urlencode(given),
