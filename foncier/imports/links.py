@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from foncier.errors import InvalidInput
 from foncier.models import Acteur
 from foncier.registry.kinds import Link
-from foncier.registry.lists import code_of, communes
+from foncier.registry.lists import code_of, communes, name_index
 
 _SEPARATORS = re.compile(r"[\s.-]")
 
@@ -22,11 +22,12 @@ class Communes:
 
     def __init__(self, session: Session) -> None:
         self.names = dict(communes(session))
+        self.index = name_index(self.names)
 
     def codes(self, field: str, items: list[str]) -> list[str]:
         """INSEE codes of communes given by code or name ("Saint-Médard-en-Jalles",
         "st medard en jalles", "33449"); every unknown one is named."""
-        found = {item: code_of(self.names, item) for item in items}
+        found = {item: code_of(self.names, item, self.index) for item in items}
         unknown = [item for item, code in found.items() if code is None]
         if unknown:
             raise InvalidInput.from_errors({field: [_unknown_communes(unknown)]})

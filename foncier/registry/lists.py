@@ -28,22 +28,22 @@ def name_key(text: str) -> str:
     return " ".join(_ABBREVIATIONS.get(word, word) for word in fold(text).split())
 
 
-def code_of(lookup: dict[str, str], text: str) -> str | None:
-    """The code of a list's entry given by its code or its label, typed any way."""
+def name_index(lookup: dict[str, str]) -> dict[str, str]:
+    """Each entry of a list (code → label) under the keys of its code and its label."""
+    index = {name_key(label): code for code, label in lookup.items()}
+    return index | {name_key(code): code for code in lookup}
+
+
+def code_of(lookup: dict[str, str], text: str, index: dict[str, str] | None = None) -> str | None:
+    """The code of a list's entry given by its code or its label, typed any way; ``index``
+    (from :func:`name_index`) spares building it again for each of many values."""
     if text in lookup:
         return text
-    key = name_key(text)
-    return next(
-        (code for code, label in lookup.items() if key in (name_key(code), name_key(label))), None
-    )
+    return (index if index is not None else name_index(lookup)).get(name_key(text))
 
 
-# Filters whose codes live in the database, by the list that names them.
-_LISTED_FILTERS = {
-    "commune_insee": "commune_insee",
-    "filiere": "filiere",
-    "forme_juridique": "forme_juridique",
-}
+# Filters whose codes live in the database (the list of the same name holds them).
+_LISTED_FILTERS = ("commune_insee", "filiere", "forme_juridique")
 
 
 def resolved_filters(session: Session, filters: dict[str, Any]) -> dict[str, Any]:
@@ -53,9 +53,7 @@ def resolved_filters(session: Session, filters: dict[str, Any]) -> dict[str, Any
     if not given:
         return filters
     lists = display_lists(session)
-    found = {
-        name: code_of(lists[_LISTED_FILTERS[name]], value) or value for name, value in given.items()
-    }
+    found = {name: code_of(lists[name], value) or value for name, value in given.items()}
     return {**filters, **found}
 
 

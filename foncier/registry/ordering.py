@@ -11,7 +11,7 @@ import unicodedata
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, case, func, literal, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from foncier.french import french_key, plain
 from foncier.models import Acteur, Besoin
@@ -49,7 +49,9 @@ def _searched(kind: Kind) -> list[Any]:
     need's actor)."""
     model: Any = kind.model
     if model is Besoin:
-        actor = select(Acteur.nom).where(Acteur.id == Besoin.acteur_id).scalar_subquery()
+        # An alias of its own: a filter on the actor's sector or stage joins Acteur already.
+        owner = aliased(Acteur)
+        actor = select(owner.nom).where(owner.id == Besoin.acteur_id).scalar_subquery()
         return [Besoin.ref, Besoin.intitule, actor]
     found = [model.ref, model.nom, model.adresse]
     if model is Acteur:

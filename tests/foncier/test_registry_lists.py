@@ -7,14 +7,14 @@ from sqlalchemy.orm import Session
 
 from foncier.errors import InvalidInput
 from foncier.french import french_key, french_sorted
-from foncier.registry import KINDS, create, search
+from foncier.registry import KINDS, create, get, search
 from foncier.registry.filters import ALL, Page
 from foncier.registry.lists import choices, communes
 from foncier.schemas.fields import load
 from foncier.schemas.filters import FILTERS
 from tests.factories import premises
 
-PREMISES, ACTORS = KINDS["premises"], KINDS["actors"]
+PREMISES, ACTORS, NEEDS = KINDS["premises"], KINDS["actors"], KINDS["needs"]
 
 
 def test_french_order_puts_accents_among_their_letter() -> None:
@@ -92,3 +92,11 @@ def test_an_unknown_sort_column_is_refused_in_french() -> None:
     with pytest.raises(InvalidInput) as caught:
         load(FILTERS["premises"](), {"tri": "mot_de_passe"})
     assert "Valeurs permises" in str(caught.value.errors)
+
+
+def test_a_need_is_found_by_its_actor_also_under_a_filter_on_the_actor(session: Session) -> None:
+    _, needs = search(session, NEEDS, {}, Page(1, 1))
+    actor = get(session, ACTORS, needs[0]["acteur_id"])
+    query = {"q": actor["nom"].upper(), "stade": actor["stade"], "filiere": actor["filiere"]}
+    total, found = search(session, NEEDS, query, ALL)
+    assert needs[0]["id"] in [n["id"] for n in found] and total == len(found)
