@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "’": "'"})
 _NOT_ALPHANUMERIC = re.compile(r"[^0-9a-z]+")
@@ -15,6 +16,25 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_LIGATURES))
     plain = "".join(char for char in decomposed if not unicodedata.combining(char))
     return " ".join(_singular(word) for word in _NOT_ALPHANUMERIC.sub(" ", plain).split())
+
+
+def plain(text: str) -> str:
+    """Lower case, no accents, punctuation as spaces, words as written: what searches compare
+    (a query is a part of a name, so plurals stay as typed)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_LIGATURES))
+    kept = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(_NOT_ALPHANUMERIC.sub(" ", kept).split())
+
+
+def french_key(text: str) -> tuple[str, str]:
+    """A sort key as a French reader orders words: accents and case aside first ("Bègles"
+    before "Bruges", "Écoles" among the E's), then as written, so the order is total."""
+    return plain(text), text
+
+
+def french_sorted(choices: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(code, label) options in the French order of their labels: every list a page offers."""
+    return sorted(choices, key=lambda choice: (*french_key(choice[1]), choice[0]))
 
 
 def _singular(word: str) -> str:

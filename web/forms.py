@@ -9,6 +9,7 @@ from marshmallow import fields as mf
 from marshmallow import validate
 from werkzeug.datastructures import MultiDict
 
+from foncier.french import french_sorted
 from foncier.registry import Kind
 from web.labels import form_label, value_label
 
@@ -83,7 +84,7 @@ def _widget(
 def _options(schema_field: mf.Field) -> list[tuple[str, str]]:
     for validator in schema_field.validators:
         if isinstance(validator, validate.OneOf):
-            return [(str(c), value_label(c)) for c in validator.choices]
+            return french_sorted((str(c), value_label(c)) for c in validator.choices)
     return []
 
 

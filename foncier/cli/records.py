@@ -126,13 +126,15 @@ FILTER_OPTIONS = {
     "loyer_max": "loyer_max",
     "source": "source",
     "qpv": "qpv",
+    "recherche": "q",
+    "tri": "tri",
 }
 
 
 @main.command("export", cls=click.Command)
 @click.argument("kind", type=KIND_CHOICE)
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--commune", help="Code INSEE.")
+@click.option("--commune", help="Code INSEE ou nom.")
 @click.option("--type", help="Type de local (locaux, besoins).")
 @click.option("--statut")
 @click.option("--filiere")
@@ -142,6 +144,8 @@ FILTER_OPTIONS = {
 @click.option("--loyer-max", "loyer_max")
 @click.option("--source")
 @click.option("--qpv/--hors-qpv", default=None)
+@click.option("--recherche", help="Nom, adresse ou référence, sans casse ni accents.")
+@click.option("--tri", help="Colonne de tri ; « -colonne » : ordre décroissant (-loyer_m2_an).")
 def export_command(kind: str, path: Path, **options: Any) -> None:
     """Exporte une liste filtrée : CSV, XLSX, GeoJSON ou GeoPackage selon l'extension."""
     from foncier.exports import export_records

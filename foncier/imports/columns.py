@@ -130,7 +130,8 @@ _SYNONYMS: dict[Kind, dict[str, str]] = {
     "needs": {
         "ref": f"{_REFERENCE}|référence du besoin|réf besoin|id besoin|need id",
         "acteur_ref": "acteur|référence acteur|réf acteur|id acteur|identifiant acteur"
-        "|structure|porteur|actor|actor ref|actor id|organisation",
+        "|structure|porteur|actor|actor ref|actor id|organisation|SIREN|SIRET"
+        "|SIREN de l'acteur|SIRET de l'acteur|SIREN acteur|SIRET acteur",
         "intitule": "intitulé|titre|libellé|objet|nom du besoin|besoin|nom|title|name|need",
         "statut": "statut|état|statut du besoin|status|state",
         "types_acceptes": "types acceptés|types de locaux|type de local|type|types de locaux"

@@ -29,9 +29,10 @@ from foncier.db import transaction
 from foncier.errors import FoncierError, InvalidInput
 from foncier.exports import csv_cell
 from foncier.geocoding import AddressLocator, GeocodeResult, GeocodingUnavailable
+from foncier.imports.links import Communes, linked_id
 from foncier.imports.parse import ParsedRow, ParsedTable, parse_table
 from foncier.registry import service
-from foncier.registry.kinds import Kind, Link
+from foncier.registry.kinds import Kind
 
 DEFAULT_PREFIX = "import"
 QUOTED = re.compile(r"^« .*? » : ")
@@ -126,8 +127,9 @@ def _import_rows(
 ) -> None:
     seen: dict[str, int] = {}
     rows = progress(parsed.rows) if progress else parsed.rows
+    places = Communes(session)
     for row in rows:
-        outcome = _import_row(session, kind, row, source, geocoder, seen, parsed.mapping)
+        outcome = _import_row(session, kind, row, source, geocoder, seen, parsed.mapping, places)
         report.rows.append(outcome)
 
 
@@ -139,6 +141,7 @@ def _import_row(
     geocoder: AddressLocator | None,
     seen: dict[str, int],
     mapping: dict[str, str | None],
+    places: Communes,
 ) -> RowOutcome:
     ref = row.values.get("ref") or _derived_ref(kind, row.values)
     source = row.values.get("source") or source  # an exported file names each row's source
@@ -153,7 +156,7 @@ def _import_row(
         return outcome
     try:
         with session.begin_nested():
-            payload = _payload(session, kind, row.values, source, ref)
+            payload = _payload(session, kind, row.values, source, ref, places)
             outcome.action = _write(session, kind, payload, source, ref, geocoder)
     except FoncierError as error:
         outcome.errors = _messages(error, row, mapping)
@@ -182,7 +185,7 @@ def _write(
 
 
 def _payload(
-    session: Session, kind: Kind, values: dict[str, Any], source: str, ref: str
+    session: Session, kind: Kind, values: dict[str, Any], source: str, ref: str, places: Communes
 ) -> dict[str, Any]:
     """Typed cells to the JSON-like input every use case validates."""
     payload: dict[str, Any] = {"source": source, "ref": ref}
@@ -196,7 +199,11 @@ def _payload(
         payload["zone_souhaitee"] = dict(mapping(zone))
     for link in kind.links:
         if values.get(link.ref_field):
-            payload[link.id_field] = _linked_id(session, link, values[link.ref_field], source)
+            payload[link.id_field] = linked_id(session, link, values[link.ref_field], source)
+    if values.get("communes_souhaitees"):
+        payload["communes_souhaitees"] = places.codes(
+            "communes_souhaitees", values["communes_souhaitees"]
+        )
     return payload
 
 
@@ -208,23 +215,6 @@ def _place(values: dict[str, Any], payload: dict[str, Any]) -> None:
         payload["geometry"] = dict(mapping(geometry))
     elif values.get("lon") is not None and values.get("lat") is not None:
         payload["geometry"] = dict(mapping(Point(values["lon"], values["lat"])))
-
-
-def _linked_id(session: Session, link: Link, ref: str, source: str) -> int:
-    """The linked record with this reference, preferably from the same source."""
-    model: Any = link.model
-    found = session.execute(select(model.id, model.source).where(model.ref == ref)).all()
-    if not found:
-        raise InvalidInput.from_errors(
-            {
-                link.ref_field: [
-                    f"« {ref} » : aucun {link.label} ne porte cette référence ; "
-                    f"importez d'abord les {link.label}s."
-                ]
-            }
-        )
-    same = [record_id for record_id, record_source in found if record_source == source]
-    return int(same[0] if same else found[0][0])
 
 
 def source_of(path: Path) -> str:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select
+from sqlalchemy import Select, func
 
 from foncier.registry.kind import Kind
+from foncier.registry.ordering import matching
 
 MAX_PAGE_SIZE = 500
 
@@ -30,9 +31,13 @@ def apply_filters(kind: Kind, query: Select[Any], f: dict[str, Any]) -> Select[A
     """Only the filters given (None or absent means no condition)."""
     model: Any = kind.model
     conditions = []
-    for name in ("source", "ref", "commune_insee"):
+    if f.get("commune_insee"):
+        conditions.append(model.commune_insee == f["commune_insee"])
+    for name in ("source", "ref"):  # typed by hand: "demo-l-0001" is DEMO-L-0001
         if f.get(name):
-            conditions.append(getattr(model, name) == f[name])
+            conditions.append(func.lower(getattr(model, name)) == f[name].lower())
     if f.get("qpv") is not None:
         conditions.append(model.en_qpv.is_(f["qpv"]))
+    if f.get("q"):
+        query = matching(kind, query, f["q"])
     return kind.filter(query.where(*conditions), f)

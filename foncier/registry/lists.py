@@ -3,40 +3,76 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from foncier.db import transaction
 from foncier.errors import InvalidInput
+from foncier.french import fold, french_sorted
 from foncier.models import Acteur, Commune, Filiere, FormeJuridiqueRef
 
 Choices = list[tuple[str, str]]
 
 
 def communes(session: Session) -> Choices:
-    return [(c.code_insee, c.nom) for c in session.scalars(select(Commune).order_by(Commune.nom))]
+    return french_sorted((c.code_insee, c.nom) for c in session.scalars(select(Commune)))
+
+
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte"}
+
+
+def name_key(text: str) -> str:
+    """How a name typed by hand is compared: any case, accents, hyphens, "St" for "Saint"."""
+    return " ".join(_ABBREVIATIONS.get(word, word) for word in fold(text).split())
+
+
+def name_index(lookup: dict[str, str]) -> dict[str, str]:
+    """Each entry of a list (code → label) under the keys of its code and its label."""
+    index = {name_key(label): code for code, label in lookup.items()}
+    return index | {name_key(code): code for code in lookup}
+
+
+def code_of(lookup: dict[str, str], text: str, index: dict[str, str] | None = None) -> str | None:
+    """The code of a list's entry given by its code or its label, typed any way; ``index``
+    (from :func:`name_index`) spares building it again for each of many values."""
+    if text in lookup:
+        return text
+    return (index if index is not None else name_index(lookup)).get(name_key(text))
+
+
+# Filters whose codes live in the database (the list of the same name holds them).
+_LISTED_FILTERS = ("commune_insee", "filiere", "forme_juridique")
+
+
+def resolved_filters(session: Session, filters: dict[str, Any]) -> dict[str, Any]:
+    """Filters on a listed value given by its label, any case or accents ("bordeaux",
+    "Culture"), turned into the code the store holds; an unknown one matches nothing."""
+    given = {name: filters[name] for name in _LISTED_FILTERS if filters.get(name)}
+    if not given:
+        return filters
+    lists = display_lists(session)
+    found = {name: code_of(lists[name], value) or value for name, value in given.items()}
+    return {**filters, **found}
 
 
 def choices(session: Session, kind: str) -> dict[str, Choices]:
     """Lists of a kind's form; priority sectors are marked, as the ESS plan favours them."""
     if kind == "actors":
         return {
-            "filiere": [
+            "filiere": french_sorted(
                 (f.code, f"{f.libelle}{' (prioritaire)' if f.prioritaire else ''}")
-                for f in session.scalars(select(Filiere).order_by(Filiere.libelle))
-            ],
-            "forme_juridique": [
-                (f.code, f.libelle)
-                for f in session.scalars(select(FormeJuridiqueRef).order_by(FormeJuridiqueRef.code))
-            ],
+                for f in session.scalars(select(Filiere))
+            ),
+            "forme_juridique": french_sorted(
+                (f.code, f.libelle) for f in session.scalars(select(FormeJuridiqueRef))
+            ),
         }
     if kind == "needs":
-        actors = session.execute(
-            select(Acteur.id, Acteur.nom).where(Acteur.archive.is_(False)).order_by(Acteur.nom)
-        )
+        actors = session.execute(select(Acteur.id, Acteur.nom).where(Acteur.archive.is_(False)))
         return {
-            "acteur_id": [(str(i), nom) for i, nom in actors],
+            "acteur_id": french_sorted((str(i), nom) for i, nom in actors),
             "communes_souhaitees": communes(session),
         }
     return {}

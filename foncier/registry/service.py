@@ -25,6 +25,8 @@ from foncier.models import Historique
 from foncier.registry import _store
 from foncier.registry.filters import Page, apply_filters
 from foncier.registry.kind import Kind
+from foncier.registry.lists import resolved_filters
+from foncier.registry.ordering import ordered
 from foncier.schemas.fields import MAX_INTEGER, load
 from foncier.vocabulary import DEMO_SOURCE, Geocodage
 
@@ -139,11 +141,11 @@ def withdraw(
 def search(
     session: Session, kind: Kind, filters: dict[str, Any], page: Page
 ) -> tuple[int, list[dict[str, Any]]]:
+    filters = resolved_filters(session, filters)
     query = apply_filters(kind, select(kind.model), filters)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(
-        query.order_by(kind.model.id).offset(page.offset).limit(page.size)  # type: ignore[attr-defined]
-    )
+    query = ordered(session, kind, query, filters.get("tri"))
+    rows = session.scalars(query.offset(page.offset).limit(page.size))
     return total, _store.values_of_many(list(rows))
 
 

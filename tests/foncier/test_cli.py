@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -10,6 +12,7 @@ import pytest
 
 from foncier.cli import main
 from foncier.db import migrate
+from foncier.french import read_number
 from tests.databases import create_database, drop_database
 from tests.factories import foncier_cli
 
@@ -83,6 +86,17 @@ def test_export_command(shared_db: str, tmp_path: Path) -> None:
         "export", "premises", str(tmp_path / "x.csv"), "--type", "chateau", url=shared_db
     )
     assert bad.exit_code == 1 and "« chateau » : Valeurs permises : bureau" in bad.output
+
+
+def test_export_command_searches_and_sorts_as_the_pages(shared_db: str, tmp_path: Path) -> None:
+    path = tmp_path / "entrepots.csv"
+    args = ("--recherche", "ENTREPOT", "--tri", "-surface_m2", "--commune", "bordeaux")
+    done = foncier_cli("export", "premises", str(path), *args, url=shared_db)
+    assert done.exit_code == 0, done.output
+    rows = list(csv.DictReader(io.StringIO(path.read_text("utf-8-sig")), delimiter=";"))
+    areas = [read_number(row["Surface (m²)"]) for row in rows]
+    assert rows and all("Entrepôt" in row["Nom"] for row in rows)
+    assert areas == sorted(areas, reverse=True)
 
 
 def test_geocode_pending_command(scratch_db: str) -> None:

@@ -15,6 +15,7 @@ from werkzeug.utils import secure_filename
 from werkzeug.wrappers import Response
 
 from foncier.errors import InvalidInput, NotFound
+from foncier.french import french_sorted
 from foncier.imports.columns import fields as importable_fields
 from foncier.imports.reading import ALLOWED_FORMATS
 from foncier.imports.service import import_file, source_of
@@ -127,10 +128,8 @@ def _run(
     session = store.session()
     mapped = {target for target in report.mapping.values() if target}
     asked = missing_required(kind, mapped, choices(session, kind.name))
-    options = [("", "(ignorer)")] + [
-        (name, f"{field_label(name)} ({name})")
-        for name in importable_fields(kind.name)  # type: ignore[arg-type]
-    ]
+    fields_ = importable_fields(kind.name)  # type: ignore[arg-type]
+    options = [("", "(ignorer)"), *french_sorted((n, f"{field_label(n)} ({n})") for n in fields_)]
     return render_template(
         "import_apercu.html",
         token=token,

@@ -22,7 +22,8 @@ from web import store
 from web.context import acting_user, geocoder
 from web.downloads import export_response
 from web.forms import form_fields, form_values, payload_from_form
-from web.labels import field_label, value_label
+from web.labels import field_label
+from web.listing import FILTER_LABELS, SEARCH_HINTS, count_text, filter_fields, headers
 from web.map_cache import geojson_response
 from web.record_maps import list_map, points_geojson, records_map
 from web.views.home import map_assets, map_parts
@@ -51,12 +52,6 @@ COLUMNS = {
         "emmenagement_au_plus_tot",
         "commune_insee",
     ],
-}
-FILTER_LABELS = {
-    "surface_min": "Surface min (m²)",
-    "surface_max": "Surface max (m²)",
-    "loyer_max": "Loyer max (€/m²/an)",
-    "qpv": "En QPV",
 }
 PAGE_SIZE = 50
 WITHDRAWN = {
@@ -140,7 +135,10 @@ def _list_page(kind: Kind) -> tuple[str, int]:
         page=number,
         pages=max(1, -(-total // PAGE_SIZE)),
         columns=COLUMNS[kind.name],
-        filters=_filter_fields(kind, lists),
+        headers=headers(kind, COLUMNS[kind.name], given),
+        count=count_text(kind, total),
+        search_hint=SEARCH_HINTS[kind.name],
+        filters=filter_fields(kind, lists, given),
         given=given,
         errors={FILTER_LABELS.get(k, field_label(k)): m for k, m in errors.items()},
         query=urlencode(given),
@@ -181,28 +179,6 @@ def _links(session: Any, kind: Kind, record: dict[str, Any]) -> dict[str, Any]:
     if kind.name == "needs" and record.get("acteur_id"):
         return {"actor": registry.get(session, KINDS["actors"], record["acteur_id"])}
     return {}
-
-
-def _filter_fields(kind: Kind, lists: dict[str, dict[str, str]]) -> list[dict[str, Any]]:
-    schema = FILTERS[kind.name]()
-    shown = []
-    for name, schema_field in schema.load_fields.items():
-        options = [o for v in schema_field.validators for o in getattr(v, "choices", [])]
-        kept = lists.get(name) if name in ("filiere", "forme_juridique") else None
-        labelled = (
-            sorted(kept.items(), key=lambda item: item[1])
-            if kept
-            else [(str(o), value_label(o)) for o in options]
-        )
-        shown.append(
-            {
-                "name": name,
-                "label": FILTER_LABELS.get(name, field_label(name)),
-                "choices": labelled,
-                "boolean": type(schema_field).__name__ == "Boolean",
-            }
-        )
-    return shown
 
 
 def _form_page(kind: Kind, record_id: int | None) -> str | Response:
