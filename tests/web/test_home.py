@@ -87,3 +87,13 @@ def test_home_and_observatory_count_the_same_open_needs(app: Flask) -> None:
     counted = re.search(r'id="besoins-ouverts">([\d\u202f]+)<', observatory)
     assert shown and counted
     assert shown.group(1) == counted.group(1)
+
+
+def test_the_favicon_is_served_to_anyone(app: Flask) -> None:
+    client = app.test_client(role=None)
+    answer = client.get("/favicon.ico", follow_redirects=True)
+    assert answer.status_code == 200
+    assert answer.mimetype == "image/svg+xml" and b"<svg" in answer.data
+    answer.close()
+    page = client.get("/a-propos").get_data(as_text=True)
+    assert 'rel="icon" href="/static/favicon.svg"' in page

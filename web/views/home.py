@@ -6,7 +6,8 @@ from typing import cast
 
 import folium
 from branca.element import Figure
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, current_app, redirect, render_template, url_for
+from werkzeug.wrappers import Response
 
 from foncier.overview import overview
 from web import store
@@ -47,3 +48,9 @@ def index() -> str:
 def about() -> str:
     sources = [{"couche": layer, "credit": credit} for layer, credit in SOURCES]
     return render_template("a_propos.html", sources=sources)
+
+
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    """Browsers ask for /favicon.ico whatever the page links: send them to the SVG icon."""
+    return redirect(url_for("static", filename="favicon.svg"), 301)
