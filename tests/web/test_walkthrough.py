@@ -5,9 +5,22 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from flask import Flask
+from sqlalchemy import Engine
 
 from foncier.accounts.roles import Role
+from foncier.committee.demo import load_demo_committee
+from foncier.db import make_sessionmaker
+
+
+@pytest.fixture(scope="module")
+def loaded(engine: Engine) -> Engine:
+    """The demo as `make demo` leaves it: with its committee sessions and decisions."""
+    with make_sessionmaker(engine)() as session:
+        assert load_demo_committee(session, "tests")
+        session.commit()
+    return engine
 
 
 def test_decision_tallies_say_what_they_count(app: Flask) -> None:
