@@ -16,12 +16,12 @@ from sqlalchemy.orm import Session
 
 from foncier.db import transaction
 from foncier.errors import InvalidInput, NotFound
+from foncier.matching._candidate_sql import MATCHABLE_PREMISES
 from foncier.matching._persist import fingerprint, store_run
 from foncier.matching._present import allocation_view, ranked, ref_map, refs_of
 from foncier.matching.candidates import Scope, candidate_pairs
 from foncier.matching.stored_settings import current_settings
 from foncier.models import Besoin, Local
-from foncier.matching._candidate_sql import MATCHABLE_PREMISES
 from foncier.vocabulary import OPEN_NEEDS, VALUE_LABELS, StatutLocal
 from matching.allocation import Allocation, allocate_optimal, allocate_stable
 from matching.explain import near_misses, why_not

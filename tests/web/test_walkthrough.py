@@ -4,14 +4,20 @@ values read as French, tables scroll in their own box on a phone (issue 10's wal
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
-from sqlalchemy import Engine
+from flask.testing import FlaskClient
+from sqlalchemy import Engine, func, select
+from werkzeug.exceptions import HTTPException
 
 from foncier.accounts.roles import Role
 from foncier.committee.demo import load_demo_committee
 from foncier.db import make_sessionmaker
+from foncier.models import Acteur, Besoin, Local
+from web.auth.matrix import permits
 
 
 @pytest.fixture(scope="module")
@@ -28,3 +34,78 @@ def test_decision_tallies_say_what_they_count(app: Flask) -> None:
     assert "DEMO-0" in page
     assert not re.search(r"\d+ / \d+ / \d+", page)
     assert re.search(r"favorable \d+, défavorable \d+, abstention \d+", page)
+
+
+class _Actions(HTMLParser):
+    """The links and forms a page offers: (method, address)."""
+
+    def __init__(self, page: str) -> None:
+        super().__init__()
+        self.page = page
+        self.found: set[tuple[str, str]] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        given = dict(attrs)
+        if tag == "a" and given.get("href"):
+            self.found.add(("GET", str(given["href"])))
+        elif tag == "form":
+            method = (given.get("method") or "get").upper()
+            self.found.add((method, given.get("action") or self.page))
+
+
+def _offered(client: FlaskClient, page: str) -> set[tuple[str, str]]:
+    parser = _Actions(page)
+    parser.feed(client.get(page).get_data(as_text=True))
+    inside = {(m, urlsplit(a).path) for m, a in parser.found if not urlsplit(a).netloc}
+    return {(m, a) for m, a in inside if a.startswith("/") and not a.startswith("/static/")}
+
+
+def _main_pages(engine: Engine) -> list[str]:
+    with engine.connect() as conn:
+        need = conn.scalar(select(func.min(Besoin.id)).where(Besoin.statut == "ouvert"))
+        premises = conn.scalar(select(func.min(Local.id)).where(Local.statut == "disponible"))
+        actor = conn.scalar(select(func.min(Acteur.id)))
+    return [
+        "/",
+        *(f"/{s}/" for s in ("locaux", "acteurs", "besoins")),
+        f"/locaux/{premises}",
+        f"/besoins/{need}",
+        f"/acteurs/{actor}",
+        f"/locaux/{premises}/candidats",
+        f"/besoins/{need}/candidats",
+        "/scenarios/",
+        "/comite/",
+        "/comite/DEMO-0",
+        "/comite/DEMO-1",
+        "/propositions/",
+        "/decisions/",
+        "/observatoire/",
+        "/import/",
+        "/comptes/",
+        "/comptes/journal",
+    ]
+
+
+@pytest.mark.parametrize("role", [r.value for r in Role])
+def test_each_role_is_offered_only_what_it_may_do(app: Flask, loaded: Engine, role: str) -> None:
+    """No button, link or form leads a role to a 403: the pages ask the one matrix."""
+    client = app.test_client(role=role, api_token=False)
+    adapter = app.url_map.bind("localhost")
+    refused: dict[str, list[str]] = {}
+    opened: set[str] = set()  # one address per endpoint is enough to see a 403 from a use case
+    for page in _main_pages(loaded):
+        if client.get(page).status_code != 200:
+            continue  # a page the role may not open offers it nothing
+        for method, address in sorted(_offered(client, page)):
+            try:
+                endpoint, _ = adapter.match(address, method=method)
+            except HTTPException:
+                refused.setdefault(page, []).append(f"{method} {address} (introuvable)")
+                continue
+            if not permits(frozenset({Role(role)}), endpoint, method):
+                refused.setdefault(page, []).append(f"{method} {address}")
+            elif method == "GET" and endpoint not in opened and "export" not in endpoint:
+                opened.add(endpoint)
+                if client.get(address).status_code == 403:
+                    refused.setdefault(page, []).append(f"GET {address} (403)")
+    assert refused == {}
