@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from selenium import webdriver
 from sqlalchemy import Engine, func, select
 from werkzeug.exceptions import HTTPException
 
@@ -17,6 +18,8 @@ from foncier.accounts.roles import Role
 from foncier.committee.demo import load_demo_committee
 from foncier.db import make_sessionmaker
 from foncier.models import Acteur, Besoin, Local
+from tests.web.browser import wait_for_script
+from tests.web.conftest import sign_in
 from web.auth.matrix import permits
 
 
@@ -109,3 +112,57 @@ def test_each_role_is_offered_only_what_it_may_do(app: Flask, loaded: Engine, ro
                 if client.get(address).status_code == 403:
                     refused.setdefault(page, []).append(f"GET {address} (403)")
     assert refused == {}
+
+
+# Every word of a table cell whose text spans more than one line: a column too narrow for
+# its words was breaking them letter by letter (overflow-wrap: anywhere in a squeezed table).
+BROKEN_WORDS = """
+const broken = [];
+for (const cell of document.querySelectorAll('td, th')) {
+  const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (const m of node.data.matchAll(/[^\\s\\-\\/–—]+/g)) {
+      const range = document.createRange();
+      range.setStart(node, m.index);
+      range.setEnd(node, m.index + m[0].length);
+      const rects = Array.from(range.getClientRects()).filter(r => r.width > 0);
+      if (new Set(rects.map(r => Math.round(r.top))).size > 1) broken.push(m[0]);
+    }
+  }
+}
+return [document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        broken.slice(0, 5)];
+"""
+TABLE_PAGES = [
+    "/locaux/",
+    "/locaux/{premises}",
+    "/besoins/{need}/candidats",
+    "/comite/DEMO-0",
+    "/comite/DEMO-0/proces-verbal",
+    "/decisions/",
+    "/observatoire/",
+]
+
+
+@pytest.mark.browser
+def test_tables_scroll_in_their_own_box_on_a_phone(
+    browser: webdriver.Chrome, base_url: str, loaded: Engine
+) -> None:
+    sign_in(browser, base_url, Role.AGENT)
+    with loaded.connect() as conn:
+        ids = {
+            "premises": conn.scalar(select(func.min(Local.id))),
+            "need": conn.scalar(select(func.min(Besoin.id)).where(Besoin.statut == "ouvert")),
+        }
+    browser.set_window_size(390, 844)
+    try:
+        found = {}
+        for page in TABLE_PAGES:
+            browser.get(base_url + page.format(**ids))
+            wait_for_script(browser, "document.readyState === 'complete'")
+            wider, broken = browser.execute_script(BROKEN_WORDS)
+            if wider > 0 or broken:
+                found[page] = (wider, broken)
+    finally:
+        browser.set_window_size(1280, 900)
+    assert found == {}
