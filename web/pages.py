@@ -10,7 +10,15 @@ from flask_wtf.csrf import CSRFProtect
 from foncier.committee.reading import list_sessions
 from foncier.registry import KINDS
 from web import store
-from web.labels import field_label, french_number, value_label
+from web.labels import (
+    audit_details,
+    author_label,
+    field_label,
+    french_number,
+    paris_time,
+    source_label,
+    value_label,
+)
 from web.maps import CREDITS, tile_source
 from web.views import (
     committee,
@@ -46,8 +54,12 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(observatory.bp)
     for kind in KINDS.values():
         app.register_blueprint(registry_pages(kind))
-    app.jinja_env.globals.update(label=field_label, show=value_label, sessions=readable_sessions)
-    app.jinja_env.filters["nombre"] = french_number
+    app.jinja_env.globals.update(
+        label=field_label, show=value_label, sessions=readable_sessions, source=source_label
+    )
+    app.jinja_env.filters.update(
+        nombre=french_number, heure=paris_time, auteur=author_label, details=audit_details
+    )
     app.context_processor(lambda: _context(app))
 
 

@@ -3,6 +3,7 @@ values read as French, tables scroll in their own box on a phone (issue 10's wal
 
 from __future__ import annotations
 
+import html
 import re
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
@@ -11,14 +12,16 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from selenium import webdriver
-from sqlalchemy import Engine, func, select
+from selenium.webdriver.common.by import By
+from sqlalchemy import Engine, func, select, text
 from werkzeug.exceptions import HTTPException
 
 from foncier.accounts.roles import Role
+from foncier.accounts.rules import Paris
 from foncier.committee.demo import load_demo_committee
 from foncier.db import make_sessionmaker
-from foncier.models import Acteur, Besoin, Local
-from tests.web.browser import wait_for_script
+from foncier.models import Acteur, Besoin, EvenementAudit, Friche, Historique, Local
+from tests.web.browser import submit, wait_for_script
 from tests.web.conftest import sign_in
 from web.auth.matrix import permits
 
@@ -166,3 +169,109 @@ def test_tables_scroll_in_their_own_box_on_a_phone(
     finally:
         browser.set_window_size(1280, 900)
     assert found == {}
+
+
+def _plain(value: str) -> str:
+    # Only ASCII blanks: the narrow no-break space groups digits and must stay.
+    return re.sub(r"[ \t\r\n]+", " ", html.unescape(re.sub(r"<[^>]+>", " ", value))).strip()
+
+
+def _facts(page: str) -> dict[str, str]:
+    """A record page's fields: label → value, as text."""
+    pairs = re.findall(r"<dt>(.*?)</dt>\s*<dd>(.*?)</dd>", page, flags=re.S)
+    return {_plain(k): _plain(v) for k, v in pairs}
+
+
+def test_record_pages_show_names_words_and_decimal_commas(app: Flask, loaded: Engine) -> None:
+    client = app.test_client(role=Role.AGENT)
+    with loaded.connect() as conn:
+        brownfield = conn.execute(
+            select(Local.id, Friche.nom).join(Friche).where(Local.friche_id.is_not(None)).limit(1)
+        ).one()
+        need_id, actor_name = conn.execute(
+            select(Besoin.id, Acteur.nom).join(Acteur).order_by(Besoin.id).limit(1)
+        ).one()
+    facts = _facts(client.get(f"/locaux/{brownfield.id}").get_data(as_text=True))
+    assert re.fullmatch(r"4\d,\d{5} ; -0,\d{5}", facts["Position"]), facts["Position"]
+    assert facts["Source"] == "jeu de démonstration"
+    assert "identifiant Cartofriches" in facts["Friche (Cartofriches)"]
+    assert re.fullmatch(r"\d{1,3}(?:\u202f\d{3})*(?:,\d+)?", facts["Surface (m²)"])
+    site = client.post(
+        "/api/v1/premises",
+        json={
+            "nom": "Site Bastide Niel",
+            "nature": "site",
+            "type_local": "activite",
+            "origine": "fonciere",
+            "surface_m2": 2400,
+            "disponible_le": "2027-01-01",
+            "geometry": {"type": "Point", "coordinates": [-0.55, 44.85]},
+        },
+    )
+    assert site.status_code == 201, site.json
+    lot = client.post(
+        "/api/v1/premises",
+        json={
+            "nom": "Lot A",
+            "nature": "lot",
+            "parent_id": site.json["id"],  # type: ignore[index]
+            "type_local": "activite",
+            "origine": "fonciere",
+            "surface_m2": 300,
+            "disponible_le": "2027-01-01",
+            "geometry": {"type": "Point", "coordinates": [-0.55, 44.85]},
+        },
+    )
+    assert lot.status_code == 201, lot.json
+    facts = _facts(client.get(f"/locaux/{lot.json['id']}").get_data(as_text=True))  # type: ignore[index]
+    assert facts["Site ou bâtiment parent"].startswith("Site Bastide Niel")
+    facts = _facts(client.get(f"/besoins/{need_id}").get_data(as_text=True))
+    assert facts["Acteur"] == actor_name
+    assert not [k for k in facts if "(n°)" in k]
+
+
+@pytest.mark.browser
+def test_the_form_shows_a_decimal_comma_and_reads_it_back(
+    browser: webdriver.Chrome, base_url: str, loaded: Engine
+) -> None:
+    with loaded.connect() as conn:
+        premises_id, surface = conn.execute(
+            select(Local.id, Local.surface_m2)
+            .where(Local.friche_id.is_not(None), Local.surface_m2 != func.round(Local.surface_m2))
+            .limit(1)
+        ).one()
+    sign_in(browser, base_url, Role.AGENT)
+    browser.get(f"{base_url}/locaux/{premises_id}/modifier")
+    shown = browser.find_element(By.ID, "surface_m2").get_attribute("value") or ""
+    assert "," in shown and "." not in shown
+    submit(browser, "form.saisie button[type=submit]")
+    assert browser.current_url.endswith(f"/locaux/{premises_id}")
+    with loaded.connect() as conn:
+        assert conn.scalar(select(Local.surface_m2).where(Local.id == premises_id)) == surface
+
+
+def test_history_and_audit_log_read_in_paris_time_and_words(app: Flask, loaded: Engine) -> None:
+    with make_sessionmaker(loaded)() as session:
+        session.execute(text("SELECT set_config('foncier.utilisateur', 'cli:root', true)"))
+        premises_id = session.scalar(select(func.min(Local.id)))
+        session.execute(
+            text("UPDATE locaux SET description = 'revu', version = version + 1 WHERE id = :i"),
+            {"i": premises_id},
+        )
+        session.commit()
+    with loaded.connect() as conn:
+        moment = conn.scalar(
+            select(func.max(Historique.horodatage)).where(Historique.record_id == str(premises_id))
+        )
+    assert moment is not None
+    admin = app.test_client(role=Role.ADMINISTRATEUR)
+    admin.get("/acteurs/1")  # a read of personal data: the log says which address
+    page = _plain(admin.get(f"/locaux/{premises_id}").get_data(as_text=True))
+    assert moment.astimezone(Paris).strftime("%d/%m/%Y %H:%M") in page
+    assert "ligne de commande (root)" in page and "cli:root" not in page
+    journal = _plain(admin.get("/comptes/journal").get_data(as_text=True))
+    assert "rôles : Planificateur" in journal and "['" not in journal
+    assert "adresse demandée : /acteurs/" in journal and "adresse_demandee" not in journal
+    with loaded.connect() as conn:
+        last = conn.scalar(select(func.max(EvenementAudit.horodatage)))
+    assert last is not None and last.astimezone(Paris).strftime("%d/%m/%Y %H:%M") in journal
