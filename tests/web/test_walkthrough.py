@@ -23,6 +23,7 @@ from foncier.db import make_sessionmaker
 from foncier.models import Acteur, Besoin, EvenementAudit, Friche, Historique, Local
 from tests.web.browser import submit, wait_for_script
 from tests.web.conftest import sign_in
+from tests.web.test_agents_path import SNAKE_CASE
 from web.auth.matrix import permits
 
 
@@ -275,3 +276,47 @@ def test_history_and_audit_log_read_in_paris_time_and_words(app: Flask, loaded: 
     with loaded.connect() as conn:
         last = conn.scalar(select(func.max(EvenementAudit.horodatage)))
     assert last is not None and last.astimezone(Paris).strftime("%d/%m/%Y %H:%M") in journal
+
+
+CODE_PAGES = {
+    Role.AGENT: [
+        "/locaux/{premises}",
+        "/locaux/{brownfield}",
+        "/besoins/{need}",
+        "/acteurs/{actor}",
+        "/decisions/",
+        "/propositions/",
+        "/comite/",
+        "/comite/DEMO-0",
+        "/comite/DEMO-1",
+        "/comite/DEMO-0/proces-verbal",
+    ],
+    # A read of personal data first: the log then holds the address read.
+    Role.ADMINISTRATEUR: ["/acteurs/{actor}", "/comptes/journal", "/comptes/"],
+}
+
+
+@pytest.mark.browser
+def test_no_code_is_shown_as_text_on_records_history_log_and_committee(
+    browser: webdriver.Chrome, base_url: str, app: Flask, loaded: Engine
+) -> None:
+    """What a user reads says `services à la personne`, never `services_personne`."""
+    with loaded.connect() as conn:
+        ids = {
+            "premises": conn.scalar(select(func.min(Local.id)).where(Local.friche_id.is_(None))),
+            "brownfield": conn.scalar(
+                select(func.min(Local.id)).where(Local.friche_id.is_not(None))
+            ),
+            "need": conn.scalar(select(func.min(Besoin.id))),
+            "actor": conn.scalar(select(func.min(Acteur.id))),
+        }
+    found = {}
+    for role, pages in CODE_PAGES.items():
+        sign_in(browser, base_url, role)
+        for page in pages:
+            browser.get(base_url + page.format(**ids))
+            shown = browser.find_element(By.TAG_NAME, "body").text
+            codes = SNAKE_CASE.findall(shown)
+            if codes:
+                found[page] = sorted(set(codes))
+    assert found == {}
