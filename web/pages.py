@@ -25,6 +25,7 @@ from web.views import (
     health,
     home,
     imports,
+    learning,
     matching,
     observatory,
     proposals,
@@ -52,6 +53,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(committee.bp)
     app.register_blueprint(proposals.bp)
     app.register_blueprint(observatory.bp)
+    app.register_blueprint(learning.bp)
     for kind in KINDS.values():
         app.register_blueprint(registry_pages(kind))
     app.jinja_env.globals.update(
