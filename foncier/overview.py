@@ -9,6 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from foncier.geo import WGS84_SRID
+from foncier.vocabulary import OPEN_NEEDS
 
 # Communes are drawn at metropolitan scale: a 15 m simplification keeps the page light.
 LAYERS = {
@@ -39,8 +40,8 @@ SELECT
   (SELECT count(*) FROM locaux WHERE en_qpv) AS locaux_en_qpv,
   (SELECT count(*) FROM acteurs) AS acteurs,
   (SELECT count(*) FROM besoins) AS besoins,
-  (SELECT count(*) FROM besoins WHERE statut = 'ouvert') AS besoins_ouverts
-"""
+  (SELECT count(*) FROM besoins WHERE statut IN ({open})) AS besoins_ouverts
+""".format(open=", ".join(f"'{s}'" for s in OPEN_NEEDS))  # as the observatory counts them
 
 
 @dataclass(frozen=True)

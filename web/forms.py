@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 
 from foncier.french import french_sorted
 from foncier.registry import Kind
-from web.labels import form_label, value_label
+from web.labels import form_label, form_number, value_label
 
 # Fields the form handles itself (position, version, confirmation) or never shows.
 NOT_IN_FORM = {
@@ -128,8 +128,9 @@ def _point(form: MultiDict[str, str]) -> dict[str, Any] | None:
 
 
 def form_values(record: dict[str, Any]) -> dict[str, Any]:
-    """A stored record as the form shows it: its point as lon/lat boxes."""
-    shown = dict(record)
+    """A stored record as the form shows it: numbers with a decimal comma, its point as
+    lon/lat boxes (the map's script writes those)."""
+    shown = {name: form_number(value) for name, value in record.items()}
     point = shown.get("geometry")
     if point is not None and hasattr(point, "x"):
         shown["lon"], shown["lat"] = f"{point.x:.6f}", f"{point.y:.6f}"

@@ -4,11 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
+from flask import Flask, g
 from flask_wtf.csrf import CSRFProtect
 
+from foncier.committee.reading import list_sessions
 from foncier.registry import KINDS
-from web.labels import field_label, french_number, value_label
+from web import store
+from web.labels import (
+    audit_details,
+    author_label,
+    field_label,
+    french_number,
+    paris_time,
+    source_label,
+    value_label,
+)
 from web.maps import CREDITS, tile_source
 from web.views import (
     committee,
@@ -46,8 +56,12 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(learning.bp)
     for kind in KINDS.values():
         app.register_blueprint(registry_pages(kind))
-    app.jinja_env.globals.update(label=field_label, show=value_label)
-    app.jinja_env.filters["nombre"] = french_number
+    app.jinja_env.globals.update(
+        label=field_label, show=value_label, sessions=readable_sessions, source=source_label
+    )
+    app.jinja_env.filters.update(
+        nombre=french_number, heure=paris_time, auteur=author_label, details=audit_details
+    )
     app.context_processor(lambda: _context(app))
 
 
@@ -59,3 +73,17 @@ def _context(app: Flask) -> dict[str, Any]:
         "tiles_attribution": source[1] if source else "",
         "registres": [(f"pages_{k.name}", k.title, k.segment) for k in KINDS.values()],
     }
+
+
+def readable_sessions() -> frozenset[str]:
+    """The committee sessions the caller may open: a member only those they sit on, so that
+    no page links a member to a session that answers 403."""
+    if "readable_sessions" not in g:
+        identity = g.get("identity")
+        found = (
+            list_sessions(store.session(), identity.account_id, identity.roles)
+            if identity is not None
+            else []
+        )
+        g.readable_sessions = frozenset(s.ref for s in found)
+    return frozenset(g.readable_sessions)

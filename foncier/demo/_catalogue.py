@@ -232,3 +232,10 @@ LIBELLES_TYPES = {
     TypeLocal.TIERS_LIEU: "Tiers-lieu",
     TypeLocal.TERRAIN: "Terrain",
 }
+# The quality adjective agrees with the type's name: "Boutique ancienne", "Bureaux neufs".
+QUALITES = {
+    "neuf": {"ms": "neuf", "fs": "neuve", "mp": "neufs"},
+    "recent": {"ms": "récent", "fs": "récente", "mp": "récents"},
+    "ancien": {"ms": "ancien", "fs": "ancienne", "mp": "anciens"},
+}
+ACCORD_TYPES = {TypeLocal.BUREAU: "mp", TypeLocal.COMMERCE: "fs"}  # the others: "ms"

@@ -16,6 +16,7 @@ from shapely import Point
 from foncier.demo import _catalogue as cat
 from foncier.demo._places import Places
 from foncier.identifiers import luhn_complete
+from foncier.limits import grouped
 from foncier.vocabulary import (
     ClasseEnergie,
     Equipement,
@@ -128,7 +129,7 @@ def _local(
     temporary = rng.random() < 0.1
     return {
         "ref": f"DEMO-L-{n:04d}",
-        "nom": f"{cat.LIBELLES_TYPES[kind]} {quality_label(quality)} – {names[code]}",
+        "nom": f"{cat.LIBELLES_TYPES[kind]} {quality_label(quality, kind)} – {names[code]}",
         "type_local": kind,
         "origine": origine,
         "statut": _pick(rng, cat.STATUTS_LOCAUX),
@@ -166,8 +167,9 @@ def _features(rng: np.random.Generator, kind: TypeLocal, quality: str, zone: str
     }
 
 
-def quality_label(quality: str) -> str:
-    return {"neuf": "neufs", "recent": "récents", "ancien": "anciens"}[quality]
+def quality_label(quality: str, kind: TypeLocal) -> str:
+    """The adjective agreeing in gender and number with the type's name."""
+    return cat.QUALITES[quality][cat.ACCORD_TYPES.get(kind, "ms")]
 
 
 def _acteur(
@@ -243,7 +245,9 @@ def _besoin(
     row: Row = {
         "ref": f"{acteur['ref'].replace('-A-', '-B-')}-{k}",
         "acteur_ref": acteur["ref"],
-        "intitule": f"{cat.LIBELLES_TYPES[types[0]]} de {surface_min} à {surface_max} m²",
+        "intitule": (
+            f"{cat.LIBELLES_TYPES[types[0]]} de {grouped(surface_min)} à {grouped(surface_max)} m²"
+        ),
         "statut": _pick(
             rng,
             {

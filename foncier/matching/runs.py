@@ -16,12 +16,13 @@ from sqlalchemy.orm import Session
 
 from foncier.db import transaction
 from foncier.errors import InvalidInput, NotFound
+from foncier.matching._candidate_sql import MATCHABLE_PREMISES
 from foncier.matching._persist import fingerprint, store_run
 from foncier.matching._present import allocation_view, ranked, ref_map, refs_of
 from foncier.matching.candidates import Scope, candidate_pairs
 from foncier.matching.stored_settings import current_settings
 from foncier.models import Besoin, Local
-from foncier.vocabulary import OPEN_NEEDS
+from foncier.vocabulary import OPEN_NEEDS, VALUE_LABELS, StatutLocal
 from matching.allocation import Allocation, allocate_optimal, allocate_stable
 from matching.explain import near_misses, why_not
 from matching.pairs import allocation_inputs, capacities
@@ -136,8 +137,26 @@ def _why_not(session: Session, settings: Settings, need_id: int, premises_id: in
         session, settings, Scope(need_id, premises_id, strict=False, margin_m=1e7)
     )
     if relaxed.empty:
-        return ["Le local n'est pas disponible, ou le besoin n'est pas ouvert."]
+        return _not_in_play(session, need_id, premises_id)
     return why_not(relaxed.iloc[0], settings)
+
+
+def _not_in_play(session: Session, need_id: int, premises_id: int) -> list[str]:
+    """Why a pair is not even weighed, naming which record and its status: "not available,
+    or not open" left the agent to guess which of the two to open."""
+    premises = session.get(Local, premises_id)
+    need = session.get(Besoin, need_id)
+    reasons = []
+    if premises is not None and premises.statut.value != StatutLocal.DISPONIBLE:
+        status = VALUE_LABELS.get(premises.statut.value, premises.statut.value)
+        reasons.append(f"Le local n'est pas disponible : son statut est « {status} ».")
+    if premises is not None and premises.nature.value not in MATCHABLE_PREMISES:
+        nature = VALUE_LABELS.get(premises.nature.value, premises.nature.value)
+        reasons.append(f"Le local est un {nature} : seuls ses lots sont proposés.")
+    if need is not None and need.statut.value not in OPEN_NEEDS:
+        status = VALUE_LABELS.get(need.statut.value, need.statut.value)
+        reasons.append(f"Le besoin n'est pas ouvert : son statut est « {status} ».")
+    return reasons or ["Le local et le besoin ne peuvent pas être rapprochés."]
 
 
 NEAR_MISSES_SHOWN = 10

@@ -150,3 +150,17 @@ def test_clear_removes_the_demo_and_nothing_else(session: Session) -> None:
     assert set(session.scalars(select(Local.ref))) == others and "REEL-1" in others
     demo_needs = select(func.count()).select_from(Besoin).where(Besoin.source == SOURCE)
     assert session.scalar(demo_needs) == 0
+
+
+def test_names_agree_and_group_their_digits(demo: DemoData) -> None:
+    """« Boutique ancienne », « Bureaux neufs », « de 5 543 à 10 863 m² » (walkthrough)."""
+    names = frame(demo.locaux)["nom"]
+    assert names.str.contains("Boutique (?:neuve|récente|ancienne) ").any()
+    assert names.str.contains("Bureaux (?:neufs|récents|anciens) ").any()
+    wrong = (
+        r"Boutique (?:neuf|récent|ancien)s? |Bureaux (?:neuf|récent|ancien) |Local d'activité \w+s "
+    )
+    assert not names.str.contains(wrong).any()
+    titles = frame(demo.besoins)["intitule"]
+    assert not titles.str.contains(r"\d{4}").any()
+    assert titles.str.contains("\u202f").any()

@@ -9,7 +9,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from foncier.errors import InvalidInput, NotFound
-from foncier.matching.runs import MatchRequest, run_matching
+from foncier.matching.runs import MatchRequest, run_matching, why_not_pair
 from foncier.matching.stored_settings import current_settings, save_settings
 from foncier.models import Appariement, Besoin, Local, Proposition
 
@@ -91,6 +91,21 @@ def test_why_not_names_the_excluding_constraint(session: Session) -> None:
     result = run_matching(session, MatchRequest(need_ref=need.ref, premises_ref=tiny.ref), "t")
     assert result["pairs"] == []
     assert any("Surface trop petite" in reason for reason in result["why_not"])
+
+
+def test_why_not_says_which_record_is_out_of_play_and_its_status(session: Session) -> None:
+    """Not "the premises is not available, or the need not open": which one, and its status."""
+    need = session.scalars(select(Besoin).where(Besoin.statut == "ouvert")).first()
+    taken = session.scalars(select(Local).where(Local.statut == "occupe")).first()
+    satisfied = session.scalars(select(Besoin).where(Besoin.statut == "satisfait")).first()
+    free = session.scalars(
+        select(Local).where(Local.statut == "disponible", Local.nature == "local")
+    ).first()
+    assert need and taken and satisfied and free
+    reasons = why_not_pair(session, need.ref, taken.ref)
+    assert reasons == ["Le local n'est pas disponible : son statut est « occupé »."]
+    reasons = why_not_pair(session, satisfied.ref, free.ref)
+    assert reasons == ["Le besoin n'est pas ouvert : son statut est « satisfait »."]
 
 
 def test_settings_are_recorded_and_weights_change_scores(session: Session) -> None:

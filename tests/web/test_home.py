@@ -76,3 +76,24 @@ def test_about_page_credits_every_source(app: Flask) -> None:
         "Licence Ouverte",
     ):
         assert credit in page
+
+
+def test_home_and_observatory_count_the_same_open_needs(app: Flask) -> None:
+    """Open means open or being proposed, on the home page as in the observatory."""
+    client = app.test_client()
+    home = client.get("/").get_data(as_text=True)
+    observatory = client.get("/observatoire/").get_data(as_text=True)
+    shown = re.search(r"dont ([\d\u202f]+) ouverts", home)
+    counted = re.search(r'id="besoins-ouverts">([\d\u202f]+)<', observatory)
+    assert shown and counted
+    assert shown.group(1) == counted.group(1)
+
+
+def test_the_favicon_is_served_to_anyone(app: Flask) -> None:
+    client = app.test_client(role=None)
+    answer = client.get("/favicon.ico", follow_redirects=True)
+    assert answer.status_code == 200
+    assert answer.mimetype == "image/svg+xml" and b"<svg" in answer.data
+    answer.close()
+    page = client.get("/a-propos").get_data(as_text=True)
+    assert 'rel="icon" href="/static/favicon.svg"' in page

@@ -111,6 +111,7 @@ MATRIX: dict[str, Rule] = {
     "problemes.ProblemTypes": rule(EVERYONE),
     "auth.login": rule(EVERYONE, EVERYONE),
     "home.about": rule(EVERYONE),
+    "home.favicon": rule(EVERYONE),
     # For a process manager or a load balancer: up or not, nothing else.
     "sante.health": rule(EVERYONE),
     # Every account: the home page's map (no personal data), signing out, its own password.

@@ -7,7 +7,7 @@ from typing import Any, cast
 
 import folium
 from branca.element import Figure
-from flask import Blueprint, current_app, render_template, url_for
+from flask import Blueprint, current_app, redirect, render_template, url_for
 from sqlalchemy import text
 from werkzeug.wrappers import Response
 
@@ -97,3 +97,9 @@ def _communes(session: Any) -> dict[str, Any]:
 def about() -> str:
     sources = [{"couche": layer, "credit": credit} for layer, credit in SOURCES]
     return render_template("a_propos.html", sources=sources)
+
+
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    """Browsers ask for /favicon.ico whatever the page links: send them to the SVG icon."""
+    return redirect(url_for("static", filename="favicon.svg"), 301)

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from foncier import registry
 from foncier.committee.proposals import open_proposals
 from foncier.errors import Conflict, InvalidInput
+from foncier.models import Friche
 from foncier.registry import KINDS, Kind
 from foncier.registry.filters import ALL, Page
 from foncier.registry.lists import choices, communes, display_lists
@@ -172,12 +173,20 @@ def _points(kind: Kind) -> Response:
 
 
 def _links(session: Any, kind: Kind, record: dict[str, Any]) -> dict[str, Any]:
-    """The records a record's page links to: an actor's needs, a need's actor."""
+    """The records a record's page links to, by name: an actor's needs, a need's actor, a
+    premises' parent site and its Cartofriches brownfield."""
     if kind.name == "actors":
         _, needs = registry.search(session, KINDS["needs"], {"acteur_id": record["id"]}, ALL)
         return {"actor_needs": needs}
     if kind.name == "needs" and record.get("acteur_id"):
         return {"actor": registry.get(session, KINDS["actors"], record["acteur_id"])}
+    if kind.name == "premises":
+        parent = record.get("parent_id")
+        friche = session.get(Friche, record["friche_id"]) if record.get("friche_id") else None
+        return {
+            "parent": registry.get(session, kind, parent) if parent else None,
+            "friche": friche,
+        }
     return {}
 
 
