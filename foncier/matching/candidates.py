@@ -98,7 +98,7 @@ def memory_batches(
     """The strict pairs of every open need (or of ``need_ids``), searched in memory
     (``matching.candidates``) on the needs and the matchable premises read once each."""
     needs, premises = search_tables(session, need_ids)
-    return in_memory.candidate_batches(needs, premises, settings, batch_needs)
+    yield from in_memory.candidate_batches(needs, premises, settings, batch_needs)
 
 
 def search_tables(
