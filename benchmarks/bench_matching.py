@@ -4,15 +4,24 @@
     .venv/bin/python -m benchmarks.bench_matching --sizes 2000 --needs 1500  # Métropole scale
     .venv/bin/python -m benchmarks.bench_matching --sizes 100000             # 100k × 50k
     .venv/bin/python -m benchmarks.bench_matching --sizes 100000 --territories 50
+    .venv/bin/python -m benchmarks.bench_matching --sizes 100000 --territories 10  # dense
 
 For each size n: n premises and n/2 needs placed in the 28 communes (``benchmarks.synthetic``;
 ``--territories K`` repeats the Métropole K times instead of packing everything into one), in
 a throwaway database of the embedded PostGIS. The matcher runs as a large run would: the
 candidates come by batches of needs, each batch is scored at once and only what the
-allocation reads is kept; then the optimal allocation. Candidates, scores and allocation are
+allocation reads is kept; then the optimal allocation, each premises hosting one need.
+Candidates (reading the tables included), scores and allocation are
 timed separately, and the whole with the glue between them; the peak resident memory of this
 process and of its PostgreSQL backend is measured over those steps (Linux high-water marks,
 reset before them).
+
+The competitor (``benchmarks.competitor``), run in the same process on the same database, is
+a competent in-memory pipeline written apart: both tables read once with geopandas, one
+spatial index per kind, pandas filters, then the product's own scoring and allocation. It must
+find exactly the product's pairs and allocate the same total (asserted). The two run turn
+about ``--repeat`` times and the best run of each counts: on a shared machine, noise only adds
+time. The table gives its time over ours.
 
 The naive baseline, run in the same process, is a cross join of every need with every
 premises (no filter, not even spatial), each pair checked and scored on its own. It is timed
