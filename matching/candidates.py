@@ -31,6 +31,7 @@ from matching.pairs import PAIR_COLUMNS
 from matching.settings import Settings
 
 Columns = dict[str, np.ndarray]
+Table = pd.DataFrame | Mapping[str, Any]  # a frame, or its columns as arrays
 
 # The pair-level fields the search computes; the others are the need's or the premises'.
 _MASKS = ("must_mask", "wish_mask", "must_unknown", "features_mask")
@@ -52,8 +53,8 @@ _WIDEN = 1e-9
 
 
 def candidate_batches(
-    needs: Mapping[str, Any],
-    premises: Mapping[str, Any],
+    needs: Table,
+    premises: Table,
     settings: Settings,
     batch_needs: int = BATCH_NEEDS,
 ) -> Iterator[pd.DataFrame]:
@@ -75,9 +76,7 @@ def candidate_batches(
         yield search.pairs(np.arange(start, min(start + batch_needs, count)))
 
 
-def candidate_pairs(
-    needs: Mapping[str, Any], premises: Mapping[str, Any], settings: Settings
-) -> pd.DataFrame:
+def candidate_pairs(needs: Table, premises: Table, settings: Settings) -> pd.DataFrame:
     """Every pair at once (:func:`candidate_batches` concatenated)."""
     frames = list(candidate_batches(needs, premises, settings))
     return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
@@ -86,9 +85,7 @@ def candidate_pairs(
 class CandidateSearch:
     """The trees and the per-record terms of the constraints, built once for every batch."""
 
-    def __init__(
-        self, needs: Mapping[str, Any], premises: Mapping[str, Any], settings: Settings
-    ) -> None:
+    def __init__(self, needs: Table, premises: Table, settings: Settings) -> None:
         self.needs = {name: np.asarray(needs[name]) for name in NEED_COLUMNS}
         self.premises = {name: np.asarray(premises[name]) for name in PREMISES_COLUMNS}
         self._need = _need_terms(self.needs, settings)
@@ -103,6 +100,8 @@ class CandidateSearch:
     def pairs(self, rows: np.ndarray) -> pd.DataFrame:
         """The pairs frame of the needs at ``rows`` (positions in the needs table)."""
         need, prem = self._probe(rows)
+        # The floor area first: the most selective test, so that the others read fewer pairs.
+        need, prem = _keep(need, prem, _area(self._need, self._premises, need, prem))
         need, prem = _keep(need, prem, _hard_constraints(self._need, self._premises, need, prem))
         distance, in_zone = self._distances(need, prem)
         kept = in_zone | (distance <= self._need["max_distance"][need])
@@ -117,7 +116,7 @@ class CandidateSearch:
             "kind_accepted": np.ones(len(need), dtype=bool),
             "tenure_accepted": np.ones(len(need), dtype=bool),
         }
-        return assemble(keys, self.needs, self.premises)
+        return assemble(keys, self.needs, self.premises, (need, prem))
 
     def _probe(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(need row, premises row) of the premises of an accepted kind within each need's
@@ -222,14 +221,19 @@ def _premises_terms(premises: Columns) -> Columns:
     }
 
 
-def _hard_constraints(n: Columns, p: Columns, need: np.ndarray, prem: np.ndarray) -> BoolArray:
-    """The query's hard constraints but location, pair by pair (the kind is the tree's)."""
+def _area(n: Columns, p: Columns, need: np.ndarray, prem: np.ndarray) -> BoolArray:
+    """The floor area: large enough, and not too large unless shared or a lot fits."""
     area = p["area"][prem]
     high = n["max"][need]
     ok = (area >= n["min"][need]) & (
         (area <= high) | p["shared"][prem] | (p["divisible"][prem] & (p["lot"][prem] <= high))
     )
-    ok &= p["from"][prem] <= n["deadline"][need]
+    return np.asarray(ok, dtype=bool)
+
+
+def _hard_constraints(n: Columns, p: Columns, need: np.ndarray, prem: np.ndarray) -> BoolArray:
+    """The query's other hard constraints but location, pair by pair (the kind is the tree's)."""
+    ok = p["from"][prem] <= n["deadline"][need]
     until = p["until"][prem]
     ok &= np.isnat(until) | (until >= n["earliest"][need])
     ok &= ((n["must"][need] & ~p["features"][prem]) == 0) & (n["must_unknown"][need] == 0)
@@ -248,16 +252,21 @@ def _hard_constraints(n: Columns, p: Columns, need: np.ndarray, prem: np.ndarray
     return np.asarray(ok, dtype=bool)
 
 
-def assemble(keys: Mapping[str, np.ndarray], needs: Columns, premises: Columns) -> pd.DataFrame:
+def assemble(
+    keys: Mapping[str, np.ndarray],
+    needs: Columns,
+    premises: Columns,
+    rows: tuple[np.ndarray, np.ndarray] | None = None,
+) -> pd.DataFrame:
     """The pairs frame: pair fields as given, need and premises fields by look-up (both tables
-    sorted by id), features met and missing from the masks."""
+    sorted by id, or at ``rows`` when known), features met and missing from the masks."""
     columns: dict[str, Any] = {
         name: np.asarray(keys[name]).astype(PAIR_COLUMNS[name]) for name in keys
     }
-    for table, key in ((needs, "need_id"), (premises, "premises_id")):
-        rows = np.searchsorted(table[key], columns[key])
+    for i, (table, key) in enumerate(((needs, "need_id"), (premises, "premises_id"))):
+        at = np.searchsorted(table[key], columns[key]) if rows is None else rows[i]
         columns |= {
-            name: column[rows]
+            name: column[at]
             for name, column in table.items()
             if name not in columns and (name in PAIR_COLUMNS or name in _MASKS)
         }
