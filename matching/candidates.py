@@ -121,19 +121,34 @@ class CandidateSearch:
     def _probe(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(need row, premises row) of the premises of an accepted kind within each need's
         reach of its probe (its zone, else its centre): a superset of the candidates."""
-        probe, reach = self._need["probe"], self._need["reach"]
+        probe, reach, zoned = self._need["probe"], self._need["reach"], self._need["zoned"]
         found: list[tuple[np.ndarray, np.ndarray]] = []
         for kind, (prem_rows, tree) in self._trees.items():
             asking = rows[
                 self._need["searchable"][rows] & _accepts(self.needs["kinds"][rows], kind)
             ]
-            if not len(asking):
-                continue
-            hits = tree.query(probe[asking], predicate="dwithin", distance=reach[asking])
-            found.append((asking[hits[0]], prem_rows[hits[1]]))
+            zones, centres = asking[zoned[asking]], asking[~zoned[asking]]
+            if len(zones):
+                hits = tree.query(probe[zones], predicate="dwithin", distance=reach[zones])
+                found.append((zones[hits[0]], prem_rows[hits[1]]))
+            if len(centres):
+                found.append(self._around(centres, prem_rows, tree))
         if not found:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         return np.concatenate([f[0] for f in found]), np.concatenate([f[1] for f in found])
+
+    def _around(
+        self, centres: np.ndarray, prem_rows: np.ndarray, tree: shapely.STRtree
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Premises within reach of needs' centres: the tree's boxes, then x/y arithmetic (five
+        times faster than GEOS measuring each pair)."""
+        x, y, reach = self._need["cx"][centres], self._need["cy"][centres], self._need["reach"]
+        r = reach[centres]
+        hits = tree.query(shapely.box(x - r, y - r, x + r, y + r))
+        need, prem = centres[hits[0]], prem_rows[hits[1]]
+        dx = self.premises["x"][prem] - self._need["cx"][need]
+        dy = self.premises["y"][prem] - self._need["cy"][need]
+        return _keep(need, prem, np.hypot(dx, dy) <= reach[need])
 
     def _distances(self, need: np.ndarray, prem: np.ndarray) -> tuple[FloatArray, BoolArray]:
         """Distance from the probe to the premises, and whether it lies in the wished zone:
