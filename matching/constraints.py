@@ -36,20 +36,14 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
+from matching._columns import BoolArray, FloatArray, bools, day_numbers, floats, need_bounds
 from matching.pairs import PAIR_COLUMNS, check_pairs
 from matching.settings import Settings
 
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
-
 CONSTRAINTS = ("kind", "tenure", "area", "timing", "budget", "must_have", "location")
 GAP_COLUMNS = ("gap_area_m2", "gap_days", "gap_budget_m2_year", "gap_price_m2", "gap_distance_m")
-
-_DAY = pd.Timedelta(days=1)
-_EPOCH = pd.Timestamp("1970-01-01")
 
 EXAMPLE_PAIR: dict[str, Any] = {
     "need_id": 1,
@@ -138,29 +132,6 @@ def validate_settings(settings: Settings) -> None:
         raise ValueError(f"réglages invalides : {' ; '.join(problems)}")
 
 
-def _floats(pairs: pd.DataFrame, column: str) -> FloatArray:
-    """A column as floats, NaN for missing values (helper shared with scoring and explain)."""
-    return pairs[column].to_numpy(dtype=np.float64, na_value=np.nan)
-
-
-def _bools(pairs: pd.DataFrame, column: str) -> BoolArray:
-    """A boolean column as a numpy array."""
-    return pairs[column].to_numpy(dtype=np.bool_)
-
-
-def _day_numbers(dates: pd.Series) -> FloatArray:
-    """Dates as float days since 1970, NaN for NaT, so that date arithmetic is plain floats."""
-    days = ((dates - _EPOCH) / _DAY).to_numpy(dtype=np.float64, na_value=np.nan)
-    return np.asarray(days, dtype=np.float64)
-
-
-def _need_bounds(pairs: pd.DataFrame) -> tuple[FloatArray, FloatArray]:
-    """The wished floor-area range; a missing bound is open (0 below, infinity above)."""
-    low = _floats(pairs, "need_min_m2")
-    high = _floats(pairs, "need_max_m2")
-    return np.where(np.isnan(low), 0.0, low), np.where(np.isnan(high), np.inf, high)
-
-
 def deadline(pairs: pd.DataFrame, settings: Settings) -> pd.Series:
     """The latest date the need accepts to move in: move_in_latest, else earliest + horizon.
 
@@ -183,8 +154,8 @@ def timing_gaps(pairs: pd.DataFrame, settings: Settings) -> tuple[FloatArray, Fl
     >>> float(late[0]), float(early[0])
     (10.0, 0.0)
     """
-    late = _day_numbers(pairs["available_from"]) - _day_numbers(deadline(pairs, settings))
-    early = _day_numbers(pairs["move_in_earliest"]) - _day_numbers(pairs["available_until"])
+    late = day_numbers(pairs["available_from"]) - day_numbers(deadline(pairs, settings))
+    early = day_numbers(pairs["move_in_earliest"]) - day_numbers(pairs["available_until"])
     return _positive(late), _positive(early)
 
 
@@ -204,15 +175,15 @@ def take_m2(pairs: pd.DataFrame) -> pd.Series:
     >>> float(take_m2(example_pairs(area_m2=300.0, shared=True))[0])
     150.0
     """
-    area = _floats(pairs, "area_m2")
-    low, high = _need_bounds(pairs)
-    lot = np.nan_to_num(_floats(pairs, "lot_min_m2"), nan=0.0)
+    area = floats(pairs, "area_m2")
+    low, high = need_bounds(pairs)
+    lot = np.nan_to_num(floats(pairs, "lot_min_m2"), nan=0.0)
     divisible_take = np.minimum(np.maximum(low, lot), area)
     shared_take = np.minimum(area, high)
     take = np.where(
-        _bools(pairs, "shared"),
+        bools(pairs, "shared"),
         shared_take,
-        np.where(_bools(pairs, "divisible"), divisible_take, area),
+        np.where(bools(pairs, "divisible"), divisible_take, area),
     )
     return pd.Series(take, index=pairs.index, name="take_m2")
 
@@ -238,8 +209,8 @@ def check_constraints(pairs: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     ok_budget, gap_budget, gap_price = _budget(pairs, settings)
     ok_location, gap_distance = _location(pairs)
     oks: dict[str, BoolArray] = {
-        "ok_kind": _bools(pairs, "kind_accepted"),
-        "ok_tenure": _bools(pairs, "tenure_accepted"),
+        "ok_kind": bools(pairs, "kind_accepted"),
+        "ok_tenure": bools(pairs, "tenure_accepted"),
         "ok_area": ok_area,
         "ok_timing": (late == 0) & (early == 0),
         "ok_budget": ok_budget,
@@ -265,20 +236,20 @@ def _positive(values: FloatArray) -> FloatArray:
     return np.where(values > 0, values, 0.0)
 
 
-def _smallest_part_m2(pairs: pd.DataFrame) -> FloatArray:
+def smallest_part_m2(pairs: pd.DataFrame) -> FloatArray:
     """The smallest part of the premises that can be let: none for a shared space (it hosts
     several actors), the smallest lot of a divisible one, else the whole premises."""
-    area = _floats(pairs, "area_m2")
-    lot = np.nan_to_num(_floats(pairs, "lot_min_m2"), nan=0.0)
-    part = np.where(_bools(pairs, "divisible"), np.minimum(lot, area), area)
-    return np.where(_bools(pairs, "shared"), 0.0, part)
+    area = floats(pairs, "area_m2")
+    lot = np.nan_to_num(floats(pairs, "lot_min_m2"), nan=0.0)
+    part = np.where(bools(pairs, "divisible"), np.minimum(lot, area), area)
+    return np.where(bools(pairs, "shared"), 0.0, part)
 
 
 def _area(pairs: pd.DataFrame) -> tuple[BoolArray, FloatArray]:
-    area = _floats(pairs, "area_m2")
-    low, high = _need_bounds(pairs)
+    area = floats(pairs, "area_m2")
+    low, high = need_bounds(pairs)
     short = _positive(low - area)
-    excess = _positive(_smallest_part_m2(pairs) - high)
+    excess = _positive(smallest_part_m2(pairs) - high)
     return (short == 0) & (excess == 0), np.where(short > 0, short, excess)
 
 
@@ -296,18 +267,18 @@ def cents(euros: FloatArray) -> FloatArray:
 
 def price_routes(pairs: pd.DataFrame) -> tuple[BoolArray, BoolArray]:
     """Whether the need can rent the premises at a known rent, and buy it at a known price."""
-    renting = _bools(pairs, "need_rents") & ~np.isnan(_floats(pairs, "rent_m2_year"))
-    buying = _bools(pairs, "need_buys") & ~np.isnan(_floats(pairs, "sale_price_m2"))
+    renting = bools(pairs, "need_rents") & ~np.isnan(floats(pairs, "rent_m2_year"))
+    buying = bools(pairs, "need_buys") & ~np.isnan(floats(pairs, "sale_price_m2"))
     return renting, buying
 
 
 def over_budget(pairs: pd.DataFrame, settings: Settings) -> tuple[FloatArray, FloatArray]:
     """The excess of rent + charges over the rent ceiling, and of the sale price over the
     purchase ceiling, at the cent (0 within it, or when the budget is unknown)."""
-    cost = _floats(pairs, "rent_m2_year") + np.nan_to_num(_floats(pairs, "charges_m2_year"))
-    ceiling = _floats(pairs, "budget_m2_year") * (1 + settings.budget_tolerance)
-    price = _floats(pairs, "sale_price_m2")
-    purchase = _floats(pairs, "budget_purchase_m2") * (1 + settings.budget_tolerance)
+    cost = floats(pairs, "rent_m2_year") + np.nan_to_num(floats(pairs, "charges_m2_year"))
+    ceiling = floats(pairs, "budget_m2_year") * (1 + settings.budget_tolerance)
+    price = floats(pairs, "sale_price_m2")
+    purchase = floats(pairs, "budget_purchase_m2") * (1 + settings.budget_tolerance)
     return (
         _positive(cents(cost) - cents(ceiling)) / 100,
         _positive(cents(price) - cents(purchase)) / 100,
@@ -323,7 +294,7 @@ def _budget(pairs: pd.DataFrame, settings: Settings) -> tuple[BoolArray, FloatAr
 
 def _location(pairs: pd.DataFrame) -> tuple[BoolArray, FloatArray]:
     # No maximum distance: only the zone itself is accepted.
-    maximum = np.nan_to_num(_floats(pairs, "max_distance_m"), nan=0.0)
-    beyond = _positive(_floats(pairs, "distance_m") - maximum)
-    gap = np.where(_bools(pairs, "in_zone"), 0.0, beyond)
+    maximum = np.nan_to_num(floats(pairs, "max_distance_m"), nan=0.0)
+    beyond = _positive(floats(pairs, "distance_m") - maximum)
+    gap = np.where(bools(pairs, "in_zone"), 0.0, beyond)
     return gap == 0, gap

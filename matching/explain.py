@@ -21,14 +21,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from matching._columns import FloatArray, bools, floats, need_bounds
 from matching.constraints import (
-    FloatArray,
-    _bools,
-    _floats,
-    _need_bounds,
-    _smallest_part_m2,
     check_constraints,
     deadline,
+    smallest_part_m2,
     timing_gaps,
 )
 from matching.pairs import PAIR_COLUMNS, check_pairs
@@ -84,7 +81,7 @@ def near_misses(pairs: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     0
     """
     checks = check_constraints(pairs, settings)
-    too_small = _floats(pairs, "area_m2") < _need_bounds(pairs)[0]
+    too_small = floats(pairs, "area_m2") < need_bounds(pairs)[0]
     chosen = (
         ~checks["passes"]
         & checks["ok_kind"]
@@ -93,7 +90,7 @@ def near_misses(pairs: pd.DataFrame, settings: Settings) -> pd.DataFrame:
         & _close(pairs, checks, settings)
     ).to_numpy()
     late, early = timing_gaps(pairs, settings)
-    no_maximum = np.isnan(_floats(pairs, "max_distance_m"))
+    no_maximum = np.isnan(floats(pairs, "max_distance_m"))
     rent_gap, price_gap = _money_gaps(pairs, checks, settings)
     columns = zip(
         checks["gap_area_m2"].to_numpy()[chosen],
@@ -156,8 +153,8 @@ def why_not(pair_row: pd.Series, settings: Settings) -> list[str]:
 
 def _close(pairs: pd.DataFrame, checks: pd.DataFrame, settings: Settings) -> pd.Series:
     """Each of area, budget, timing and location holds, or misses by no more than its margin."""
-    low, high = _need_bounds(pairs)
-    missed_bound = np.where(_floats(pairs, "area_m2") < low, low, high)
+    low, high = need_bounds(pairs)
+    missed_bound = np.where(floats(pairs, "area_m2") < low, low, high)
     margins = {
         "area": (checks["gap_area_m2"], settings.near_miss_area_share * missed_bound),
         "timing": (checks["gap_days"], settings.near_miss_days),
@@ -178,8 +175,8 @@ def _money_gaps(
     share = settings.near_miss_budget_share
     rent = checks["gap_budget_m2_year"].to_numpy(dtype=np.float64)
     price = checks["gap_price_m2"].to_numpy(dtype=np.float64)
-    rent_close = rent <= share * _floats(pairs, "budget_m2_year")
-    price_close = price <= share * _floats(pairs, "budget_purchase_m2")
+    rent_close = rent <= share * floats(pairs, "budget_m2_year")
+    price_close = price <= share * floats(pairs, "budget_purchase_m2")
     return np.where(rent_close, rent, 0.0), np.where(price_close, price, 0.0)
 
 
@@ -219,17 +216,17 @@ def _must_have_reason(missing: int) -> str:
 
 
 def _area_reason(frame: pd.DataFrame) -> str:
-    area = float(_floats(frame, "area_m2")[0])
-    low, high = (float(bound[0]) for bound in _need_bounds(frame))
+    area = float(floats(frame, "area_m2")[0])
+    low, high = (float(bound[0]) for bound in need_bounds(frame))
     if low > 0 and math.isfinite(high):
         wanted = f"{_num(low)} à {_m2(high)} demandés"
     else:
         wanted = f"{_m2(low)} au moins demandés" if low > 0 else f"{_m2(high)} au plus demandés"
     if area < low:
         return f"Surface trop petite : {_m2(area)} pour {wanted} ({_MINUS}{_m2(_up(low - area))})."
-    part = float(_smallest_part_m2(frame)[0])
+    part = float(smallest_part_m2(frame)[0])
     excess = f"+{_m2(_up(part - high))}"
-    if bool(_bools(frame, "divisible")[0]):
+    if bool(bools(frame, "divisible")[0]):
         return f"Plus petit lot trop grand : {_m2(part)} pour {wanted} ({excess})."
     whole = "local ni divisible ni partagé"
     return f"Surface trop grande : {_m2(area)} pour {wanted} ({excess}), {whole}."
@@ -240,9 +237,9 @@ def _budget_reasons(frame: pd.DataFrame, check: pd.Series, settings: Settings) -
     tolerance = f"avec la tolérance de {_num(100 * settings.budget_tolerance)} %"
     reasons = []
     if check["gap_budget_m2_year"] > 0:
-        charges = float(_floats(frame, "charges_m2_year")[0])
-        cost = float(_floats(frame, "rent_m2_year")[0]) + (0.0 if math.isnan(charges) else charges)
-        budget = float(_floats(frame, "budget_m2_year")[0])
+        charges = float(floats(frame, "charges_m2_year")[0])
+        cost = float(floats(frame, "rent_m2_year")[0]) + (0.0 if math.isnan(charges) else charges)
+        budget = float(floats(frame, "budget_m2_year")[0])
         which = "charges inconnues" if math.isnan(charges) else "charges comprises"
         reasons.append(
             f"Trop cher : {_num(cost)} €/m²/an ({which}) pour un budget de {_num(budget)} "
@@ -250,8 +247,8 @@ def _budget_reasons(frame: pd.DataFrame, check: pd.Series, settings: Settings) -
             f"(+{_num(_up(check['gap_budget_m2_year']))} €/m²/an)."
         )
     if check["gap_price_m2"] > 0:
-        price = float(_floats(frame, "sale_price_m2")[0])
-        budget = float(_floats(frame, "budget_purchase_m2")[0])
+        price = float(floats(frame, "sale_price_m2")[0])
+        budget = float(floats(frame, "budget_purchase_m2")[0])
         reasons.append(
             f"Trop cher à l'achat : {_num(price)} €/m² pour un budget de {_num(budget)} €/m², "
             f"{_num(budget * (1 + settings.budget_tolerance))} {tolerance} "
@@ -283,8 +280,8 @@ def _timing_reasons(frame: pd.DataFrame, settings: Settings) -> list[str]:
 
 
 def _location_reason(frame: pd.DataFrame) -> str:
-    distance = _distance(float(_floats(frame, "distance_m")[0]))
-    maximum = float(_floats(frame, "max_distance_m")[0])
+    distance = _distance(float(floats(frame, "distance_m")[0]))
+    maximum = float(floats(frame, "max_distance_m")[0])
     if math.isnan(maximum):
         return f"Hors de la zone souhaitée, à {distance}, sans distance maximale acceptée."
     return f"Hors de la zone souhaitée et à {distance} pour {_distance(maximum)} au plus."

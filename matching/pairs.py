@@ -1,7 +1,8 @@
 """The frame of need × premises pairs that every matching step reads.
 
-The store builds it (``foncier.matching.candidates``) from PostGIS; tests, benchmarks and the
-scenarios' virtual premises build it by hand.
+The candidate search builds it, in memory (``matching.candidates``, on the needs and premises
+the store reads once) or in PostGIS (``foncier.matching.candidates``, for one need or one
+premises); tests, benchmarks and the scenarios' virtual premises build it by hand.
 One row per pair; missing data is NaN / NaT / None, never a made-up value.
 
 ====================  =========  ===========================================================

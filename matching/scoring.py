@@ -43,12 +43,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from matching._columns import FloatArray, bools, day_numbers, floats, need_bounds
 from matching.constraints import (
-    FloatArray,
-    _bools,
-    _day_numbers,
-    _floats,
-    _need_bounds,
     deadline,
     price_routes,
     take_m2,
@@ -108,13 +104,13 @@ def score_pairs(pairs: pd.DataFrame, settings: Settings) -> pd.DataFrame:
 
 
 def _location(pairs: pd.DataFrame, settings: Settings) -> FloatArray:
-    closeness = np.exp(-np.maximum(_floats(pairs, "distance_m"), 0.0) / settings.distance_scale_m)
-    return np.where(_bools(pairs, "in_zone"), 1.0, closeness)
+    closeness = np.exp(-np.maximum(floats(pairs, "distance_m"), 0.0) / settings.distance_scale_m)
+    return np.where(bools(pairs, "in_zone"), 1.0, closeness)
 
 
 def _area(pairs: pd.DataFrame, settings: Settings) -> FloatArray:
     take = take_m2(pairs).to_numpy(dtype=np.float64)
-    low, high = _need_bounds(pairs)
+    low, high = need_bounds(pairs)
     short = np.where(take < low, (low - take) / low, 0.0)
     excess = np.where(take > high, (take - high) / high, 0.0)
     gap = short + excess
@@ -123,11 +119,11 @@ def _area(pairs: pd.DataFrame, settings: Settings) -> FloatArray:
 
 
 def _cost(pairs: pd.DataFrame, settings: Settings) -> FloatArray:
-    rent = _floats(pairs, "rent_m2_year") + np.nan_to_num(_floats(pairs, "charges_m2_year"))
+    rent = floats(pairs, "rent_m2_year") + np.nan_to_num(floats(pairs, "charges_m2_year"))
     renting, buying = price_routes(pairs)
-    on_rent = _price_fit(rent, _floats(pairs, "budget_m2_year"), settings)
+    on_rent = _price_fit(rent, floats(pairs, "budget_m2_year"), settings)
     on_sale = _price_fit(
-        _floats(pairs, "sale_price_m2"), _floats(pairs, "budget_purchase_m2"), settings
+        floats(pairs, "sale_price_m2"), floats(pairs, "budget_purchase_m2"), settings
     )
     on_rent = np.where(renting, on_rent, np.nan)
     on_sale = np.where(buying, on_sale, np.nan)
@@ -147,26 +143,26 @@ def _price_fit(cost: FloatArray, budget: FloatArray, settings: Settings) -> Floa
 
 
 def _timing(pairs: pd.DataFrame, settings: Settings) -> FloatArray:
-    earliest = _day_numbers(pairs["move_in_earliest"])
-    wait = _day_numbers(pairs["available_from"]) - earliest
-    span = _day_numbers(deadline(pairs, settings)) - earliest
+    earliest = day_numbers(pairs["move_in_earliest"])
+    wait = day_numbers(pairs["available_from"]) - earliest
+    span = day_numbers(deadline(pairs, settings)) - earliest
     decay = np.where(span > 0, np.clip(1.0 - wait / span, 0.0, 1.0), 0.0)
     return np.where(np.isnan(wait), np.nan, np.where(wait <= 0, 1.0, decay))
 
 
 def _nice_to_have(pairs: pd.DataFrame, settings: Settings) -> FloatArray:
-    wanted = _floats(pairs, "features_wanted")
-    share = np.clip(_floats(pairs, "features_met") / wanted, 0.0, 1.0)
+    wanted = floats(pairs, "features_wanted")
+    share = np.clip(floats(pairs, "features_met") / wanted, 0.0, 1.0)
     return np.where(wanted > 0, share, 1.0)
 
 
 def _accessibility(pairs: pd.DataFrame, settings: Settings) -> FloatArray:
-    ground = np.where(_bools(pairs, "ground_floor"), GROUND_FLOOR_SCORE, 0.0)
-    return np.where(_bools(pairs, "step_free"), 1.0, ground)
+    ground = np.where(bools(pairs, "ground_floor"), GROUND_FLOOR_SCORE, 0.0)
+    return np.where(bools(pairs, "step_free"), 1.0, ground)
 
 
 def _priority_sector(pairs: pd.DataFrame, settings: Settings) -> FloatArray:
-    return _bools(pairs, "priority_sector").astype(np.float64)
+    return bools(pairs, "priority_sector").astype(np.float64)
 
 
 def _stage(pairs: pd.DataFrame, settings: Settings) -> FloatArray:
@@ -175,7 +171,7 @@ def _stage(pairs: pd.DataFrame, settings: Settings) -> FloatArray:
 
 
 def _qpv(pairs: pd.DataFrame, settings: Settings) -> FloatArray:
-    return _bools(pairs, "premises_in_qpv").astype(np.float64)
+    return bools(pairs, "premises_in_qpv").astype(np.float64)
 
 
 _CURVES: dict[str, Callable[[pd.DataFrame, Settings], FloatArray]] = {

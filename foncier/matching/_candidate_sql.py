@@ -68,6 +68,14 @@ _RENT = """CASE WHEN l.loyer_m2_an IS NOT NULL AND l.id IN (SELECT id FROM cappe
                 l.type_local, l.loyer_m2_an, l.loyer_marche_m2_an, l.geom))
             ELSE l.loyer_m2_an END"""
 
+# A need's wished zone: its drawn area and the union of its communes (NULL: none).
+_ZONE = """ST_Union(ARRAY_REMOVE(ARRAY[
+               b.zone_souhaitee,
+               CASE WHEN cardinality(b.communes_souhaitees) > 0 THEN
+                   (SELECT ST_Multi(ST_Union(c.geom)) FROM communes c
+                    WHERE c.code_insee = ANY(b.communes_souhaitees)) END
+           ], NULL))"""
+
 # Everything a need brings, once per need. The wished zone is built in its own CTE so that
 # the union of communes is computed once, not once per reference to it.
 _NEEDS_CTE = f"""
@@ -88,12 +96,7 @@ wished AS MATERIALIZED (
            'occupation_temporaire' = ANY(b.modes_occupation) AS temporary,
            {_NEED_FEATURES},
            b.geom AS centre,
-           ST_Union(ARRAY_REMOVE(ARRAY[
-               b.zone_souhaitee,
-               CASE WHEN cardinality(b.communes_souhaitees) > 0 THEN
-                   (SELECT ST_Multi(ST_Union(c.geom)) FROM communes c
-                    WHERE c.code_insee = ANY(b.communes_souhaitees)) END
-           ], NULL)) AS zone
+           {_ZONE} AS zone
     FROM besoins b
     JOIN acteurs a ON a.id = b.acteur_id
     WHERE b.statut IN ({_literals(OPEN_NEEDS)})
@@ -173,9 +176,15 @@ WHERE {MATCHABLE}
   {f"AND {_TENURE}" if accepted and not strict else ""}"""
 
 
-def needs_query(*, one_need: bool, listed: bool = False) -> str:
+def needs_query(*, one_need: bool, listed: bool = False, search: bool = False) -> str:
     """One row per open need of the scope, by id: the columns of the pairs frame that are the
-    need's, and its feature masks; with ``listed``, only the needs ``:need_ids`` lists."""
+    need's, and its feature masks; with ``listed``, only the needs ``:need_ids`` lists; with
+    ``search``, also what the in-memory search reads (``matching.candidates.NEED_COLUMNS``:
+    kinds, temporary use, zone and centre as WKB)."""
+    searched = f""",
+       b.types_acceptes AS kinds,
+       'occupation_temporaire' = ANY(b.modes_occupation) AS need_temporary,
+       ST_AsBinary({_ZONE}) AS zone, ST_AsBinary(b.geom) AS centre"""
     return f"""
 SELECT b.id AS need_id, b.distance_max_m AS max_distance_m,
        b.surface_min_m2 AS need_min_m2, b.surface_max_m2 AS need_max_m2,
@@ -186,7 +195,7 @@ SELECT b.id AS need_id, b.distance_max_m AS max_distance_m,
        b.emmenagement_au_plus_tard AS move_in_latest,
        cardinality(b.criteres_souhaites) AS features_wanted,
        COALESCE(f.prioritaire, false) AS priority_sector, a.stade AS stage,
-       {_NEED_FEATURES}
+       {_NEED_FEATURES}{searched if search else ""}
 FROM besoins b
 JOIN acteurs a ON a.id = b.acteur_id
 LEFT JOIN filieres f ON f.code = a.filiere
@@ -197,17 +206,27 @@ ORDER BY b.id"""
 
 # The columns of the pairs frame that are the premises', for the premises listed (the rent is
 # the one offered), and its features mask.
-PREMISES = f"""
-WITH {_CAPPED}
-SELECT l.id AS premises_id, l.surface_m2 AS area_m2, l.divisible,
+_PREMISES_COLUMNS = f"""l.id AS premises_id, l.surface_m2 AS area_m2, l.divisible,
        l.surface_lot_min_m2 AS lot_min_m2, l.partageable AS shared,
        {_RENT} AS rent_m2_year, l.charges_m2_an AS charges_m2_year,
        l.prix_vente_m2 AS sale_price_m2,
        l.disponible_le AS available_from, l.disponible_jusqu_au AS available_until,
        l.acces_pmr AS step_free, l.rez_de_chaussee AS ground_floor, l.en_qpv AS premises_in_qpv,
-       {_MASK} AS features_mask
+       {_MASK} AS features_mask"""
+PREMISES = f"""
+WITH {_CAPPED}
+SELECT {_PREMISES_COLUMNS}
 FROM locaux l
 WHERE l.id = ANY(CAST(:ids AS integer[]))
+ORDER BY l.id"""
+
+# Every matchable premises, with what the in-memory search reads besides (its kind, and its
+# point's Lambert-93 coordinates): ``matching.candidates.PREMISES_COLUMNS``.
+MATCHABLE_TABLE = f"""
+WITH {_CAPPED}
+SELECT {_PREMISES_COLUMNS}, l.type_local AS kind, ST_X(l.geom) AS x, ST_Y(l.geom) AS y
+FROM locaux l
+WHERE {MATCHABLE}
 ORDER BY l.id"""
 
 

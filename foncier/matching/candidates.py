@@ -10,6 +10,12 @@ the GiST index of the premises by (kind, geometry) once per kind it accepts.
 Needs go by batches (one statement each, :func:`candidate_batches`) so that memory stays
 bounded at any size; the pair-level fields come packed as binary, the need-level and
 premises-level ones are read once and joined in numpy (see ``foncier.matching._candidate_sql``).
+
+Every open need's candidates (a full run) are found in memory instead: the needs and the
+matchable premises are read once each, whole, and ``matching.candidates`` searches them (one
+spatial tree per kind), which is several times faster than a GiST probe per need and kind. The
+SQL stays for one need or one premises (an agent's question, answered in milliseconds) and for
+the relaxed pairs of near misses; both give the same frame (tests/foncier).
 """
 
 from __future__ import annotations
@@ -20,12 +26,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import shapely
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from foncier.db.packed_rows import packed_records, record_dtype
 from foncier.matching._candidate_sql import (
     MATCHABLE_PREMISES,
+    MATCHABLE_TABLE,
     PAIR_FIELDS,
     PREMISES,
     needs_query,
@@ -33,6 +41,7 @@ from foncier.matching._candidate_sql import (
     unmatched_query,
 )
 from foncier.vocabulary import OPEN_NEEDS
+from matching import candidates as in_memory
 from matching.pairs import PAIR_COLUMNS
 from matching.settings import Settings
 
@@ -42,7 +51,9 @@ __all__ = [
     "Scope",
     "candidate_batches",
     "candidate_pairs",
+    "memory_batches",
     "needs_without_candidates",
+    "sql_batches",
 ]
 
 # Needs per statement, which bounds a batch's memory: 900 000 pairs (a frame of 250 MB) with
@@ -76,7 +87,43 @@ def candidate_batches(
 ) -> Iterator[pd.DataFrame]:
     """The pairs frame by batches of ``batch_needs`` needs, in need order, each sorted by need
     then premises: their concatenation is :func:`candidate_pairs`. At least one frame comes,
-    empty when nothing matches."""
+    empty when nothing matches. Every open need's candidates are found in memory
+    (:func:`memory_batches`), one need's or one premises' and relaxed pairs in SQL."""
+    if scope.strict and scope.need_id is None and scope.premises_id is None:
+        return memory_batches(session, settings, scope.need_ids, batch_needs)
+    return sql_batches(session, settings, scope, batch_needs)
+
+
+def memory_batches(
+    session: Session,
+    settings: Settings,
+    need_ids: tuple[int, ...] | None = None,
+    batch_needs: int = in_memory.BATCH_NEEDS,
+) -> Iterator[pd.DataFrame]:
+    """The strict pairs of every open need (or of ``need_ids``), searched in memory
+    (``matching.candidates``) on the needs and the matchable premises read once each."""
+    needs, premises = search_tables(session, need_ids)
+    yield from in_memory.candidate_batches(needs, premises, settings, batch_needs)
+
+
+def search_tables(
+    session: Session, need_ids: tuple[int, ...] | None = None
+) -> tuple[Columns, Columns]:
+    """The open needs (or those of ``need_ids``) and the matchable premises, as the in-memory
+    search reads them: one statement each, geometries as WKB made shapely here."""
+    listed = need_ids is not None  # read those needs only, not every open one
+    statement = text(needs_query(one_need=False, listed=listed, search=True))
+    wanted = list(need_ids) if need_ids is not None else None
+    needs = _columns(session.execute(statement, {"need_ids": wanted}))
+    for name in ("zone", "centre"):
+        needs[name] = shapely.from_wkb(needs[name])
+    return needs, _columns(session.execute(text(MATCHABLE_TABLE)))
+
+
+def sql_batches(
+    session: Session, settings: Settings, scope: Scope = Scope(), batch_needs: int = BATCH_NEEDS
+) -> Iterator[pd.DataFrame]:
+    """:func:`candidate_batches` by the candidate query, whatever the scope."""
     # The geometry functions inflate the plan's cost estimate, which would trigger JIT
     # compilation: seconds spent compiling a query that runs in milliseconds.
     session.execute(text("SET LOCAL jit = off"))
@@ -97,7 +144,8 @@ def candidate_batches(
             else np.empty(0, dtype=record_dtype(PAIR_FIELDS))
         )
         keys = keys[np.lexsort((keys["premises_id"], keys["need_id"]))]
-        yield _assemble(keys, needs, premises.covering(keys["premises_id"]))
+        fields = {name: keys[name] for name in PAIR_FIELDS}
+        yield in_memory.assemble(fields, needs, premises.covering(keys["premises_id"]))
 
 
 # No pairs come back: larger batches than BATCH_NEEDS, fewer statements.
@@ -132,7 +180,9 @@ Columns = dict[str, np.ndarray]
 
 # Feature masks read with the needs and the premises (see foncier.matching._candidate_sql).
 _MASKS = ("must_mask", "wish_mask", "must_unknown", "features_mask")
-_DTYPES = {**PAIR_COLUMNS, **dict.fromkeys(_MASKS, "int64")}
+_SEARCHED = {"kinds": "object", "need_temporary": "bool", "zone": "object", "centre": "object"}
+_SEARCHED |= {"kind": "object", "x": "float64", "y": "float64"}
+_DTYPES = {**PAIR_COLUMNS, **dict.fromkeys(_MASKS, "int64"), **_SEARCHED}
 
 
 def _columns(result: Any) -> Columns:
@@ -144,6 +194,10 @@ def _columns(result: Any) -> Columns:
     columns = {}
     for name, column in zip(names, values, strict=True):
         dtype = _DTYPES[name]
+        if dtype == "object":  # one value per row, lists included (numpy would nest them)
+            columns[name] = np.empty(len(column), dtype=object)
+            columns[name][:] = column
+            continue
         kind = "datetime64[s]" if dtype.startswith("datetime") else dtype
         columns[name] = np.array(column, dtype=kind)
     return columns
@@ -166,25 +220,3 @@ class _PremisesTable:
             order = np.argsort(found["premises_id"], kind="stable")
             self._known = known = {name: column[order] for name, column in found.items()}
         return known
-
-
-def _assemble(keys: np.ndarray, needs: Columns, premises: Columns) -> pd.DataFrame:
-    """The pairs frame: pair fields as they came, need and premises fields by look-up,
-    features met and missing from the masks."""
-    columns: dict[str, Any] = {
-        name: keys[name].astype(PAIR_COLUMNS[name]) for name in keys.dtype.names or ()
-    }
-    for table, key in ((needs, "need_id"), (premises, "premises_id")):
-        rows = np.searchsorted(table[key], keys[key])
-        columns |= {name: column[rows] for name, column in table.items() if name not in columns}
-    offered, wished = columns.pop("features_mask"), columns.pop("wish_mask")
-    missing = np.bitwise_count(columns.pop("must_mask") & ~offered) + columns.pop("must_unknown")
-    columns["features_met"] = np.bitwise_count(wished & offered).astype(np.int64)
-    columns["must_have_missing"] = missing.astype(np.int64)
-    # Object columns stay objects (pandas would make strings of them).
-    return pd.DataFrame(
-        {
-            name: pd.Series(columns[name], dtype=object) if dtype == "object" else columns[name]
-            for name, dtype in PAIR_COLUMNS.items()
-        }
-    )

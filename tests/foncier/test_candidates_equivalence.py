@@ -10,6 +10,7 @@ hard constraints.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
@@ -22,7 +23,13 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from foncier.geo import STORE_SRID
-from foncier.matching.candidates import Scope, candidate_batches, candidate_pairs
+from foncier.matching.candidates import (
+    Scope,
+    candidate_batches,
+    candidate_pairs,
+    memory_batches,
+    sql_batches,
+)
 from foncier.models import Acteur, Besoin, Local, Operation, PlafondLoyer, Scenario
 from foncier.vocabulary import Equipement, TypeLocal
 from matching.constraints import check_constraints
@@ -302,15 +309,26 @@ def test_every_scope_gives_the_frame_the_previous_query_gave(session: Session, s
         for scope in scopes:
             expected = oracle(session, settings, scope)
             pd.testing.assert_frame_equal(candidate_pairs(session, settings, scope), expected)
-        assert len(oracle(session, settings, Scope())) > 100  # the dataset does match
+        everything = oracle(session, settings, Scope())
+        assert len(everything) > 100  # the dataset does match
+        pd.testing.assert_frame_equal(whole(sql_batches(session, settings)), everything)
+        pd.testing.assert_frame_equal(whole(memory_batches(session, settings)), everything)
+        some = tuple(needs[::3])
+        expected = everything[everything["need_id"].isin(some)].reset_index(drop=True)
+        pd.testing.assert_frame_equal(whole(memory_batches(session, settings, some)), expected)
 
 
-def test_batches_concatenate_to_the_whole(session: Session) -> None:
+def whole(batches: Iterator[pd.DataFrame]) -> pd.DataFrame:
+    return pd.concat(list(batches), ignore_index=True)
+
+
+@pytest.mark.parametrize("batches", [candidate_batches, sql_batches, memory_batches])
+def test_batches_concatenate_to_the_whole(session: Session, batches: Any) -> None:
     random_records(session, 3)
-    whole = candidate_pairs(session, Settings())
-    batches = list(candidate_batches(session, Settings(), batch_needs=7))
-    assert len(batches) > 3
-    pd.testing.assert_frame_equal(pd.concat(batches, ignore_index=True), whole)
+    everything = candidate_pairs(session, Settings())
+    parts = list(batches(session, Settings(), batch_needs=7))
+    assert len(parts) > 3
+    pd.testing.assert_frame_equal(pd.concat(parts, ignore_index=True), everything)
 
 
 def test_strict_pairs_are_the_cross_join_pairs_passing_every_constraint(session: Session) -> None:
@@ -422,6 +440,7 @@ def test_exact_ceilings_and_free_lots_pass_on_both_sides(session: Session) -> No
         pd.testing.assert_frame_equal(
             candidate_pairs(session, settings, scope), oracle(session, settings, scope)
         )
+    pd.testing.assert_frame_equal(whole(sql_batches(session, settings)), strict)
 
 
 def refs(session: Session, model: type[Besoin] | type[Local]) -> dict[int, str]:
