@@ -24,6 +24,7 @@ from web import store
 from web.context import acting_user, geocoder
 from web.forms import missing_required
 from web.labels import field_label
+from web.ratelimits import uploads
 
 bp = Blueprint("imports", __name__, url_prefix="/import")
 MODES = {"essai": "Essai à blanc", "tout": "Tout ou rien", "valides": "Lignes valides seulement"}
@@ -51,6 +52,7 @@ def form() -> str:
 
 
 @bp.post("/")
+@uploads
 def upload() -> str:
     upload = request.files.get("fichier")
     kind = request.form.get("kind", "")
@@ -83,6 +85,7 @@ def _purge_old_deposits() -> None:
 
 
 @bp.post("/<token>")
+@uploads
 def run(token: str) -> str:
     fixes = {
         key[4:]: (value or None) for key, value in request.form.items() if key.startswith("map:")

@@ -34,6 +34,7 @@ from foncier.scenarios.store import (
 )
 from web import store
 from web.context import acting_user
+from web.ratelimits import uploads
 from web.scenario_map import operation_map
 from web.views.home import map_assets, map_parts
 
@@ -75,6 +76,7 @@ def index() -> str:
 
 
 @bp.post("/")
+@uploads
 def upload() -> Response:
     """A scenario file (YAML or JSON), and optionally a perimeter file that replaces its own."""
     scenario_file = request.files.get("scenario")
