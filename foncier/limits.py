@@ -26,6 +26,9 @@ MAX_LOTS = 500
 # ---- geometries -----------------------------------------------------------------------------
 MAX_VERTICES = 5_000  # per geometry: a wished zone drawn by clicks has tens
 MAX_FILE_VERTICES = 50_000  # a whole perimeter file, before its polygons are merged
+# In a history row, a geometry's GeoJSON beyond this is stored simplified (migration 0012):
+# the exact current one stays in its table, the history keeps each version's shape.
+MAX_HISTORY_GEOMETRY_BYTES = 16 * 1024
 
 # ---- values ---------------------------------------------------------------------------------
 MAX_NAME_LENGTH = 200
