@@ -17,6 +17,10 @@ MAX_ARCHIVE_MEMBERS = 200  # a shapefile has 3 to 8 files; a workbook a few doze
 MAX_JSON_DEPTH = 64  # a GeoJSON MultiPolygon nests 4 lists; a scenario document ~6 levels
 MAX_IMPORT_ROWS = 20_000  # ten times the Métropole's premises
 MAX_IMPORT_COLUMNS = 200
+# An uploaded file is parsed in a parser process (foncier/files/isolated.py): its memory
+# beyond the parser's own size, and its time, are bounded there.
+MAX_PARSE_MEMORY_BYTES = 1024 * 1024 * 1024
+PARSE_TIMEOUT_S = 60
 
 # ---- scenario documents ---------------------------------------------------------------------
 MAX_DOCUMENT_BYTES = 1024 * 1024  # a scenario is a page of YAML, its perimeter included

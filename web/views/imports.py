@@ -7,6 +7,7 @@ import secrets
 import shutil
 import time
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -16,12 +17,13 @@ from werkzeug.wrappers import Response
 
 from foncier.errors import InvalidInput, NotFound
 from foncier.imports.columns import fields as importable_fields
+from foncier.imports.parse import parse_table
 from foncier.imports.reading import ALLOWED_FORMATS
 from foncier.imports.service import import_file, source_of
 from foncier.registry import KINDS, kind_named
 from foncier.registry.lists import choices
 from web import store
-from web.context import acting_user, geocoder
+from web.context import acting_user, geocoder, parsed_apart
 from web.forms import missing_required
 from web.labels import field_label
 from web.ratelimits import uploads
@@ -126,6 +128,7 @@ def _run(
         mapping_fix=fixes or None,
         geocoder=geocoder(),
         defaults=defaults or None,
+        parse=partial(parsed_apart, parse_table, name=meta["file"]),
     )
     session = store.session()
     mapped = {target for target in report.mapping.values() if target}
