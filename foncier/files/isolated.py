@@ -22,11 +22,14 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 from foncier import limits
-from foncier.errors import TooLarge
+from foncier.errors import EnvironmentProblem, TooLarge
 
 T = TypeVar("T")
 PARSERS = 2  # per serving process: uploads are rare, and each parser may use the budget
 TASKS_PER_PARSER = 50  # then a fresh process: a big file's memory is not kept forever
+# A parser loads geopandas, GDAL and openpyxl when it starts: seconds on a loaded machine,
+# which must not count against the file's own timeout.
+STARTUP_TIMEOUT_S = 180
 # Loaded before the limit is set, so that the budget is what one file may use.
 _PRELOADED = ("yaml", "openpyxl", "pyogrio", "geopandas", "foncier.imports.parse")
 
@@ -46,10 +49,14 @@ def _limit_memory(budget: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
+def _ready() -> bool:
+    return True
+
+
 def _pool(budget: int) -> ProcessPoolExecutor:
     with _lock:
         if budget not in _pools:
-            _pools[budget] = ProcessPoolExecutor(
+            pool = ProcessPoolExecutor(
                 max_workers=PARSERS,
                 # Spawned, not forked: the serving process has threads and database sockets.
                 mp_context=multiprocessing.get_context("spawn"),
@@ -57,6 +64,16 @@ def _pool(budget: int) -> ProcessPoolExecutor:
                 initargs=(budget,),
                 max_tasks_per_child=TASKS_PER_PARSER,
             )
+            try:
+                pool.submit(_ready).result(timeout=STARTUP_TIMEOUT_S)
+            except (FutureTimeout, BrokenProcessPool) as error:
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise EnvironmentProblem(
+                    "Les processus de lecture des fichiers ne démarrent pas : réessayez dans"
+                    " un moment ; rien n'a été enregistré.",
+                    detail=f"parser pool: {error!r}",
+                ) from None
+            _pools[budget] = pool
         return _pools[budget]
 
 

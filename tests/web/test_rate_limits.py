@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from flask import Flask
 from sqlalchemy import Engine, func, select, text
 
@@ -84,3 +85,11 @@ def test_uploads_past_the_limit_get_a_french_page(
             assert conn.scalar(text("SELECT count(*) FROM limites_debit")) >= 1
     finally:
         dispose(limited)
+
+
+def test_limits_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FONCIER_RUNS_PER_ACCOUNT", "3 per minute")
+    assert create_app({"TESTING": True}).config["RUNS_PER_ACCOUNT"] == "3 per minute"
+    monkeypatch.setenv("FONCIER_UPLOADS_PER_ACCOUNT", "vingt par minute")
+    with pytest.raises(ValueError, match="UPLOADS_PER_ACCOUNT = « vingt par minute »"):
+        create_app({"TESTING": True})
