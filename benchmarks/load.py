@@ -8,10 +8,12 @@ account (``foncier users add charge@foncier.invalid --role agent --password-stdi
         --email charge@foncier.invalid --users 50 --seconds 60
     … --users 8 --seconds 30 --only api_top10
 
-Each user signs in once (its own session cookie), then requests without pause.
-
-Each user requests, in a loop and without pause, one kind of page at a time drawn with the
-weights of ``MIX``: the home map, lists, details, candidates and the API's top 10.
+Every user signs in first (its own session cookie; signing in hashes a password, which is
+not what is measured), then the clock starts. Each user requests, in a loop and without pause,
+one kind of page at a time drawn with the weights of ``MIX``: the home map, lists, details,
+candidates, an API list and the API's top 10. The first ``--warmup`` seconds are not counted
+(cold caches, connection pools filling). An error is a failed connection, a timeout, an HTTP
+status of 400 or more, or a page that sends the user back to sign in.
 """
 
 from __future__ import annotations
@@ -36,7 +38,12 @@ Ids = dict[str, list[int]]
 MIX: dict[str, tuple[int, Callable[[Ids, random.Random], str]]] = {
     "home": (2, lambda ids, r: "/"),
     "list": (3, lambda ids, r: r.choice(["/locaux/", "/acteurs/", "/besoins/"])),
-    "detail": (3, lambda ids, r: f"/locaux/{r.choice(ids['premises'])}"),
+    "detail": (
+        3,
+        lambda ids, r: r.choice(
+            [f"/locaux/{r.choice(ids['premises'])}", f"/besoins/{r.choice(ids['needs'])}"]
+        ),
+    ),
     "candidates": (2, lambda ids, r: f"/besoins/{r.choice(ids['needs'])}/candidats"),
     "api_list": (2, lambda ids, r: "/api/v1/premises?page_size=20"),
     "api_top10": (3, lambda ids, r: f"/api/v1/needs/{r.choice(ids['needs'])}/candidates?top=10"),
@@ -67,14 +74,14 @@ def _ids(opener: urllib.request.OpenerDirector, base: str, kind: str) -> list[in
 
 def _user(
     base: str,
-    login: tuple[str, str],
+    opener: urllib.request.OpenerDirector,
     ids: Ids,
     kinds: list[str],
-    stop: float,
+    window: tuple[float, float],
     seed: int,
     out: dict[str, list[float]],
 ) -> None:
-    opener = signed_in(base, *login)
+    counted_from, stop = window
     chooser = random.Random(seed)
     weights = [MIX[k][0] for k in kinds]
     while time.monotonic() < stop:
@@ -84,9 +91,11 @@ def _user(
         try:
             with opener.open(url, timeout=120) as reply:
                 reply.read()
-            out[kind].append(time.perf_counter() - start)
+                ok = "/connexion" not in reply.geturl()  # a lost session is an error
         except (urllib.error.URLError, OSError):
-            out[f"{kind} (erreur)"].append(time.perf_counter() - start)
+            ok = False
+        if time.monotonic() >= counted_from:
+            out[kind if ok else f"{kind} (erreur)"].append(time.perf_counter() - start)
 
 
 def _p(values: list[float], q: float) -> float:
@@ -99,7 +108,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("base", help="http://127.0.0.1:5077")
     parser.add_argument("--users", type=int, default=50)
-    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--seconds", type=float, default=60, help="measured, after warm-up")
+    parser.add_argument("--warmup", type=float, default=5, help="seconds not counted")
     parser.add_argument("--only", choices=sorted(MIX), default=None)
     parser.add_argument("--email", required=True, help="an agent's account")
     args = parser.parse_args()
@@ -109,10 +119,12 @@ def main() -> None:
     ids = {"premises": _ids(first, base, "premises"), "needs": _ids(first, base, "needs")}
     kinds = [args.only] if args.only else list(MIX)
     results: dict[str, list[float]] = defaultdict(list)
-    stop = time.monotonic() + args.seconds
+    openers = [signed_in(base, *login) for _ in range(args.users)]
+    counted_from = time.monotonic() + args.warmup
+    window = (counted_from, counted_from + args.seconds)
     threads = [
-        threading.Thread(target=_user, args=(base, login, ids, kinds, stop, seed, results))
-        for seed in range(args.users)
+        threading.Thread(target=_user, args=(base, opener, ids, kinds, window, seed, results))
+        for seed, opener in enumerate(openers)
     ]
     for thread in threads:
         thread.start()
@@ -120,7 +132,7 @@ def main() -> None:
         thread.join()
     everything = [t for kind, times in results.items() if "erreur" not in kind for t in times]
     errors = sum(len(t) for kind, t in results.items() if "erreur" in kind)
-    print(f"{args.users} utilisateurs, {args.seconds:g} s, {base}")
+    print(f"{args.users} utilisateurs, {args.seconds:g} s (après {args.warmup:g} s), {base}")
     print(f"{'requête':<22}{'n':>7}{'médiane':>10}{'p95':>10}{'max':>10}")
     for kind, times in [*sorted(results.items()), ("tout", everything)]:
         if times:

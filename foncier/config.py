@@ -10,6 +10,12 @@ from foncier.db.cluster import APP_USER, Cluster
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR_NAME = "data"
 
+# Per account, over every worker process (issue 13), in the syntax of the `limits` library.
+# FONCIER_RUNS_PER_ACCOUNT and FONCIER_UPLOADS_PER_ACCOUNT override them, as every FONCIER_*
+# variable overrides the app's setting of the same name.
+RUNS_PER_ACCOUNT = "10 per minute"  # matching runs, committee proposals, scenario calculations
+UPLOADS_PER_ACCOUNT = "20 per minute"  # imports, scenario files and perimeters
+
 
 def project_root() -> Path:
     """The checkout holding this package (editable install), else the working folder."""

@@ -17,6 +17,10 @@ MAX_ARCHIVE_MEMBERS = 200  # a shapefile has 3 to 8 files; a workbook a few doze
 MAX_JSON_DEPTH = 64  # a GeoJSON MultiPolygon nests 4 lists; a scenario document ~6 levels
 MAX_IMPORT_ROWS = 20_000  # ten times the Métropole's premises
 MAX_IMPORT_COLUMNS = 200
+# An uploaded file is parsed in a parser process (foncier/files/isolated.py): its memory
+# beyond the parser's own size, and its time, are bounded there.
+MAX_PARSE_MEMORY_BYTES = 1024 * 1024 * 1024
+PARSE_TIMEOUT_S = 60
 
 # ---- scenario documents ---------------------------------------------------------------------
 MAX_DOCUMENT_BYTES = 1024 * 1024  # a scenario is a page of YAML, its perimeter included
@@ -26,6 +30,9 @@ MAX_LOTS = 500
 # ---- geometries -----------------------------------------------------------------------------
 MAX_VERTICES = 5_000  # per geometry: a wished zone drawn by clicks has tens
 MAX_FILE_VERTICES = 50_000  # a whole perimeter file, before its polygons are merged
+# In a history row, a geometry's GeoJSON beyond this is stored simplified (migration 0012):
+# the exact current one stays in its table, the history keeps each version's shape.
+MAX_HISTORY_GEOMETRY_BYTES = 16 * 1024
 
 # ---- values ---------------------------------------------------------------------------------
 MAX_NAME_LENGTH = 200

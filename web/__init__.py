@@ -19,6 +19,9 @@ DEFAULTS: dict[str, Any] = {
     "TILES_ATTRIBUTION": None,  # required with a custom URL template
     "JSON_SORT_KEYS": False,
     "MAX_CONTENT_LENGTH": limits.MAX_UPLOAD_BYTES,  # a spreadsheet, not a database dump
+    # Uploaded files are parsed in parser processes, within this memory and this time.
+    "PARSE_MEMORY_BYTES": limits.MAX_PARSE_MEMORY_BYTES,
+    "PARSE_TIMEOUT_S": limits.PARSE_TIMEOUT_S,
     # A request never waits longer on PostgreSQL: a 503 the user can retry beats a hang.
     "STATEMENT_TIMEOUT_S": 30,
     "UPLOAD_DIR": None,  # None: the instance folder's imports/

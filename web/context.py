@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from flask import current_app, g
 
+from foncier.files.isolated import parse_apart
 from foncier.geocoding import Geocoder, configured_geocoder
+
+T = TypeVar("T")
 
 
 def acting_user(channel: str) -> str:
@@ -21,3 +27,16 @@ def acting_user(channel: str) -> str:
 def geocoder() -> Geocoder | None:
     config = current_app.config
     return configured_geocoder(config.get("GEOCODER_URL"), float(config.get("GEOCODER_TIMEOUT", 5)))
+
+
+def parsed_apart(function: Callable[..., T], *args: Any, name: str) -> T:
+    """An uploaded file parsed in a parser process, within the app's memory and time bounds:
+    a costly file stalls no other request and cannot take the server's memory."""
+    config = current_app.config
+    return parse_apart(
+        function,
+        *args,
+        name=name,
+        budget=int(config["PARSE_MEMORY_BYTES"]),
+        timeout_s=float(config["PARSE_TIMEOUT_S"]),
+    )

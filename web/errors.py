@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from flask import Flask, Response, current_app, g, render_template, request
+from flask_limiter.errors import RateLimitExceeded
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
@@ -98,6 +99,9 @@ def _http_error(error: HTTPException) -> tuple[Response | str, int]:
     errors = _webargs_errors(error)
     if errors:
         message = InvalidInput.from_errors(errors).message
+    if isinstance(error, RateLimitExceeded) and error.limit.error_message:
+        # A limit per account (web/ratelimits.py) says which one; Retry-After is added after.
+        title, message = "Trop de demandes", str(error.description)
     return _render(status, title, message, errors)
 
 

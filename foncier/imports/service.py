@@ -98,8 +98,10 @@ def import_file(
     geocoder: AddressLocator | None = None,
     progress: Progress | None = None,
     defaults: dict[str, str] | None = None,
+    parse: Callable[..., ParsedTable] = parse_table,
 ) -> ImportReport:
-    parsed = parse_table(path, kind.name, mapping_fix, defaults)  # type: ignore[arg-type]
+    """``parse`` reads the file: the web passes one that runs in a parser process."""
+    parsed = parse(path, kind.name, mapping_fix, defaults)
     source = source or source_of(path)
     report = ImportReport(kind.name, source, parsed.mapping, parsed.unknown_headers)
     geocoder = Breaker(geocoder) if geocoder is not None else None

@@ -1,6 +1,6 @@
 """SQLAlchemy models: geometries in Lambert-93 (EPSG:2154) with GiST indexes."""
 
-from foncier.models.accounts import Compte, EvenementAudit, JetonApi
+from foncier.models.accounts import Compte, EvenementAudit, JetonApi, LimiteDebit
 from foncier.models.base import Base
 from foncier.models.committee import (
     ConflitInteret,
@@ -33,6 +33,7 @@ __all__ = [
     "Historique",
     "JetonApi",
     "LigneProposition",
+    "LimiteDebit",
     "Local",
     "MembreSeance",
     "Operation",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, String, Text, func
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, String, Text, func
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -61,3 +61,14 @@ class EvenementAudit(Base):
     compte: Mapped[str | None] = mapped_column(String(320), index=True)
     adresse: Mapped[str | None] = mapped_column(String(64))
     details: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
+
+
+class LimiteDebit(Base):
+    """A rate-limit counter (web/ratelimits.py): one row per account and limit, for a window.
+    The table is UNLOGGED (migration 0011): a crash only resets a minute's allowance."""
+
+    __tablename__ = "limites_debit"
+
+    cle: Mapped[str] = mapped_column(String(400), primary_key=True)
+    compte: Mapped[int] = mapped_column(Integer)
+    expire_a: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -66,6 +66,13 @@ def parse_document(
     return validate_document(data)
 
 
+def parse_scenario_file(content: bytes, name: str) -> dict[str, Any]:
+    """An uploaded scenario file, as sent: decoded, then parsed (YAML, or JSON by its name)."""
+    return parse_document(
+        decoded(content, name), json_only=name.lower().endswith(".json"), name=name
+    )
+
+
 def _read_series_files(data: dict[str, Any], folder: Path | None) -> None:
     indices = data.get("indices")
     if not isinstance(indices, dict):

@@ -42,7 +42,13 @@ def fuzz_app(server_url: str) -> Iterator[Flask]:
         add_account(session, "fuzz@tests.invalid", roles, "mot de passe du fuzzeur", "tests")
         _, token = issue_token(session, "fuzz@tests.invalid", "fuzz", "tests")
     engine.dispose()
-    app = create_app({"DATABASE_URL": url, "TESTING": True, "GEOCODER_URL": "aucun"})
+    # The fuzzer sends hundreds of runs and documents a minute: past the per-account limits,
+    # every answer would be the same 429 and nothing behind it would be fuzzed.
+    unlimited = {
+        "RUNS_PER_ACCOUNT": "100000 per minute",
+        "UPLOADS_PER_ACCOUNT": "100000 per minute",
+    }
+    app = create_app({"DATABASE_URL": url, "TESTING": True, "GEOCODER_URL": "aucun", **unlimited})
     app.wsgi_app = _with_token(app.wsgi_app, token)  # type: ignore[method-assign]
     yield app
     store_engine = app.extensions["foncier.store"].engine

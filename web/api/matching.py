@@ -16,6 +16,7 @@ from foncier.schemas.fields import FrenchSchema, choices, integer, text
 from web import store
 from web.api.problems import PROBLEM, ProblemSchema
 from web.context import acting_user
+from web.ratelimits import runs
 
 blp = Blueprint(
     "appariements",
@@ -50,13 +51,14 @@ class RunSchema(ma.Schema):
 PROBLEMS = {
     "responses": {
         str(code): {"description": "Problème", "content": {PROBLEM: {"schema": ProblemSchema}}}
-        for code in (404, 422)
+        for code in (404, 422, 429)
     }
 }
 
 
 @blp.route("/matches")
 class Runs(MethodView):
+    @runs
     @blp.arguments(RunArgs)
     @blp.response(201, RunSchema)
     @blp.doc(**PROBLEMS)

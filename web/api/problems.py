@@ -36,7 +36,13 @@ TYPES: dict[str, tuple[int, str, str]] = {
         "Donnée invalide",
         "Une valeur n'est pas permise ; `errors` nomme chaque champ, la valeur et la règle.",
     ),
-    "trop-de-requetes": (429, "Trop de requêtes", "Attendez avant de réessayer."),
+    "trop-de-requetes": (
+        429,
+        "Trop de requêtes",
+        "Connexions échouées, passages d'appariement ou dépôts au-delà de la limite du compte"
+        " (ou de l'adresse) : attendez le délai de l'en-tête Retry-After ; rien n'a été"
+        " enregistré.",
+    ),
     "erreur-interne": (500, "Erreur interne", "Une panne : elle est consignée au journal."),
     "service-indisponible": (503, "Service indisponible", "Réessayez dans un moment."),
 }

@@ -32,6 +32,7 @@ from foncier.schemas.scenario import CopySchema, ScenarioSchema
 from web import store
 from web.api.registry import VersionArgs, _body, _problems
 from web.context import acting_user
+from web.ratelimits import runs, uploads
 
 blp = Blueprint(
     "scenarios",
@@ -108,7 +109,8 @@ def _document() -> dict[str, Any]:
 
 @blp.route("/compute")
 class Compute(MethodView):
-    @blp.doc(requestBody=_body(ScenarioSchema()), **_problems(422))
+    @runs
+    @blp.doc(requestBody=_body(ScenarioSchema()), **_problems(422, 429))
     @blp.response(200, ResultSchema)
     def post(self) -> Any:
         """Calcule un scénario sans l'enregistrer (le contenu d'un fichier de scénario)."""
@@ -117,7 +119,8 @@ class Compute(MethodView):
 
 @blp.route("/sweep")
 class Sweep(MethodView):
-    @blp.doc(requestBody=_body(SweepSchema()), **_problems(422))
+    @runs
+    @blp.doc(requestBody=_body(SweepSchema()), **_problems(422, 429))
     @blp.response(200, SweepResultSchema)
     def post(self) -> Any:
         """Balaye plafond × part ESS ; renvoie la grille et la ligne d'équilibre."""
@@ -133,8 +136,9 @@ class Collection(MethodView):
         """Les scénarios enregistrés."""
         return [summary.as_json() for summary in list_scenarios(store.session())]
 
+    @uploads
     @blp.arguments(SaveArgs, location="query")
-    @blp.doc(requestBody=_body(ScenarioSchema()), **_problems(409, 422))
+    @blp.doc(requestBody=_body(ScenarioSchema()), **_problems(409, 422, 429))
     @blp.response(201, SavedSchema)
     def post(self, args: dict[str, Any]) -> Any:
         """Enregistre un scénario (et son opération si elle est nouvelle)."""
@@ -160,8 +164,9 @@ class Item(MethodView):
         """Un scénario enregistré, avec son document complet et sa version."""
         return saved_scenario(store.session(), ref).as_json()
 
+    @uploads
     @blp.arguments(VersionArgs, location="query")
-    @blp.doc(requestBody=_body(ScenarioSchema()), **_problems(404, 409, 422))
+    @blp.doc(requestBody=_body(ScenarioSchema()), **_problems(404, 409, 422, 429))
     @blp.response(200, SavedSchema)
     def put(self, args: dict[str, Any], ref: str) -> Any:
         """Remplace la clause (même opération, mêmes lots) ; 409 si la version a changé."""

@@ -8,6 +8,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from foncier.accounts.rules import SESSION_HOURS
+from web import ratelimits
 from web.auth import admin, guard, headers, identity, views
 from web.auth.matrix import permits
 
@@ -19,9 +20,8 @@ SESSION_DEFAULTS = {
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "PERMANENT_SESSION_LIFETIME": timedelta(hours=SESSION_HOURS),
-    # One process's memory; several worker processes share a store such as redis://.
-    "RATELIMIT_STORAGE_URI": "memory://",
-    "RATELIMIT_HEADERS_ENABLED": True,
+    # Rate limits per account, counted in PostgreSQL so that every worker process shares them.
+    **ratelimits.settings(),
 }
 
 
@@ -33,7 +33,7 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     identity.login_manager.init_app(app)
     identity.login_manager.session_protection = "basic"
-    views.limiter.init_app(app)
+    ratelimits.init_app(app)
     from web.pages import csrf
 
     app.before_request(lambda: guard.enforce(csrf))

@@ -12,8 +12,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -25,9 +23,9 @@ from foncier.db import transaction
 from foncier.errors import InvalidInput
 from web.auth.guard import current_identity
 from web.auth.identity import side_session, signed_in
+from web.ratelimits import limiter
 
 bp = Blueprint("auth", __name__)
-limiter = Limiter(key_func=get_remote_address)
 
 
 def _account_key() -> str:

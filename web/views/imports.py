@@ -7,6 +7,7 @@ import secrets
 import shutil
 import time
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -17,14 +18,16 @@ from werkzeug.wrappers import Response
 from foncier.errors import InvalidInput, NotFound
 from foncier.french import french_sorted
 from foncier.imports.columns import fields as importable_fields
+from foncier.imports.parse import parse_table
 from foncier.imports.reading import ALLOWED_FORMATS
 from foncier.imports.service import import_file, source_of
 from foncier.registry import KINDS, kind_named
 from foncier.registry.lists import choices
 from web import store
-from web.context import acting_user, geocoder
+from web.context import acting_user, geocoder, parsed_apart
 from web.forms import missing_required
 from web.labels import field_label
+from web.ratelimits import uploads
 
 bp = Blueprint("imports", __name__, url_prefix="/import")
 MODES = {"essai": "Essai à blanc", "tout": "Tout ou rien", "valides": "Lignes valides seulement"}
@@ -52,6 +55,7 @@ def form() -> str:
 
 
 @bp.post("/")
+@uploads
 def upload() -> str:
     upload = request.files.get("fichier")
     kind = request.form.get("kind", "")
@@ -84,6 +88,7 @@ def _purge_old_deposits() -> None:
 
 
 @bp.post("/<token>")
+@uploads
 def run(token: str) -> str:
     fixes = {
         key[4:]: (value or None) for key, value in request.form.items() if key.startswith("map:")
@@ -124,6 +129,7 @@ def _run(
         mapping_fix=fixes or None,
         geocoder=geocoder(),
         defaults=defaults or None,
+        parse=partial(parsed_apart, parse_table, name=meta["file"]),
     )
     session = store.session()
     mapped = {target for target in report.mapping.values() if target}

@@ -12,6 +12,7 @@ from foncier.committee.vocabulary import LABELS
 from foncier.errors import InvalidInput
 from web import store
 from web.context import acting_user
+from web.ratelimits import runs
 
 bp = Blueprint("propositions", __name__)
 
@@ -23,6 +24,7 @@ def index() -> str:
 
 
 @bp.post("/propositions/")
+@runs
 def create() -> Response:
     form = request.form
     picks = tuple(ref for ref in form.getlist("candidat") if ref.strip())

@@ -13,12 +13,11 @@ from werkzeug.wrappers import Response
 
 from foncier.errors import Conflict, InvalidInput
 from foncier.files.structured import load_json
-from foncier.files.text import decoded
 from foncier.french import read_number
 from foncier.scenarios.charts import balance_heatmap, cap_curves_figure, svg, who_pays_figure
 from foncier.scenarios.document import (
     document_json,
-    parse_document,
+    parse_scenario_file,
     validate_document,
     with_perimeter,
 )
@@ -33,7 +32,8 @@ from foncier.scenarios.store import (
     update_clause,
 )
 from web import store
-from web.context import acting_user
+from web.context import acting_user, parsed_apart
+from web.ratelimits import uploads
 from web.scenario_map import operation_map
 from web.views.home import map_assets, map_parts
 
@@ -75,16 +75,15 @@ def index() -> str:
 
 
 @bp.post("/")
+@uploads
 def upload() -> Response:
     """A scenario file (YAML or JSON), and optionally a perimeter file that replaces its own."""
     scenario_file = request.files.get("scenario")
-    raw = (
-        decoded(scenario_file.read(), scenario_file.filename)
-        if scenario_file and scenario_file.filename
-        else EXAMPLE.read_text(encoding="utf-8")
-    )
-    name = scenario_file.filename if scenario_file and scenario_file.filename else EXAMPLE.name
-    document = parse_document(raw, json_only=name.lower().endswith(".json"), name=name)
+    if scenario_file and scenario_file.filename:
+        name, content = scenario_file.filename, scenario_file.read()
+    else:
+        name, content = EXAMPLE.name, EXAMPLE.read_bytes()
+    document = parsed_apart(parse_scenario_file, content, name, name=name)
     perimeter = _drawn() or _uploaded(request.files.get("perimetre"))
     if perimeter is not None:
         document = with_perimeter(document, perimeter)
@@ -109,7 +108,7 @@ def _uploaded(upload: Any) -> dict[str, Any] | None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / (secure_filename(upload.filename) or "perimetre")
         upload.save(path)
-        return perimeter_geojson(path)
+        return parsed_apart(perimeter_geojson, path, name=upload.filename)
 
 
 @bp.get("/<ref>")
