@@ -15,7 +15,7 @@ from flask import request
 from werkzeug.utils import secure_filename
 
 from foncier.errors import InvalidInput
-from foncier.files.structured import load_json
+from foncier.files.structured import load_json, load_yaml
 from foncier.files.text import decoded
 from foncier.french import read_number
 from foncier.scenarios.document import (
@@ -101,6 +101,17 @@ def new_document(form: Entered) -> dict[str, Any]:
     if form.name:
         document = validate_document({**document_json(document), "name": form.name})
     return document
+
+
+def lots_of(text: str) -> list[dict[str, Any]]:
+    """The lots a refused scenario's text lists, if it can be read: errors then name a lot by
+    its reference ("lot A1, usage") rather than by its rank."""
+    try:
+        data = load_yaml(text, "scénario")
+    except InvalidInput:
+        return []
+    lots = data.get("lots") if isinstance(data, dict) else None
+    return [lot if isinstance(lot, dict) else {} for lot in lots] if isinstance(lots, list) else []
 
 
 def _drawn(drawn: str) -> Any:

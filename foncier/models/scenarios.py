@@ -83,9 +83,9 @@ class PlafondLoyer(Base):
 
 class ResultatScenario(Base):
     """A scenario's computed page (figures, coverage, sweep, curves, charts), kept for the
-    scenario's version, the data its coverage read (the newest history entry of the open
-    needs and what they depend on) and the day (the default availability date). Derived
-    data, rewritten at will: no history trigger."""
+    scenario's and its operation's versions, the data its coverage read (the newest history
+    entry of the open needs and what they depend on) and the day (the default availability
+    date). Derived data, rewritten at will: no history trigger."""
 
     __tablename__ = "resultats_scenarios"
 
@@ -93,6 +93,7 @@ class ResultatScenario(Base):
         ForeignKey("scenarios.id", ondelete="CASCADE"), primary_key=True
     )
     version: Mapped[int]
+    version_operation: Mapped[int]
     version_donnees: Mapped[int] = mapped_column(BigInteger)
     jour: Mapped[date] = mapped_column(Date)
     calcule_le: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

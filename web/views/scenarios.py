@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, redirect, render_template, request, url_for
@@ -32,6 +33,7 @@ from web.scenario_forms import (
     box,
     entered,
     form_version,
+    lots_of,
     new_document,
     typed_clause,
 )
@@ -73,13 +75,13 @@ def _listing(form: Entered, error: InvalidInput | None = None) -> str:
         scenarios=list_scenarios(store.session()),
         form=form,
         error=error,
-        errors=_placed(error.errors if error else {}),
+        errors=_placed(error.errors if error else {}, lots_of(form.text)),
     )
 
 
-def _placed(errors: dict[str, list[str]]) -> list[tuple[str, str]]:
-    """Each error with where it is, in words ("lot 2, usage")."""
-    return [(error_place(field), m) for field, messages in errors.items() for m in messages]
+def _placed(errors: dict[str, list[str]], lots: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """Each error with where it is, in words ("lot A1, usage")."""
+    return [(error_place(f, lots), m) for f, messages in errors.items() for m in messages]
 
 
 @bp.get("/<ref>")

@@ -5,7 +5,7 @@ Revises: 0010
 
 A scenario's page takes seconds to compute (coverage of every open need, the cap × share
 sweep, the curves, the charts): it is kept per scenario, with what it was computed from (the
-scenario's version, the newest history entry of the data its coverage reads, the day). A
+scenario's and its operation's versions, the newest history entry of the data its coverage reads, the day). A
 view whose key differs computes it again. Derived data: no history trigger.
 Create Date: 2026-11-30 23:40:00.000000
 """
@@ -27,6 +27,7 @@ def upgrade() -> None:
         "resultats_scenarios",
         sa.Column("scenario_id", sa.Integer(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("version_operation", sa.Integer(), nullable=False),
         sa.Column("version_donnees", sa.BigInteger(), nullable=False),
         sa.Column("jour", sa.Date(), nullable=False),
         sa.Column(
