@@ -136,8 +136,8 @@ def comparison(results: dict[str, dict[str, Any]]) -> pd.DataFrame:
 
 
 def saved_result(session: Session, ref: str) -> dict[str, Any]:
-    """A saved scenario's figures, computed on today's open needs."""
-    return run_scenario(session, saved_scenario(session, ref).document)
+    """A saved scenario's figures on today's open needs (its page, computed or kept)."""
+    return scenario_page(session, ref).result
 
 
 @dataclass(frozen=True)
