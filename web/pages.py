@@ -15,6 +15,7 @@ from web.views import (
     health,
     home,
     imports,
+    learning,
     matching,
     observatory,
     proposals,
@@ -42,6 +43,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(committee.bp)
     app.register_blueprint(proposals.bp)
     app.register_blueprint(observatory.bp)
+    app.register_blueprint(learning.bp)
     for kind in KINDS.values():
         app.register_blueprint(registry_pages(kind))
     app.jinja_env.globals.update(label=field_label, show=value_label)

@@ -10,18 +10,13 @@ import click
 
 from foncier.cli import _session, _user
 from foncier.cli.match import match_command
+from foncier.committee.decided import committee_decisions
 from foncier.matching.learned_weights import (
-    DecisionReader,
     LearnReport,
     decisions_file,
     learn_from_decisions,
-    no_decisions,
 )
 from matching.settings import CRITERIA, CRITERIA_LABELS
-
-# Where the decisions come from when no file is given: the committee's store wires its
-# reader here (a function of the session, see foncier.matching.learned_weights).
-COMMITTEE_DECISIONS: list[DecisionReader] = [no_decisions]
 
 
 @match_command.command("learn")
@@ -36,7 +31,7 @@ COMMITTEE_DECISIONS: list[DecisionReader] = [no_decisions]
 @click.option("--json", "as_json", is_flag=True, help="Résultat en JSON.")
 def learn_command(path: Path | None, adopt: bool, bootstrap: int, as_json: bool) -> None:
     """Apprend les poids des critères des décisions favorables et défavorables."""
-    read = decisions_file(path) if path else COMMITTEE_DECISIONS[0]
+    read = decisions_file(path) if path else committee_decisions
     with _session() as session:
         report = learn_from_decisions(session, read, adopt=adopt, user=_user(), bootstrap=bootstrap)
     if as_json:

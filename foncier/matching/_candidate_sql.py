@@ -149,15 +149,16 @@ PAIR_FIELDS = {
 }
 
 
-def pairs_query(*, strict: bool, one_premises: bool) -> str:
+def pairs_query(*, strict: bool, one_premises: bool, accepted: bool = False) -> str:
     """The pairs of a batch of needs: every hard constraint when ``strict``, else only the
-    spatial pre-selection (with its margin) and the statuses.
+    spatial pre-selection (with its margin) and the statuses, and with ``accepted`` the kind
+    and tenure the need accepts (what a near miss never lacks).
 
-    Strict, each need probes the (kind, geometry) GiST index once per kind it accepts; relaxed,
-    once for every kind.
+    Strict or accepted, each need probes the (kind, geometry) GiST index once per kind it
+    accepts; relaxed, once for every kind.
     """
-    probes = "kinds n" if strict else "needs n"
-    kind = "l.type_local = n.kind AND " if strict else ""
+    probes = "kinds n" if strict or accepted else "needs n"
+    kind = "l.type_local = n.kind AND " if strict or accepted else ""
     return f"""WITH {_NEEDS_CTE}
 SELECT n.need_id, l.id AS premises_id,
        ST_Distance(n.probe, l.geom) AS distance_m,
@@ -168,12 +169,13 @@ FROM {probes}
 JOIN locaux l ON {kind}ST_DWithin(l.geom, n.probe, n.reach)
 WHERE {MATCHABLE}
   {"AND l.id = %(premises_id)s" if one_premises else ""}
-  {_HARD_CONSTRAINTS if strict else ""}"""
+  {_HARD_CONSTRAINTS if strict else ""}
+  {f"AND {_TENURE}" if accepted and not strict else ""}"""
 
 
-def needs_query(*, one_need: bool) -> str:
+def needs_query(*, one_need: bool, listed: bool = False) -> str:
     """One row per open need of the scope, by id: the columns of the pairs frame that are the
-    need's, and its feature masks."""
+    need's, and its feature masks; with ``listed``, only the needs ``:need_ids`` lists."""
     return f"""
 SELECT b.id AS need_id, b.distance_max_m AS max_distance_m,
        b.surface_min_m2 AS need_min_m2, b.surface_max_m2 AS need_max_m2,
@@ -189,6 +191,7 @@ FROM besoins b
 JOIN acteurs a ON a.id = b.acteur_id
 LEFT JOIN filieres f ON f.code = a.filiere
 WHERE b.statut IN ({_literals(OPEN_NEEDS)}) {"AND b.id = :need_id" if one_need else ""}
+  {"AND b.id = ANY(CAST(:need_ids AS integer[]))" if listed else ""}
 ORDER BY b.id"""
 
 
@@ -206,3 +209,19 @@ SELECT l.id AS premises_id, l.surface_m2 AS area_m2, l.divisible,
 FROM locaux l
 WHERE l.id = ANY(CAST(:ids AS integer[]))
 ORDER BY l.id"""
+
+
+def unmatched_query() -> str:
+    """The needs of a batch that no premises fits: each (need, kind) probe stops at its first
+    candidate (``LIMIT 1``), so that a need with many candidates costs no more than one."""
+    return f"""WITH {_NEEDS_CTE}
+SELECT need_id FROM needs
+EXCEPT
+SELECT n.need_id
+FROM kinds n
+CROSS JOIN LATERAL (
+    SELECT 1 FROM locaux l
+    WHERE l.type_local = n.kind AND ST_DWithin(l.geom, n.probe, n.reach) AND {MATCHABLE}
+      {_HARD_CONSTRAINTS}
+    LIMIT 1
+) AS found"""

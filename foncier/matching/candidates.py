@@ -30,7 +30,9 @@ from foncier.matching._candidate_sql import (
     PREMISES,
     needs_query,
     pairs_query,
+    unmatched_query,
 )
+from foncier.vocabulary import OPEN_NEEDS
 from matching.pairs import PAIR_COLUMNS
 from matching.settings import Settings
 
@@ -40,6 +42,7 @@ __all__ = [
     "Scope",
     "candidate_batches",
     "candidate_pairs",
+    "needs_without_candidates",
 ]
 
 # Needs per statement, which bounds a batch's memory: 900 000 pairs (a frame of 250 MB) with
@@ -56,6 +59,8 @@ class Scope:
     strict: bool = True
     margin_m: float = 0.0  # spatial margin of the relaxed query (near misses)
     need_ids: tuple[int, ...] | None = None  # only these open needs (None: every one)
+    # Relaxed, only the pairs of a kind and tenure the need accepts: the near misses' pool.
+    accepted: bool = False
 
 
 def candidate_pairs(session: Session, settings: Settings, scope: Scope = Scope()) -> pd.DataFrame:
@@ -75,13 +80,14 @@ def candidate_batches(
     # The geometry functions inflate the plan's cost estimate, which would trigger JIT
     # compilation: seconds spent compiling a query that runs in milliseconds.
     session.execute(text("SET LOCAL jit = off"))
-    statement = text(needs_query(one_need=scope.need_id is not None))
-    needs = _columns(session.execute(statement, {"need_id": scope.need_id}))
-    if scope.need_ids is not None:
-        kept = np.isin(needs["need_id"], np.asarray(scope.need_ids, dtype=np.int64))
-        needs = {name: column[kept] for name, column in needs.items()}
+    listed = scope.need_ids is not None  # read those needs only, not every open one
+    statement = text(needs_query(one_need=scope.need_id is not None, listed=listed))
+    wanted = list(scope.need_ids) if scope.need_ids is not None else None
+    needs = _columns(session.execute(statement, {"need_id": scope.need_id, "need_ids": wanted}))
     premises = _PremisesTable(session)
-    query = pairs_query(strict=scope.strict, one_premises=scope.premises_id is not None)
+    query = pairs_query(
+        strict=scope.strict, one_premises=scope.premises_id is not None, accepted=scope.accepted
+    )
     ids = needs["need_id"]
     for start in range(0, max(len(ids), 1), batch_needs):
         batch = ids[start : start + batch_needs]
@@ -92,6 +98,24 @@ def candidate_batches(
         )
         keys = keys[np.lexsort((keys["premises_id"], keys["need_id"]))]
         yield _assemble(keys, needs, premises.covering(keys["premises_id"]))
+
+
+# No pairs come back: larger batches than BATCH_NEEDS, fewer statements.
+_UNMATCHED_BATCH = 25_000
+_OPEN_IDS = f"SELECT id FROM besoins WHERE statut IN ({', '.join(repr(s) for s in OPEN_NEEDS)})"
+
+
+def needs_without_candidates(session: Session, settings: Settings) -> tuple[int, ...]:
+    """The open needs no premises fits, by id: what :func:`candidate_pairs` finds nothing
+    for, without building the pairs (one probe per need and kind, by batches)."""
+    session.execute(text("SET LOCAL jit = off"))  # as in candidate_batches
+    ids = np.array(session.scalars(text(_OPEN_IDS)).all(), dtype=np.int64)
+    found: list[int] = []
+    for start in range(0, len(ids), _UNMATCHED_BATCH):
+        params = _params(settings, Scope(), ids[start : start + _UNMATCHED_BATCH])
+        result = session.connection().exec_driver_sql(unmatched_query(), params)
+        found.extend(int(row[0]) for row in result)
+    return tuple(sorted(found))
 
 
 def _params(settings: Settings, scope: Scope, need_ids: np.ndarray) -> dict[str, Any]:

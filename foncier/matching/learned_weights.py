@@ -3,8 +3,9 @@
 The decisions come from a reader, a function of the session returning the frame
 ``matching.learning`` reads: one row per proposal the committee decided, with ``session_id``,
 ``premises_id``, ``favourable`` (bool) and the nine ``value_<criterion>`` columns of its
-frozen snapshot. The committee's store provides the reader; until then :func:`no_decisions`
-stands in, and the command line can read the same frame from a CSV file.
+frozen snapshot. The committee's store provides the reader
+(``foncier.committee.decided.committee_decisions``); :func:`no_decisions` stands for a store
+without a committee, and the command line can read the same frame from a CSV file.
 
 Adopting adds a settings row (``save_settings``): the old version stays on record, and every
 run keeps the settings it used.

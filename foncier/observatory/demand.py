@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -134,13 +135,16 @@ _HEADERS = {
 
 def demand_by(session: Session, dimension: str, today: date | None = None) -> Table:
     """The open needs grouped along one of ``DIMENSIONS``: count, m², waiting (median, p90)."""
-    title, key, label, join, order = _DIMENSIONS[dimension]
+    _, key, label, join, order = _DIMENSIONS[dimension]
     query = f"""{_OPEN}
 SELECT CAST({key} AS text) AS key, {label} AS label, {_FIGURES}
 FROM o {join}
 GROUP BY 1, 2 ORDER BY {order}"""
     result = session.execute(text(query), {"today": today or date.today()})
-    rows = rows_of(result)
+    return _table(dimension, rows_of(result))
+
+
+def _table(dimension: str, rows: tuple[dict[str, Any], ...]) -> Table:
     if dimension == "surfaces":  # the band's index sorts as a number, not as text
         rows = tuple(sorted(rows, key=lambda r: int(r["key"])))
     columns = (Column("label", _HEADERS[dimension]), *_COLUMNS[1:])
@@ -149,7 +153,46 @@ GROUP BY 1, 2 ORDER BY {order}"""
         if dimension == "types"
         else ""
     )
-    return Table(dimension, title, columns, rows, note)
+    return Table(dimension, _DIMENSIONS[dimension][0], columns, rows, note)
+
+
+# The dimensions where a need counts once: one pass over the open needs gives them all, and
+# the summary (the empty grouping set). The kinds multiply the rows: their own pass.
+_ONCE = ("filieres", "communes", "stades", "surfaces")
+
+
+def _grouped_query() -> str:
+    pairs = ", ".join(
+        f"CAST({_DIMENSIONS[d][1]} AS text) AS {d}_key, {_DIMENSIONS[d][2]} AS {d}_label"
+        for d in _ONCE
+    )
+    which = " ".join(f"WHEN GROUPING({d}_key) = 0 THEN '{d}'" for d in _ONCE)
+    sets = ", ".join(f"({d}_key, {d}_label)" for d in _ONCE)
+    keys = ", ".join(f"{d}_key" for d in _ONCE)
+    labels = ", ".join(f"{d}_label" for d in _ONCE)
+    return f"""{_OPEN}, g AS (
+    SELECT o.m2, o.wait, {pairs}
+    FROM o LEFT JOIN communes c ON c.code_insee = o.commune_insee
+)
+SELECT CASE {which} ELSE '' END AS dimension, COALESCE({keys}) AS key,
+       COALESCE({labels}) AS label, {_FIGURES}
+FROM g AS o
+GROUP BY GROUPING SETS ({sets}, ())
+ORDER BY needs DESC, key"""
+
+
+def demand_tables(
+    session: Session, today: date | None = None
+) -> tuple[DemandSummary, dict[str, Table]]:
+    """The summary and the tables of every dimension, in two passes over the open needs."""
+    result = session.execute(text(_grouped_query()), {"today": today or date.today()})
+    found: dict[str, list[dict[str, Any]]] = {d: [] for d in (*_ONCE, "")}
+    for row in rows_of(result):
+        found[row.pop("dimension")].append(row)
+    tables = {d: _table(d, tuple(found[d])) for d in _ONCE}
+    tables["stades"] = _table("stades", tuple(sorted(found["stades"], key=lambda r: r["key"])))
+    tables["types"] = demand_by(session, "types", today)
+    return _summary(found[""][0]), {d: tables[d] for d in DIMENSIONS}
 
 
 @dataclass(frozen=True)
@@ -164,7 +207,10 @@ class DemandSummary:
 
 def demand_summary(session: Session, today: date | None = None) -> DemandSummary:
     query = f"{_OPEN} SELECT {_FIGURES} FROM o"
-    row = rows_of(session.execute(text(query), {"today": today or date.today()}))[0]
+    return _summary(rows_of(session.execute(text(query), {"today": today or date.today()}))[0])
+
+
+def _summary(row: dict[str, Any]) -> DemandSummary:
     return DemandSummary(
         needs=int(row["needs"]),
         area_m2=float(row["area_m2"] or 0.0),

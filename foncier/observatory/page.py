@@ -1,7 +1,6 @@
 """The observatory's screens and exports: one use case each, read-only, no personal data.
 
 Needs appear by reference, sector and commune only; no actor's name or contact is read.
-The time from registration to a favourable decision waits for the committee's decisions.
 """
 
 from __future__ import annotations
@@ -14,14 +13,16 @@ from functools import partial
 from sqlalchemy.orm import Session
 
 from foncier.errors import NotFound
+from foncier.observatory.cache import kept
 from foncier.observatory.crossing import sector_by_commune
 from foncier.observatory.demand import (
     DIMENSIONS,
     DemandSummary,
     demand_by,
-    demand_summary,
+    demand_tables,
 )
 from foncier.observatory.geography import DemandMap, demand_map
+from foncier.observatory.granted import time_to_favourable
 from foncier.observatory.priced_out import priced_out
 from foncier.observatory.served import served_per_month
 from foncier.observatory.table import Table
@@ -35,20 +36,28 @@ class Observatory:
     summary: DemandSummary
     demand: dict[str, Table]  # by DIMENSIONS
     served: Table
+    granted: Table  # time from registration to a favourable decision
     crossing: Table
     map: DemandMap
 
     def tables(self) -> dict[str, Table]:
-        every = (*self.demand.values(), self.served, self.crossing)
+        every = (*self.demand.values(), self.served, self.granted, self.crossing)
         return {t.name: t for t in (*every, self.map.table())}
 
 
 def observatory(session: Session, today: date | None = None) -> Observatory:
-    """The page's figures (reads only: the caller's session, no transaction of its own)."""
+    """The page's figures (reads only: the caller's session, no transaction of its own),
+    computed again only when the data has changed (:mod:`foncier.observatory.cache`)."""
+    return kept(session, "page", partial(_observatory, session, today), today)
+
+
+def _observatory(session: Session, today: date | None) -> Observatory:
+    summary, demand = demand_tables(session, today)
     return Observatory(
-        summary=demand_summary(session, today),
-        demand={d: demand_by(session, d, today) for d in DIMENSIONS},
+        summary=summary,
+        demand=demand,
         served=served_per_month(session),
+        granted=time_to_favourable(session),
         crossing=sector_by_commune(session),
         map=demand_map(session),
     )
@@ -60,6 +69,7 @@ def _table_readers(today: date | None) -> dict[str, Callable[[Session], Table]]:
     }
     readers |= {
         "servis": served_per_month,
+        "delais": time_to_favourable,
         "trop_chers": priced_out,
         "filieres_communes": sector_by_commune,
         "carte": lambda s: demand_map(s).table(),
@@ -81,9 +91,9 @@ def observatory_table(session: Session, name: str, today: date | None = None) ->
         raise NotFound(
             f"Tableau inconnu de l'observatoire : « {name} » ; tableaux : {', '.join(readers)}."
         )
-    return readers[name](session)
+    return kept(session, f"table:{name}", partial(readers[name], session), today)
 
 
 def priced_out_page(session: Session) -> Table:
     """The needs a rent cap would serve, and by how much (their own screen)."""
-    return priced_out(session)
+    return kept(session, "table:trop_chers", partial(priced_out, session), None)

@@ -16,16 +16,14 @@ import pandas as pd
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from foncier.matching.candidates import Scope, candidate_batches
+from foncier.matching.candidates import Scope, candidate_batches, needs_without_candidates
 from foncier.matching.stored_settings import current_settings
 from foncier.observatory.demand import NOT_LOCATED
 from foncier.observatory.table import Column, Table, rows_of
-from foncier.vocabulary import OPEN_NEEDS
 from matching.constraints import check_constraints
 from matching.explain import near_misses
 from matching.settings import Settings
 
-_OPEN = ", ".join(f"'{s}'" for s in OPEN_NEEDS)
 # The constraints a rent cap cannot help with, besides the budget itself.
 _OTHERS = ("ok_area", "ok_timing", "ok_location")
 
@@ -54,7 +52,7 @@ COLUMNS = (
 def priced_out(session: Session, settings: Settings | None = None) -> Table:
     """One row per priced-out need, the smallest gaps first."""
     settings = settings or current_settings(session)
-    unmatched = _without_candidates(session, settings)
+    unmatched = needs_without_candidates(session, settings)
     gaps = pd.concat(
         [_batch_gaps(pairs, settings) for pairs in _relaxed(session, settings, unmatched)],
         ignore_index=True,
@@ -79,20 +77,14 @@ def priced_out(session: Session, settings: Settings | None = None) -> Table:
     )
 
 
-def _without_candidates(session: Session, settings: Settings) -> tuple[int, ...]:
-    """The open needs no premises fits (the matcher's own candidate query finds none)."""
-    matched: set[int] = set()
-    for pairs in candidate_batches(session, settings):
-        matched.update(pairs["need_id"].unique().tolist())
-    every = session.scalars(text(f"SELECT id FROM besoins WHERE statut IN ({_OPEN})"))
-    return tuple(sorted(set(every) - matched))
-
-
 def _relaxed(
     session: Session, settings: Settings, need_ids: tuple[int, ...]
 ) -> Iterator[pd.DataFrame]:
     """The relaxed pairs (what near misses are drawn from) of those needs only."""
-    scope = Scope(strict=False, margin_m=settings.near_miss_distance_m, need_ids=need_ids)
+    # A near miss is of a kind and tenure the need accepts: the other pairs stay in PostGIS.
+    scope = Scope(
+        strict=False, margin_m=settings.near_miss_distance_m, need_ids=need_ids, accepted=True
+    )
     return candidate_batches(session, settings, scope)
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from foncier.matching.candidates import Scope, candidate_pairs
+from foncier.matching.candidates import Scope, candidate_pairs, needs_without_candidates
 from matching.constraints import check_constraints
 from matching.pairs import PAIR_COLUMNS
 from matching.settings import Settings
@@ -41,3 +42,25 @@ def test_one_need_or_one_premises(session: Session) -> None:
     assert set(candidate_pairs(session, Settings(), Scope(need_id=need))["need_id"]) == {need}
     only = candidate_pairs(session, Settings(), Scope(premises_id=premises))
     assert set(only["premises_id"]) == {premises}
+
+
+def test_needs_without_candidates_are_those_the_pairs_leave_out(session: Session) -> None:
+    settings = Settings()
+    matched = set(candidate_pairs(session, settings)["need_id"].astype(int))
+    open_ids = text("SELECT id FROM besoins WHERE statut IN ('ouvert', 'en_proposition')")
+    every = set(session.scalars(open_ids))
+    alone = needs_without_candidates(session, settings)
+    assert alone and set(alone) == every - matched
+
+
+def test_accepted_relaxed_pairs_are_the_relaxed_ones_of_an_accepted_kind_and_tenure(
+    session: Session,
+) -> None:
+    relaxed = candidate_pairs(session, Settings(), Scope(strict=False, margin_m=500.0))
+    kept = relaxed[relaxed["kind_accepted"] & relaxed["tenure_accepted"]]
+    accepted = candidate_pairs(
+        session, Settings(), Scope(strict=False, margin_m=500.0, accepted=True)
+    )
+    keys = ["need_id", "premises_id"]
+    assert len(accepted) < len(relaxed)
+    assert accepted[keys].values.tolist() == kept[keys].values.tolist()

@@ -149,6 +149,7 @@ MATRIX: dict[str, Rule] = {
     "observatoire.download": rule(OBSERVATORY_READERS, export=True),
     # Administration.
     "comptes.index": rule(ADMINS, ADMINS),
+    "apprentissage.index": rule(ADMINS, ADMINS),
     "comptes.update": rule(write=ADMINS),
     "comptes.journal": rule(ADMINS),
     "comptes.contact_export": rule(ADMINS, personal=True, export=True),

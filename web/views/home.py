@@ -25,10 +25,16 @@ def map_assets() -> MapAssets:
 
 def map_parts(fmap: folium.Map) -> dict[str, str]:
     """A Folium map split to sit in our page: its header links, its div, its script."""
+    parts = raw_map_parts(fmap)
+    return parts | {"map_header": with_nonce(parts["map_header"])}
+
+
+def raw_map_parts(fmap: folium.Map) -> dict[str, str]:
+    """The same, the header without this request's nonce (to keep across requests)."""
     root = cast(Figure, fmap.get_root())
     root.render()
     return {
-        "map_header": with_nonce(root.header.render()),
+        "map_header": root.header.render(),
         "map_html": root.html.render(),
         "map_script": root.script.render(),
         "map_name": fmap.get_name(),
