@@ -9,6 +9,7 @@ import geopandas as gpd
 from shapely.geometry import LineString, Point
 
 from foncier.scenarios.document import lot_position
+from foncier.scenarios.labels import use_label
 from web.map_dressing import Sign
 from web.maps import (
     SCORE_COLOURS,
@@ -76,7 +77,7 @@ def _lots(document: dict[str, Any], result: dict[str, Any]) -> gpd.GeoDataFrame:
         rows.append(
             {
                 "ref": lot["ref"],
-                "usage": lot["use"],
+                "usage": use_label(lot["use"]),
                 "sdp_ess": f"{figure['ess_sdp_m2']:.0f} m²",
                 "prix_ess": _price(figure),
             }

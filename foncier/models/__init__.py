@@ -15,7 +15,7 @@ from foncier.models.history import Historique
 from foncier.models.matching import Appariement, Proposition, ReglagesAppariement
 from foncier.models.reference import Commune, Filiere, FormeJuridiqueRef, Friche, Qpv
 from foncier.models.registry import Acteur, Besoin, Local
-from foncier.models.scenarios import Operation, PlafondLoyer, Scenario
+from foncier.models.scenarios import Operation, PlafondLoyer, ResultatScenario, Scenario
 
 __all__ = [
     "Acteur",
@@ -42,6 +42,7 @@ __all__ = [
     "PropositionComite",
     "Qpv",
     "ReglagesAppariement",
+    "ResultatScenario",
     "Scenario",
     "Seance",
     "VoteComite",

@@ -7,9 +7,20 @@ versioned and recorded in the append-only history.
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Float, ForeignKey, String, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    String,
+    UniqueConstraint,
+    func,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -68,3 +79,22 @@ class PlafondLoyer(Base):
     loyer_max_m2_an: Mapped[float | None] = mapped_column(Float)
     # A share of the premises' market rent (loyer_marche_m2_an, else its rent).
     part_du_marche: Mapped[float | None] = mapped_column(Float)
+
+
+class ResultatScenario(Base):
+    """A scenario's computed page (figures, coverage, sweep, curves, charts), kept for the
+    scenario's and its operation's versions, the data its coverage read (the newest history
+    entry of the open needs and what they depend on) and the day (the default availability
+    date). Derived data, rewritten at will: no history trigger."""
+
+    __tablename__ = "resultats_scenarios"
+
+    scenario_id: Mapped[int] = mapped_column(
+        ForeignKey("scenarios.id", ondelete="CASCADE"), primary_key=True
+    )
+    version: Mapped[int]
+    version_operation: Mapped[int]
+    version_donnees: Mapped[int] = mapped_column(BigInteger)
+    jour: Mapped[date] = mapped_column(Date)
+    calcule_le: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    contenu: Mapped[dict[str, Any]] = mapped_column(JSONB)

@@ -16,6 +16,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 _MILLIONS = FuncFormatter(lambda v, _: f"{v / 1e6:.1f}".replace(".", ",") + " M€")
+# Thousands grouped with a narrow no-break space, as the French pages write them: 1 500.
+_FRENCH = FuncFormatter(lambda v, _: f"{v:,.0f}".replace(",", "\u202f").replace("-", "−"))
 
 
 def balance_heatmap(grid: Sequence[dict[str, Any]], break_even: Sequence[dict[str, Any]]) -> Figure:
@@ -58,6 +60,7 @@ def cap_curves_figure(curves: Sequence[dict[str, Any]]) -> Figure:
     cost_axes.plot(frame["cap"], frame["cost_per_ess_m2_eur"], marker="o", color="#b5442c")
     cost_axes.set_title("Coût pour l'aménageur par m² ESS")
     cost_axes.set_ylabel("€ par m² de SDP ESS")
+    cost_axes.yaxis.set_major_formatter(_FRENCH)
     needs_axes.plot(frame["cap"], frame["needs_served"], marker="o", color="#2c6e49")
     needs_axes.set_title("Besoins ESS servis")
     needs_axes.set_ylabel("besoins")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import copy
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -12,6 +14,8 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from foncier.errors import InvalidInput
+from foncier.scenarios.cache import cached, key_of
+from foncier.scenarios.charts import balance_heatmap, cap_curves_figure, svg, who_pays_figure
 from foncier.scenarios.coverage import coverage, open_needs
 from foncier.scenarios.document import lots_frame
 from foncier.scenarios.evaluate import evaluate, lot_rows
@@ -110,11 +114,11 @@ def _check_grid(caps: Sequence[float], shares: Sequence[float]) -> None:
 
 
 def compare_saved(session: Session, refs: list[str]) -> pd.DataFrame:
-    """Saved scenarios side by side, each run afresh on today's open needs."""
+    """Saved scenarios side by side, on today's open needs (pages computed or kept)."""
     results = {}
     for ref in refs:
-        saved = saved_scenario(session, ref)
-        results[f"{ref} {saved.name}"] = run_scenario(session, saved.document)
+        page = scenario_page(session, ref)
+        results[f"{ref} {page.saved.name}"] = page.result
     return comparison(results)
 
 
@@ -132,26 +136,51 @@ def comparison(results: dict[str, dict[str, Any]]) -> pd.DataFrame:
 
 
 def saved_result(session: Session, ref: str) -> dict[str, Any]:
-    """A saved scenario's figures, computed on today's open needs."""
-    return run_scenario(session, saved_scenario(session, ref).document)
+    """A saved scenario's figures on today's open needs (its page, computed or kept)."""
+    return scenario_page(session, ref).result
 
 
 @dataclass(frozen=True)
 class ScenarioPage:
-    """Everything a scenario's page shows: the scenario, its figures, sweep and curves."""
+    """Everything a scenario's page shows: the scenario, its figures, sweep, curves and
+    charts (SVG text), and when they were computed."""
 
     saved: SavedScenario
     result: dict[str, Any]
     sweep: dict[str, Any]
     curves: list[dict[str, Any]]
+    charts: dict[str, str]
+    computed_at: datetime
 
 
-def scenario_page(session: Session, ref: str) -> ScenarioPage:
+def scenario_page(session: Session, ref: str, user: str = "calcul") -> ScenarioPage:
+    """The page of a saved scenario, computed once per version and data version (``cache``)."""
     saved = saved_scenario(session, ref)
+    found = cached(session, key_of(session, ref), lambda: compute_page(session, saved), user)
+    return ScenarioPage(saved=saved, computed_at=found.computed_at, **found.content)
+
+
+def compute_page(session: Session, saved: SavedScenario) -> dict[str, Any]:
+    """Figures, sweep, curves and charts of a scenario: the seconds-long part of its page."""
     document = saved.document
-    return ScenarioPage(
-        saved=saved,
-        result=run_scenario(session, document),
-        sweep=sweep_scenario(document),
-        curves=cap_curves(session, document, CURVE_CAPS),
-    )
+    result = run_scenario(session, document)
+    swept = sweep_scenario(document)
+    curves = cap_curves(session, document, CURVE_CAPS)
+    figures = {
+        "heatmap": balance_heatmap(swept["grid"], swept["break_even"]),
+        "curves": cap_curves_figure(curves),
+        "who_pays": who_pays_figure(result["who_pays"]),
+    }
+    content = {"result": result, "sweep": swept, "curves": curves}
+    return {**json_ready(content), "charts": {k: svg(f) for k, f in figures.items()}}
+
+
+def json_ready(value: Any) -> Any:
+    """``value`` as JSON stores it: NaN and infinities (no JSON for them) become null."""
+    if isinstance(value, dict):
+        return {str(k): json_ready(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_ready(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value.item() if hasattr(value, "item") else value

@@ -90,6 +90,6 @@ def test_every_map_page_draws_under_the_policy(
     ):
         _draws_without_violation(browser, base_url + path)
     ref = _saved_scenario(app)
-    sign_in(browser, base_url, "planificateur")  # the one role offered the perimeter's map
-    _draws_without_violation(browser, f"{base_url}/scenarios/")
-    _draws_without_violation(browser, f"{base_url}/scenarios/{ref}")
+    sign_in(browser, base_url, "planificateur")  # only planners get the perimeter's map
+    for path in ("/scenarios/", f"/scenarios/{ref}"):
+        _draws_without_violation(browser, base_url + path)

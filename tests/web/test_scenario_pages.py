@@ -77,7 +77,7 @@ def test_a_planner_reads_the_charts_and_edits_the_clause(
         browser, lambda d: d.find_element(By.NAME, "version").get_attribute("value") == "2", 60
     )
     first_lot = browser.find_element(By.CSS_SELECTOR, "table.lots tbody tr").text
-    assert "1800 m²" in first_lot  # 30 % of 6,000 m²
+    assert "1\u202f800 m²" in first_lot  # 30 % of 6,000 m²
     assert browser.execute_script("return window.__erreurs") == []
 
 
@@ -121,7 +121,8 @@ def test_upload_with_a_perimeter_file_then_copy_adopt_and_compare(
     listing = client.get("/scenarios/").get_data(as_text=True)
     assert "Variante" in listing and "retenu" in listing
     table = client.get(f"/scenarios/comparer?refs={ref}&refs={other}").get_data(as_text=True)
-    assert f"{ref} " in table and f"{other} Variante" in table and "Besoins ESS servis" in table
+    assert f"<small>{ref}</small>" in table and f">Variante</a> <small>{other}</small>" in table
+    assert "Besoins ESS servis" in table and "Durée de la clause" in table
 
 
 def test_bad_files_get_a_french_message(client: FlaskClient, tmp_path: Path) -> None:

@@ -133,6 +133,7 @@ MATRIX: dict[str, Rule] = {
     "scenarios_pages.show": rule(SCENARIO_READERS),
     "scenarios_pages.compare": rule(SCENARIO_READERS),
     "scenarios_pages.upload": rule(write=PLANNERS),
+    "scenarios_pages.from_example": rule(write=PLANNERS),
     "scenarios_pages.edit": rule(write=PLANNERS),
     "scenarios_pages.copy": rule(write=PLANNERS),
     "scenarios_pages.adopt_view": rule(write=PLANNERS),

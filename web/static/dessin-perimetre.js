@@ -28,5 +28,18 @@
     corners = [];
     write();
   });
+  // A refused form comes back with the drawn perimeter: draw it again.
+  if (field.value) {
+    try {
+      JSON.parse(field.value).coordinates[0].slice(0, -1).forEach(function (p) {
+        corners.push(L.latLng(p[1], p[0]));
+      });
+      write();
+      map.fitBounds(shape.getBounds());
+    } catch (error) {
+      corners = [];
+      write();
+    }
+  }
   window.cartePerimetre = map;
 }());
