@@ -63,7 +63,7 @@ def report(response):
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     print(json.dumps({
         "status": response.status_code,
-        "body": response.get_data(as_text=True)[:2000],
+        "body": response.get_data(as_text=True)[:20000],
         "length": len(response.get_data()),
         "peak_mb": peak_mb,
     }))
