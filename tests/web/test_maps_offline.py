@@ -20,6 +20,7 @@ from selenium import webdriver
 from shapely import Point, box
 from sqlalchemy import Engine, func, select
 
+from foncier.accounts.roles import Role
 from foncier.models import Besoin, Local
 from tests.web.browser import wait_until
 from tests.web.conftest import RoleClient, _accounts, dispose, sign_in
@@ -132,10 +133,11 @@ def test_every_map_page_loads_and_draws_with_tiles_that_never_answer(
     silent_tiles: SilentTiles,
     tmp_path: Path,
 ) -> None:
-    sign_in(browser, base_url)
     browser.set_page_load_timeout(60)  # get() returns at the load event: it must come
     browser.set_window_size(*SIZES[0])
     for name, path in map_pages(loaded).items():
+        # The agents' pages, and the perimeter drawn by planners.
+        sign_in(browser, base_url, Role.PLANIFICATEUR if name == "scenarios" else Role.AGENT)
         browser.get(base_url + path)
         assert browser.execute_script(LOADED), name
         drawn = wait_until(browser, partial(_drawn, name=name), 20)
