@@ -12,8 +12,8 @@ from functools import partial
 
 from sqlalchemy.orm import Session
 
+from foncier.db.kept import kept
 from foncier.errors import NotFound
-from foncier.observatory.cache import kept
 from foncier.observatory.crossing import sector_by_commune
 from foncier.observatory.demand import (
     DIMENSIONS,

@@ -16,6 +16,7 @@ from foncier.schemas.fields import FrenchSchema, choices, integer, text
 from web import store
 from web.api.problems import PROBLEM, ProblemSchema
 from web.context import acting_user
+from web.kept import cached
 from web.ratelimits import runs
 
 blp = Blueprint(
@@ -78,13 +79,19 @@ class Runs(MethodView):
 
 
 def _candidates(kind: str, record_id: int, top: int) -> Any:
-    get(store.session(), KINDS[kind], record_id)  # 404 when there is no such record
-    wanted = (
-        MatchRequest(need_id=record_id, top=top)
-        if kind == "needs"
-        else MatchRequest(premises_id=record_id, top=top)
-    )
-    return top_candidates(store.session(), wanted)
+    session = store.session()
+
+    def compute() -> dict[str, Any]:
+        get(session, KINDS[kind], record_id)  # 404 when there is no such record
+        wanted = (
+            MatchRequest(need_id=record_id, top=top)
+            if kind == "needs"
+            else MatchRequest(premises_id=record_id, top=top)
+        )
+        return top_candidates(session, wanted)
+
+    # The same answer until the data change (an error is not kept).
+    return cached(session, ("top", kind, record_id, top), compute)
 
 
 @blp.route("/needs/<int:record_id>/candidates")

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Hashable
 from typing import Any, cast
 
 import folium
 from branca.element import Figure
 from flask import Blueprint, current_app, redirect, render_template, url_for
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from foncier.overview import COUNTS, overview
 from web import store
 from web.auth.headers import with_nonce
-from web.map_cache import cached, geojson_response
+from web.kept import cached, geojson_response
 from web.maps import SOURCES, MapAssets, overview_map
 from web.vendor import leaflet_assets
 
@@ -61,18 +63,23 @@ def with_header_nonce(parts: dict[str, str]) -> dict[str, str]:
     return {**parts, "map_header": with_nonce(parts["map_header"])}
 
 
+def kept_map_parts(
+    session: Session, key: Hashable, draw: Callable[[], folium.Map]
+) -> dict[str, str]:
+    """A map's parts drawn once per version of the data (Folium takes 10 ms and more)."""
+    return with_header_nonce(cached(session, ("carte", key), lambda: raw_map_parts(draw())))
+
+
 @bp.get("/")
 def index() -> str:
     session = store.session()
     assets = map_assets()
     # The map is the same for every reader until the data change: drawn once per version.
-    parts = cached(
-        session,
-        ("accueil", assets),
-        lambda: raw_map_parts(overview_map(overview(session).layers, assets)),
+    parts = kept_map_parts(
+        session, ("accueil", assets), lambda: overview_map(overview(session).layers, assets)
     )
     counts = dict(session.execute(text(COUNTS)).mappings().one())
-    return render_template("accueil.html", counts=counts, **with_header_nonce(parts))
+    return render_template("accueil.html", counts=counts, **parts)
 
 
 @bp.get("/carte/communes.geojson")

@@ -9,12 +9,13 @@ from shapely import from_geojson
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from foncier.matching.candidates_page import candidates_page
+from foncier.matching.candidates_page import CandidatesPage, candidates_page
 from matching.settings import CRITERIA_LABELS
 from web import store
+from web.kept import cached
 from web.labels import field_label
 from web.maps import candidates_map, score_colour
-from web.views.home import map_assets, map_parts
+from web.views.home import map_assets, raw_map_parts, with_header_nonce
 
 bp = Blueprint("appariement", __name__)
 
@@ -32,7 +33,15 @@ def premises_candidates(record_id: int) -> str:
 def _page(kind_name: str, record_id: int) -> str:
     asked = request.args.get("pourquoi", "").strip()
     session = store.session()
-    page = candidates_page(session, kind_name, record_id, asked)
+    assets = map_assets()
+
+    def compute() -> tuple[CandidatesPage, dict[str, str]]:
+        page = candidates_page(session, kind_name, record_id, asked)
+        zone = wished_communes(session, page.record)
+        return page, raw_map_parts(candidates_map(page.record, page.candidates, assets, zone))
+
+    # Scoring, near misses and the map: 40 ms and more, the same until the data change.
+    page, parts = cached(session, ("candidats", kind_name, record_id, asked, assets), compute)
     return render_template(
         "candidats.html",
         kind=page.kind,
@@ -49,11 +58,7 @@ def _page(kind_name: str, record_id: int) -> str:
         refused=page.refused,
         committee_refused=page.committee_refused,
         in_zone=lambda c: c.get("distance_m") == 0 and (wished(page.record) or wished(c)),
-        **map_parts(
-            candidates_map(
-                page.record, page.candidates, map_assets(), wished_communes(session, page.record)
-            )
-        ),
+        **with_header_nonce(parts),
     )
 
 

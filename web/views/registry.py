@@ -15,7 +15,7 @@ from foncier.errors import Conflict, InvalidInput
 from foncier.models import Friche
 from foncier.registry import KINDS, Kind
 from foncier.registry.filters import ALL, Page
-from foncier.registry.lists import choices, communes, display_lists
+from foncier.registry.lists import choices, display_lists
 from foncier.scenarios.caps import cap_in_force
 from foncier.schemas.fields import load
 from foncier.schemas.filters import FILTERS, load_filters
@@ -23,11 +23,11 @@ from web import store
 from web.context import acting_user, geocoder
 from web.downloads import export_response
 from web.forms import form_fields, form_values, payload_from_form
+from web.kept import cached, geojson_response
 from web.labels import field_label
 from web.listing import FILTER_LABELS, SEARCH_HINTS, count_text, filter_fields, headers
-from web.map_cache import geojson_response
 from web.record_maps import list_map, points_geojson, records_map
-from web.views.home import map_assets, map_parts
+from web.views.home import kept_map_parts, map_assets
 
 COLUMNS = {
     "premises": [
@@ -73,6 +73,7 @@ def registry_pages(kind: Kind) -> Blueprint:
     def detail(record_id: int) -> str:
         session = store.session()
         record = registry.get(session, kind, record_id)
+        lists, assets = shown_lists(session), map_assets()
         return render_template(
             "registre_fiche.html",
             kind=kind,
@@ -81,10 +82,14 @@ def registry_pages(kind: Kind) -> Blueprint:
             history=registry.history(session, kind, record_id),
             cap=cap_in_force(session, record_id) if kind.name == "premises" else None,
             **_links(session, kind, record),
-            names=dict(communes(session)),
+            names=lists["commune_insee"],
             proposals=_open_proposals(session, kind.name, record_id),
-            lists=display_lists(session),
-            **map_parts(records_map([record], kind, map_assets(), display_lists(session))),
+            lists=lists,
+            **kept_map_parts(
+                session,
+                ("fiche", kind.name, record_id, assets),
+                lambda: records_map([record], kind, assets, lists),
+            ),
         )
 
     @bp.route("/nouveau", methods=["GET", "POST"])
@@ -126,7 +131,8 @@ def _list_page(kind: Kind) -> tuple[str, int]:
     total, items = 0, list[dict[str, Any]]()
     if not errors:
         total, items = registry.search(session, kind, filters, Page(number, PAGE_SIZE))
-    lists = display_lists(session)
+    lists, assets = shown_lists(session), map_assets()
+    points = _points_url(given, bool(errors))
     page = render_template(
         "registre_liste.html",
         kind=kind,
@@ -143,12 +149,19 @@ def _list_page(kind: Kind) -> tuple[str, int]:
         given=given,
         errors={FILTER_LABELS.get(k, field_label(k)): m for k, m in errors.items()},
         query=urlencode(given),
-        names=dict(communes(session)),
+        names=lists["commune_insee"],
         lists=lists,
         # The map's points come apart from the page (an invalid filter draws none).
-        **map_parts(list_map(kind, map_assets(), _points_url(given, bool(errors)))),
+        **kept_map_parts(
+            session, ("liste", kind.name, points, assets), lambda: list_map(kind, assets, points)
+        ),
     )
     return page, 422 if errors else 200
+
+
+def shown_lists(session: Session) -> dict[str, dict[str, str]]:
+    """Code → label of the database's lists, read once per version of the data."""
+    return cached(session, "listes", lambda: display_lists(session))
 
 
 def _points_url(given: dict[str, str], refused: bool) -> str:
@@ -167,7 +180,7 @@ def _points(kind: Kind) -> Response:
 
     def compute() -> dict[str, Any]:
         _, everything = registry.search(session, kind, filters, ALL)
-        return points_geojson(everything, kind, display_lists(session))
+        return points_geojson(everything, kind, shown_lists(session))
 
     return geojson_response(session, (kind.name, tuple(sorted(given.items()))), compute)
 

@@ -1,0 +1,48 @@
+"""The version of the data moves with every write, a late commit too."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, select, update
+
+from foncier.db import make_sessionmaker, transaction
+from foncier.db.kept import data_version, forget, kept
+from foncier.models import Local
+
+
+def test_a_transaction_committed_after_a_newer_one_still_moves_the_version(
+    loaded: Engine,
+) -> None:
+    sessions = make_sessionmaker(loaded)
+    with sessions() as early, sessions() as late, sessions() as reader:
+        (first, name), (second, other) = early.execute(
+            select(Local.id, Local.nom).order_by(Local.id).limit(2)
+        ).all()
+        with transaction(early, "tests"):
+            early.execute(update(Local).where(Local.id == first).values(nom=f"{name} (bis)"))
+            with transaction(late, "tests"):  # takes a newer history id, commits first
+                late.execute(update(Local).where(Local.id == second).values(nom=f"{other} (bis)"))
+            before = data_version(reader)
+            reader.rollback()
+        assert data_version(reader) != before
+        with transaction(early, "tests"):  # the names other tests know
+            for id_, old in ((first, name), (second, other)):
+                early.execute(update(Local).where(Local.id == id_).values(nom=old))
+
+
+def test_a_value_is_computed_once_per_version(loaded: Engine) -> None:
+    sessions = make_sessionmaker(loaded)
+    computed: list[int] = []
+
+    def count() -> int:
+        computed.append(1)
+        return len(computed)
+
+    forget()
+    with sessions() as session:
+        for _ in range(3):
+            assert kept(session, "compte", count) == 1
+        name = session.scalar(select(Local.nom).where(Local.id == 1))
+        with transaction(session, "tests"):  # a write, then its undoing: two versions on
+            for new in (f"{name} (bis)", name):
+                session.execute(update(Local).where(Local.id == 1).values(nom=new))
+        assert kept(session, "compte", count) == 2
