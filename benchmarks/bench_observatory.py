@@ -27,8 +27,8 @@ from sqlalchemy.orm import Session
 
 from benchmarks.bench_matching import bench_database, timed
 from foncier.db import make_sessionmaker
-from foncier.observatory import observatory
 from foncier.db.kept import forget
+from foncier.observatory import observatory
 from foncier.observatory.crossing import sector_by_commune
 from foncier.observatory.demand import DIMENSIONS, demand_by, demand_summary, demand_tables
 from foncier.observatory.geography import demand_map
