@@ -161,8 +161,9 @@ def list_of(enum: type[StrEnum] | fields.Field, **kwargs: Any) -> fields.List:
     )
 
 
-def choices(allowed: list[str]) -> validate.OneOf:
-    return validate.OneOf(allowed, error="Valeurs permises : " + ", ".join(allowed) + ".")
+def choices(allowed: list[str], shown: list[str] | None = None) -> validate.OneOf:
+    """One of ``allowed``; the error names ``shown`` instead (their labels, when accepted)."""
+    return validate.OneOf(allowed, error=f"Valeurs permises : {', '.join(shown or allowed)}.")
 
 
 class Geometry(fields.Field):

@@ -53,7 +53,8 @@ class FoldedChoice(fields.String):
 
     def __init__(self, enum: type[StrEnum], **kwargs: Any) -> None:
         codes = [member.value for member in enum]
-        super().__init__(validate=choices(codes), **kwargs)
+        labels = [VALUE_LABELS.get(code, code) for code in codes]
+        super().__init__(validate=choices(codes, labels), **kwargs)
         self.codes = {fold(code): code for code in codes}
         self.codes.update({fold(VALUE_LABELS.get(code, code)): code for code in codes})
 

@@ -128,3 +128,13 @@ def test_the_api_searches_and_sorts_like_the_pages(app: Flask, loaded: Engine) -
     assert [item["ref"] for item in items] == _expected_refs(loaded, "bureaux")
     refused = app.test_client().get("/api/v1/premises?tri=mot_de_passe")
     assert refused.status_code == 422 and "Valeurs permises" in refused.get_data(as_text=True)
+
+
+def test_a_bad_kind_in_a_filter_is_answered_with_the_labels_a_user_may_type(app: Flask) -> None:
+    page = app.test_client().get("/locaux/?type_local=chateau")
+    assert page.status_code == 422
+    text = page.get_data(as_text=True)
+    assert "« chateau » : Valeurs permises : bureaux, activité / atelier, commerce," in text
+    assert "tiers-lieu, terrain." in text
+    accepted = app.test_client().get("/locaux/?type_local=Tiers-lieu")  # a label named there
+    assert accepted.status_code == 200
