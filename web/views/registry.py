@@ -71,26 +71,7 @@ def registry_pages(kind: Kind) -> Blueprint:
 
     @bp.get("/<int:record_id>")
     def detail(record_id: int) -> str:
-        session = store.session()
-        record = registry.get(session, kind, record_id)
-        lists, assets = shown_lists(session), map_assets()
-        return render_template(
-            "registre_fiche.html",
-            kind=kind,
-            title=kind.title,
-            record=record,
-            history=registry.history(session, kind, record_id),
-            cap=cap_in_force(session, record_id) if kind.name == "premises" else None,
-            **_links(session, kind, record),
-            names=lists["commune_insee"],
-            proposals=_open_proposals(session, kind.name, record_id),
-            lists=lists,
-            **kept_map_parts(
-                session,
-                ("fiche", kind.name, record_id, assets),
-                lambda: records_map([record], kind, assets, lists),
-            ),
-        )
+        return _detail_page(kind, record_id)
 
     @bp.route("/nouveau", methods=["GET", "POST"])
     def create() -> str | Response:
@@ -118,6 +99,29 @@ def registry_pages(kind: Kind) -> Blueprint:
         return redirect(url_for(".detail", record_id=record_id))
 
     return bp
+
+
+def _detail_page(kind: Kind, record_id: int) -> str:
+    session = store.session()
+    record = registry.get(session, kind, record_id)
+    lists, assets = shown_lists(session), map_assets()
+    return render_template(
+        "registre_fiche.html",
+        kind=kind,
+        title=kind.title,
+        record=record,
+        history=registry.history(session, kind, record_id),
+        cap=cap_in_force(session, record_id) if kind.name == "premises" else None,
+        **_links(session, kind, record),
+        names=lists["commune_insee"],
+        proposals=_open_proposals(session, kind.name, record_id),
+        lists=lists,
+        **kept_map_parts(
+            session,
+            ("fiche", kind.name, record_id, assets),
+            lambda: records_map([record], kind, assets, lists),
+        ),
+    )
 
 
 def _list_page(kind: Kind) -> tuple[str, int]:
