@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -52,9 +53,13 @@ class Overview:
 
 def overview(session: Session) -> Overview:
     counts = dict(session.execute(text(COUNTS)).mappings().one())
+    return Overview(counts=counts, layers=layers(session, LAYERS))
+
+
+def layers(session: Session, names: Iterable[str]) -> dict[str, gpd.GeoDataFrame]:
+    """The named layers of :data:`LAYERS`."""
     connection = session.connection()
-    layers = {
-        name: gpd.read_postgis(text(query.format(srid=WGS84_SRID)), connection, geom_col="geom")
-        for name, query in LAYERS.items()
+    return {
+        name: gpd.read_postgis(text(LAYERS[name].format(srid=WGS84_SRID)), connection, "geom")
+        for name in names
     }
-    return Overview(counts=counts, layers=layers)

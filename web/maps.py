@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -10,6 +11,9 @@ from typing import Any
 import folium
 import geopandas as gpd
 import shapely
+from branca.element import MacroElement
+from jinja2 import Template
+from shapely.geometry import mapping
 
 from web.labels import value_label
 from web.map_dressing import Sign, dress
@@ -100,8 +104,67 @@ OVERVIEW_LEGEND = [
 ]
 
 
-def overview_map(layers: dict[str, gpd.GeoDataFrame], assets: MapAssets) -> folium.Map:
-    """Communes, QPV, brownfields, premises and needs, each a layer the user can toggle."""
+# The home map's points, loaded apart from the page: layer → (its frame in
+# :data:`foncier.overview.LAYERS`, tooltip fields and their labels, radius, shown at first).
+HOME_POINTS: dict[str, tuple[str, list[str], list[str], int, bool]] = {
+    "Friches (Cartofriches)": (
+        "friches",
+        ["nom", "statut", "surface_m2"],
+        ["Friche", "Statut", "Surface (m²)"],
+        5,
+        False,
+    ),
+    "Locaux": (
+        "locaux",
+        ["nom", "type_local", "surface_m2", "loyer_m2_an", "statut", "commune"],
+        ["Local", "Type", "Surface (m²)", "Loyer (€/m²/an HT HC)", "Statut", "Commune"],
+        5,
+        True,
+    ),
+    "Besoins des acteurs": (
+        "besoins",
+        ["intitule", "acteur", "statut", "budget_loyer_m2_an", "commune"],
+        ["Besoin", "Acteur", "Statut", "Budget (€/m²/an)", "Commune"],
+        4,
+        True,
+    ),
+}
+FRICHE_COLOUR = "#8c510a"
+
+
+class RemoteLayers(MacroElement):
+    """Loads the home map's points with ``chargerCouches`` (habillage-carte.js), one canvas
+    layer each, listed in the map's layer control; ``pointsCharges`` resolves once drawn."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "{{ this._parent.get_name() }}.pointsCharges = chargerCouches("
+        "{{ this._parent.get_name() }}, {{ this.control.get_name() }}, {{ this.options_json }});"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, url: str, control: folium.LayerControl) -> None:
+        super().__init__()
+        self._name = "CouchesDistantes"
+        self.control = control
+        layers = [
+            {
+                "nom": name,
+                "champs": [list(p) for p in zip(fields, aliases, strict=True)],
+                "rayon": radius,
+                "visible": shown,
+            }
+            for name, (_, fields, aliases, radius, shown) in HOME_POINTS.items()
+        ]
+        options = {"url": url, "couches": layers}
+        self.options_json = json.dumps(options, ensure_ascii=False).replace("</", "<\\/")
+
+
+def overview_map(
+    layers: dict[str, gpd.GeoDataFrame], assets: MapAssets, points_url: str
+) -> folium.Map:
+    """Communes and QPV drawn in the page; brownfields, premises and needs loaded from
+    ``points_url``; each a layer the user can toggle."""
     fmap = base_map(assets, OVERVIEW_LEGEND, communes=False)
     polygons_layer(
         fmap,
@@ -119,35 +182,52 @@ def overview_map(layers: dict[str, gpd.GeoDataFrame], assets: MapAssets) -> foli
         ["QPV", "Code", "Communes"],
         {"color": "#c51b7d", "weight": 1.5, "fillColor": "#de77ae", "fillOpacity": 0.35},
     )
-    points_layer(
-        fmap,
-        layers["friches"],
-        "Friches (Cartofriches)",
-        ["nom", "statut", "surface_m2"],
-        ["Friche", "Statut", "Surface (m²)"],
-        colour="#8c510a",
-        show=False,
-    )
-    points_layer(
-        fmap,
-        layers["locaux"],
-        "Locaux",
-        ["nom", "type_local", "surface_m2", "loyer_m2_an", "statut", "commune"],
-        ["Local", "Type", "Surface (m²)", "Loyer (€/m²/an HT HC)", "Statut", "Commune"],
-    )
-    points_layer(
-        fmap,
-        layers["besoins"],
-        "Besoins des acteurs",
-        ["intitule", "acteur", "statut", "budget_loyer_m2_an", "commune"],
-        ["Besoin", "Acteur", "Statut", "Budget (€/m²/an)", "Commune"],
-        radius=4,
-    )
-    folium.LayerControl(collapsed=False).add_to(fmap)
+    control = folium.LayerControl(collapsed=False)
+    control.add_to(fmap)
+    RemoteLayers(points_url, control).add_to(fmap)
     if not layers["communes"].empty:
         minx, miny, maxx, maxy = layers["communes"].total_bounds
         fmap.fit_bounds([[miny, minx], [maxy, maxx]])
     return fmap
+
+
+def overview_points(layers: dict[str, gpd.GeoDataFrame]) -> dict[str, Any]:
+    """The home map's points as GeoJSON features named by their layer (``couche``), with
+    their tooltip's values as French text and their colour."""
+    features = []
+    for name, (frame_name, fields, _, _, _) in HOME_POINTS.items():
+        frame = layers[frame_name]
+        for row in frame.to_dict("records"):
+            properties = {f: tooltip_value(f, row.get(f), {}) for f in fields}
+            colour = (
+                FRICHE_COLOUR
+                if frame_name == "friches"
+                else STATUT_COLOURS.get(row.get("statut") or "", "#333")
+            )
+            properties |= {"couche": name, "couleur": colour}
+            features.append(feature(row["geom"], properties))
+    return {"type": "FeatureCollection", "features": features}
+
+
+def feature(geometry: Any, properties: dict[str, Any]) -> dict[str, Any]:
+    geometry = shapely.transform(geometry, _rounded)
+    return {"type": "Feature", "geometry": mapping(geometry), "properties": properties}
+
+
+def _rounded(xy: Any) -> Any:
+    """Five decimals of a degree are a metre: more digits only weigh on the answer."""
+    return xy.round(5)
+
+
+def tooltip_value(field: str, value: Any, lists: dict[str, dict[str, str]]) -> Any:
+    """What a tooltip shows: a label for a code, a number with its decimal comma."""
+    if isinstance(value, str) and field in lists:
+        return lists[field].get(value, value)
+    if isinstance(value, str) and field in CODED_COLUMNS:
+        return value_label(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value_label(value)
+    return value if isinstance(value, str | type(None)) else str(value)
 
 
 def polygons_layer(
@@ -198,6 +278,8 @@ def tagged_geojson(frame: gpd.GeoDataFrame, layer: str) -> str:
     names come from users and imported files.
     """
     tagged = frame.assign(couche=layer)
+    # Five decimals of a degree are a metre: more digits only weigh on the page.
+    tagged = tagged.set_geometry(shapely.transform(tagged.geometry.array, _rounded), crs=frame.crs)
     if "statut" in tagged.columns:  # the colour follows the code; the tooltip shows the label
         tagged["code_statut"] = tagged["statut"]
     for column in CODED_COLUMNS & set(tagged.columns):

@@ -9,23 +9,21 @@ from typing import Any
 
 import folium
 import geopandas as gpd
-import shapely
 from branca.element import MacroElement
 from jinja2 import Template
-from shapely.geometry import mapping
 
-from web.labels import value_label
 from web.map_dressing import Sign
 from web.maps import (
-    CODED_COLUMNS,
     NEED_STATUSES,
     PREMISES_STATUSES,
     STATUT_COLOURS,
     MapAssets,
     base_map,
+    feature,
     points_layer,
     polygons_layer,
     status_signs,
+    tooltip_value,
 )
 
 TOOLTIPS = {
@@ -126,28 +124,11 @@ def points_geojson(
     for record in records:
         if record.get("geometry") is None:
             continue
-        properties = {f: _label(f, record.get(f), lists) for f in fields}
+        properties = {f: tooltip_value(f, record.get(f), lists) for f in fields}
         zone = record.get(kind.zone) if kind.zone else None
         if zone is not None:
-            features.append(_feature(zone, {"couche": ZONE_LAYER, **properties}))
+            features.append(feature(zone, {"couche": ZONE_LAYER, **properties}))
         colour = STATUT_COLOURS.get(record.get("statut") or "", OTHER_COLOUR)
         properties |= {"couche": kind.title, "id": record["id"], "couleur": colour}
-        features.append(_feature(record["geometry"], properties))
+        features.append(feature(record["geometry"], properties))
     return {"type": "FeatureCollection", "features": features}
-
-
-def _feature(geometry: Any, properties: dict[str, Any]) -> dict[str, Any]:
-    # Five decimals of a degree are a metre: more digits only weigh on the answer.
-    rounded = shapely.transform(geometry, lambda xy: xy.round(5))
-    return {"type": "Feature", "geometry": mapping(rounded), "properties": properties}
-
-
-def _label(field: str, value: Any, lists: dict[str, dict[str, str]]) -> Any:
-    """What the tooltip shows: a label for a code, a number with its decimal comma."""
-    if isinstance(value, str) and field in lists:
-        return lists[field].get(value, value)
-    if isinstance(value, str) and field in CODED_COLUMNS:
-        return value_label(value)
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return value_label(value)
-    return _plain(value)

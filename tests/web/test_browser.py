@@ -69,7 +69,7 @@ def test_map_layers_draw_without_internet_and_without_script_errors(
 ) -> None:
     sign_in(browser, base_url)
     browser.get(base_url + "/")
-    wait_for_script(browser, "!!window.carteFonciere")
+    wait_for_script(browser, "!!window.carteFonciere && !!window.carteFonciere.pointsCarte")
     drawn = browser.execute_script(DRAWN_LAYERS, "Grand-Parc")
     with loaded.connect() as conn:
         locaux = conn.scalar(select(func.count()).select_from(Local).where(Local.geom.isnot(None)))

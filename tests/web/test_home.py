@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from flask import Flask
 from sqlalchemy import Engine, func, select
@@ -30,9 +31,29 @@ def test_home_page_shows_counts_and_map(app: Flask, loaded: Engine) -> None:
         acteurs = conn.scalar(select(func.count()).select_from(Acteur))
     assert f"{locaux}</strong> locaux" in page and f"{acteurs}</strong> acteurs ESS" in page
     assert "28</strong> communes" in page and "23 quartiers prioritaires" in page
-    for layer in ("Communes", "Quartiers prioritaires (QPV)", "Locaux", "Besoins des acteurs"):
+    for layer in ("Communes", "Quartiers prioritaires (QPV)"):
         assert f'"couche": "{layer}"' in page
     assert "Grand-Parc" in page  # QPV names travel with the features for their tooltips
+    assert '"Feature"' not in page.split("Quartiers prioritaires (QPV)")[-1]  # no point inline
+
+
+def test_the_home_points_are_served_apart_with_labels(app: Flask, loaded: Engine) -> None:
+    client = app.test_client()
+    answer = client.get("/carte/accueil.geojson")
+    assert answer.status_code == 200
+    features = answer.get_json()["features"]
+    by_layer: dict[str, list[dict[str, Any]]] = {}
+    for feature in features:
+        by_layer.setdefault(feature["properties"]["couche"], []).append(feature["properties"])
+    with loaded.connect() as conn:
+        located = conn.scalar(select(func.count()).select_from(Local).where(Local.geom.isnot(None)))
+    assert len(by_layer["Locaux"]) == located and len(by_layer["Friches (Cartofriches)"]) == 138
+    shown = {p["statut"] for p in by_layer["Locaux"]}
+    assert "sous_option" not in shown and "sous option" in shown
+    rents = [p["loyer_m2_an"] for p in by_layer["Locaux"] if p["loyer_m2_an"]]
+    assert all("." not in rent for rent in rents) and any("," in rent for rent in rents)
+    again = client.get("/carte/accueil.geojson", headers={"If-None-Match": answer.headers["ETag"]})
+    assert again.status_code == 304
 
 
 def test_scripts_and_styles_are_served_locally(app: Flask) -> None:

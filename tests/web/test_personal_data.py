@@ -173,6 +173,6 @@ def test_writes_refused_to_roles_that_do_not_write(app: Flask) -> None:
 
 def test_no_contact_in_the_rendered_pages_of_a_planner(planner: FlaskClient) -> None:
     """The committee's and planners' pages carry no e-mail address at all."""
-    for url in ("/", "/acteurs/", "/besoins/", "/locaux/"):
+    for url in ("/", "/carte/accueil.geojson", "/acteurs/", "/besoins/", "/locaux/"):
         page = planner.get(url).get_data(as_text=True)
         assert not re.search(r"[\w.]+@example\.org", page), url

@@ -117,6 +117,7 @@ MATRIX: dict[str, Rule] = {
     # Every account: the home page's map (no personal data), signing out, its own password.
     "home.index": rule(ACCOUNTS),
     "home.communes": rule(ACCOUNTS),  # the communes' outlines drawn on every map
+    "home.points": rule(ACCOUNTS),  # the home map's points, loaded apart from the page
     "auth.logout": rule(write=ACCOUNTS),
     "auth.password": rule(ACCOUNTS, ACCOUNTS),
     **_registries(),

@@ -109,6 +109,47 @@
       });
   };
 
+  // The home map's points, loaded apart from the page: one canvas layer per "couche", listed
+  // in the map's layer control. Resolves once they are drawn (or have failed).
+  window.chargerCouches = function (map, control, options) {
+    var canvas = L.canvas({padding: 0.5});
+    return fetch(options.url, {credentials: "same-origin"})
+      .then(function (answer) {
+        if (!answer.ok) { throw new Error("Points de la carte : réponse " + answer.status); }
+        return answer.json();
+      })
+      .then(function (data) {
+        map.pointsCarte = L.featureGroup();
+        options.couches.forEach(function (couche) {
+          var layer = L.geoJSON(null, {
+            renderer: canvas,
+            filter: function (feature) { return feature.properties.couche === couche.nom; },
+            pointToLayer: function (feature, latlng) {
+              return L.circleMarker(latlng, {
+                renderer: canvas, radius: couche.rayon, weight: 1, color: "#ffffff",
+                fillColor: feature.properties.couleur, fillOpacity: 0.85
+              });
+            },
+            onEachFeature: function (feature, item) {
+              item.bindTooltip(function () { return infobulle(feature, couche.champs); });
+            }
+          }).addData(data);
+          if (couche.visible) { layer.addTo(map); }
+          control.addOverlay(layer, couche.nom);
+          map.pointsCarte.addLayer(layer);
+        });
+        return map.pointsCarte;
+      })
+      .catch(function (error) {
+        var box = map.getContainer().parentNode;
+        var note = document.createElement("p");
+        note.className = "alerte";
+        note.textContent = "Les points de la carte n'ont pas pu être chargés : rechargez la page.";
+        box.parentNode.insertBefore(note, box.nextSibling);
+        console.warn(error);
+      });
+  };
+
   window.habillerCarte = function (map, options) {
     L.control.scale({metric: true, imperial: false}).addTo(map);
     if (options.legende && options.legende.length) { legende(map, options.legende); }

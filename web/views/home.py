@@ -13,11 +13,11 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
-from foncier.overview import COUNTS, overview
+from foncier.overview import COUNTS, layers
 from web import store
 from web.auth.headers import with_nonce
 from web.kept import cached, geojson_response
-from web.maps import SOURCES, MapAssets, overview_map
+from web.maps import HOME_POINTS, SOURCES, MapAssets, overview_map, overview_points
 from web.vendor import leaflet_assets
 
 bp = Blueprint("home", __name__)
@@ -75,11 +75,23 @@ def index() -> str:
     session = store.session()
     assets = map_assets()
     # The map is the same for every reader until the data change: drawn once per version.
+    points = url_for("home.points")
     parts = kept_map_parts(
-        session, ("accueil", assets), lambda: overview_map(overview(session).layers, assets)
+        session,
+        ("accueil", assets),
+        lambda: overview_map(layers(session, ("communes", "qpv")), assets, points),
     )
     counts = dict(session.execute(text(COUNTS)).mappings().one())
     return render_template("accueil.html", counts=counts, **parts)
+
+
+@bp.get("/carte/accueil.geojson")
+def points() -> Response:
+    """The home map's brownfields, premises and needs, apart from the page (at registry scale
+    they weigh megabytes): computed once per data version, revalidated with an ETag."""
+    session = store.session()
+    frames = [frame for frame, *_ in HOME_POINTS.values()]
+    return geojson_response(session, "accueil", lambda: overview_points(layers(session, frames)))
 
 
 @bp.get("/carte/communes.geojson")
