@@ -1,4 +1,5 @@
-"""Weight and time of a registry's list page and of its map points, at 5,000 premises.
+"""Weight and time of a registry's list page, the home page and their map points, at 5,000
+premises.
 
     .venv/bin/python -m benchmarks.bench_maps [--premises 5000] [--rounds 30]
 
@@ -78,6 +79,7 @@ def measure(base: str, env: dict[str, str], rounds: int) -> None:
         ("page /locaux/?type_local=bureau", "/locaux/?type_local=bureau"),
         ("limites des communes", "/carte/communes.geojson"),
         ("accueil /", "/"),
+        ("points de l'accueil (cache du serveur)", "/carte/accueil.geojson"),
     ):
         timed(fetch, path, 2, {})  # warm
         seconds, size = timed(fetch, path, rounds, {})

@@ -16,8 +16,9 @@ from werkzeug.wrappers import Response
 from foncier.overview import COUNTS, layers
 from web import store
 from web.auth.headers import with_nonce
+from web.home_map import HOME_POINTS, overview_map, overview_points
 from web.kept import cached, geojson_response
-from web.maps import HOME_POINTS, SOURCES, MapAssets, overview_map, overview_points
+from web.maps import SOURCES, MapAssets
 from web.vendor import leaflet_assets
 
 bp = Blueprint("home", __name__)
