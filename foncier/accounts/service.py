@@ -6,7 +6,7 @@ import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
@@ -25,6 +25,10 @@ from foncier.db import transaction
 from foncier.errors import Conflict, InvalidInput, NotFound
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+# A token's use is recorded (its last use, an audit event) once per step, not per call: a
+# write and its commit on every API read would double the read's cost.
+TOKEN_USE_STEP = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -217,7 +221,8 @@ def token_identity(session: Session, token: str, address: str | None) -> Identit
                 jeton=row.nom if row else None,
             )
             return None
-        row.dernier_usage = func.now()
+        if row.dernier_usage is None or row.dernier_usage < datetime.now(UTC) - TOKEN_USE_STEP:
+            row.dernier_usage = func.now()
+            record_event(session, Evenement.JETON_UTILISE, row.compte.email, address, jeton=row.nom)
         roles = frozenset(Role(r) for r in row.roles) & frozenset(Role(r) for r in row.compte.roles)
-        record_event(session, Evenement.JETON_UTILISE, row.compte.email, address, jeton=row.nom)
         return Identity(row.compte.id, row.compte.email, roles, token_name=row.nom)

@@ -25,7 +25,7 @@ from foncier.accounts.service import (
     token_identity,
 )
 from foncier.cli import main
-from foncier.db import migrate
+from foncier.db import migrate, transaction
 from foncier.errors import Conflict, InvalidInput
 from foncier.models import Acteur, Besoin, Historique
 from foncier.registry import kind_named
@@ -79,6 +79,36 @@ def test_tokens_are_stored_hashed_and_revocable(session: Session) -> None:
     revoke_token(session, "nuit", "tests")
     assert token_identity(session, token, None) is None
     assert token_identity(session, "fs_inconnu", None) is None
+
+
+def test_a_token_s_use_is_recorded_once_a_minute_and_each_refusal_always(
+    session: Session,
+) -> None:
+    add_account(session, "robot@tests.invalid", ["agent"], PASSWORD, "tests")
+    _, token = issue_token(session, "robot@tests.invalid", "robot", "tests")
+
+    def recorded(event: str) -> int:
+        return int(
+            session.scalar(
+                text(
+                    "SELECT count(*) FROM journal_audit "
+                    "WHERE compte = 'robot@tests.invalid' AND evenement = :e"
+                ),
+                {"e": event},
+            )
+        )
+
+    for _ in range(3):
+        assert token_identity(session, token, None) is not None
+    assert recorded("jeton_utilise") == 1
+    with transaction(session, "tests"):  # a minute later
+        session.execute(text("UPDATE jetons_api SET dernier_usage = now() - interval '61 seconds'"))
+    assert token_identity(session, token, None) is not None
+    assert recorded("jeton_utilise") == 2
+    revoke_token(session, "robot", "tests")
+    for _ in range(2):
+        assert token_identity(session, token, None) is None
+    assert recorded("jeton_refuse") == 2
 
 
 def test_the_audit_log_is_append_only(session: Session) -> None:
