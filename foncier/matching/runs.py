@@ -24,6 +24,7 @@ from foncier.matching.stored_settings import current_settings
 from foncier.models import Besoin, Local
 from foncier.vocabulary import OPEN_NEEDS, VALUE_LABELS, StatutLocal
 from matching.allocation import Allocation, allocate_optimal, allocate_stable
+from matching.constraints import check_constraints
 from matching.explain import near_misses, why_not
 from matching.pairs import allocation_inputs, capacities
 from matching.ranking import ranked_scores
@@ -81,18 +82,21 @@ def top_candidates(session: Session, request: MatchRequest) -> dict[str, Any]:
     """The ranked candidates of one need or one premises, read-only (no run stored): the
     quick answer an agent asks for while on the phone."""
     _check(request)
-    run = _compute(session, request)
-    refs = refs_of(session, run.table)
-    # Near misses help when candidates are few; a full top K needs none (and saves a query).
-    few = len(run.table) < request.top
+    settings = current_settings(session)
+    need_id = request.need_id or _resolve(session, Besoin, request.need_ref, "besoin")
+    premises_id = request.premises_id or _resolve(session, Local, request.premises_ref, "local")
+    # One relaxed query serves both: the pairs that pass every check are the strict query's
+    # (tests/foncier/test_top_candidates.py), the others are the near misses' pool.
+    relaxed = candidate_pairs(session, settings, _relaxed(settings, need_id, premises_id))
+    passing = check_constraints(relaxed, settings)["passes"].to_numpy()
+    table = ranked_scores(relaxed[passing].reset_index(drop=True), settings)
+    refs = refs_of(session, table)
+    # Near misses help when candidates are few; a full top K needs none.
+    few = len(table) < request.top
     return {
         "algorithm_version": ALGORITHM_VERSION,
-        "pairs": ranked(run.table, _by_premises(request), request.top, refs),
-        "near_misses": _near_misses(
-            session, run.settings, run.need_id, run.premises_id, NEAR_MISSES_SHOWN
-        )
-        if few
-        else [],
+        "pairs": ranked(table, _by_premises(request), request.top, refs),
+        "near_misses": _closest(session, settings, relaxed, NEAR_MISSES_SHOWN) if few else [],
     }
 
 
@@ -170,9 +174,20 @@ def _near_misses(
     limit: int | None = None,
 ) -> list[dict[str, Any]]:
     """The closest pairs that fail, for one need or one premises: fewest changes first."""
+    relaxed = candidate_pairs(session, settings, _relaxed(settings, need_id, premises_id))
+    return _closest(session, settings, relaxed, limit)
+
+
+def _relaxed(settings: Settings, need_id: int | None, premises_id: int | None) -> Scope:
     margin = getattr(settings, "near_miss_distance_m", 1000.0)
-    scope = Scope(need_id, premises_id, strict=False, margin_m=margin)
-    misses = near_misses(candidate_pairs(session, settings, scope), settings)
+    return Scope(need_id, premises_id, strict=False, margin_m=margin)
+
+
+def _closest(
+    session: Session, settings: Settings, relaxed: pd.DataFrame, limit: int | None
+) -> list[dict[str, Any]]:
+    """The near misses among relaxed pairs, fewest changes first."""
+    misses = near_misses(relaxed, settings)
     if misses.empty:
         return []
     misses = misses.assign(changes=misses["hints"].map(len))
