@@ -7,10 +7,15 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+from sqlalchemy.orm import Session
+
+from foncier import registry
 from foncier.french import french_sorted
 from foncier.registry import Kind
+from foncier.registry.filters import Page
 from foncier.registry.lists import code_of
 from foncier.schemas.filters import FILTERS, SORTABLE
+from web.kept import cached
 from web.labels import field_label, french_number, value_label
 
 FILTER_LABELS = {
@@ -89,3 +94,11 @@ def count_text(kind: Kind, total: int) -> str:
     """« 34 locaux », « 1 local », « 0 besoin »: French counts 0 and 1 in the singular."""
     noun = kind.label if total <= 1 else kind.segment
     return f"{french_number(total)} {noun}"
+
+
+def kept_search(
+    session: Session, kind: Kind, filters: dict[str, Any], page: Page
+) -> tuple[int, list[dict[str, Any]]]:
+    """A page of a filtered list, searched once per version of the data (pages and API)."""
+    key = ("recherche", kind.name, repr(sorted(filters.items())), page)
+    return cached(session, key, lambda: registry.search(session, kind, filters, page))

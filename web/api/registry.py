@@ -19,6 +19,7 @@ from web import store
 from web.api.problems import PROBLEM, ProblemSchema
 from web.context import acting_user, geocoder
 from web.downloads import EXPORT_FORMATS, export_response
+from web.listing import kept_search
 
 
 class VersionArgs(FrenchSchema):
@@ -70,7 +71,7 @@ def _collection(blp: Blueprint, kind: Kind) -> None:
         @blp.doc(**_problems(422))
         def get(self, filters: dict[str, Any], pagination_parameters: Any) -> Any:
             page = Page(pagination_parameters.page, pagination_parameters.page_size)
-            total, items = registry.search(store.session(), kind, filters, page)
+            total, items = kept_search(store.session(), kind, filters, page)
             pagination_parameters.item_count = total
             return items
 

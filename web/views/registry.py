@@ -25,7 +25,14 @@ from web.downloads import export_response
 from web.forms import form_fields, form_values, payload_from_form
 from web.kept import cached, geojson_response
 from web.labels import field_label
-from web.listing import FILTER_LABELS, SEARCH_HINTS, count_text, filter_fields, headers
+from web.listing import (
+    FILTER_LABELS,
+    SEARCH_HINTS,
+    count_text,
+    filter_fields,
+    headers,
+    kept_search,
+)
 from web.record_maps import list_map, points_geojson, records_map
 from web.views.home import kept_map_parts, map_assets
 
@@ -134,7 +141,7 @@ def _list_page(kind: Kind) -> tuple[str, int]:
     number = max(1, request.args.get("page", 1, type=int))
     total, items = 0, list[dict[str, Any]]()
     if not errors:
-        total, items = registry.search(session, kind, filters, Page(number, PAGE_SIZE))
+        total, items = kept_search(session, kind, filters, Page(number, PAGE_SIZE))
     lists, assets = shown_lists(session), map_assets()
     points = _points_url(given, bool(errors))
     page = render_template(
