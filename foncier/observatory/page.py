@@ -47,7 +47,7 @@ class Observatory:
 
 def observatory(session: Session, today: date | None = None) -> Observatory:
     """The page's figures (reads only: the caller's session, no transaction of its own),
-    computed again only when the data has changed (:mod:`foncier.observatory.cache`)."""
+    computed again only when the data has changed (:mod:`foncier.db.kept`)."""
     return kept(session, "page", partial(_observatory, session, today), today)
 
 
