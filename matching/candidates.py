@@ -199,10 +199,10 @@ def _need_terms(needs: Columns, settings: Settings) -> Columns:
         "zoned": zoned,
         "cx": cx,
         "cy": cy,
-        # no maximum distance: the zone only (a centre alone then reaches nothing)
-        "searchable": zoned | (has_centre & ~np.isnan(maximum)),
+        # no maximum distance: 0 m, the zone or the very point (as matching.constraints)
+        "searchable": zoned | has_centre,
         "reach": np.nan_to_num(maximum, nan=0.0) * (1 + _WIDEN),
-        "max_distance": maximum,
+        "max_distance": np.nan_to_num(maximum, nan=0.0),
         "min": needs["need_min_m2"].astype(np.float64),
         "max": needs["need_max_m2"].astype(np.float64),
         "rents": needs["need_rents"].astype(bool),

@@ -20,7 +20,7 @@ budget      on some price the need can take: for rent, rent + charges (unknown c
             purchase budget × (1 + ``budget_tolerance``); both sides rounded to the cent.
             A need that rents and buys passes on either; no price it can take: passes
 must_have   the premises lacks no must-have feature
-location    inside a wished zone, or distance_m ≤ max_distance_m (no maximum: the zone only)
+location    inside a wished zone, or distance_m ≤ max_distance_m (no maximum: 0 m)
 ==========  ==================================================================================
 
 Gaps: ``gap_area_m2`` is need_min − area when too small, area − need_max (or lot_min − need_max
@@ -293,7 +293,7 @@ def _budget(pairs: pd.DataFrame, settings: Settings) -> tuple[BoolArray, FloatAr
 
 
 def _location(pairs: pd.DataFrame) -> tuple[BoolArray, FloatArray]:
-    # No maximum distance: only the zone itself is accepted.
+    # No maximum distance: 0 m, so the zone or the very point of the need.
     maximum = np.nan_to_num(floats(pairs, "max_distance_m"), nan=0.0)
     beyond = _positive(floats(pairs, "distance_m") - maximum)
     gap = np.where(bools(pairs, "in_zone"), 0.0, beyond)

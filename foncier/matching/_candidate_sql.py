@@ -132,7 +132,7 @@ _HARD_CONSTRAINTS = f"""
   AND l.type_local = ANY(n.types_acceptes)
   AND {_TENURE}
   AND (COALESCE(ST_Intersects(n.zone, l.geom), false)
-       OR ST_Distance(n.probe, l.geom) <= n.distance_max_m)
+       OR ST_Distance(n.probe, l.geom) <= COALESCE(n.distance_max_m, 0))
   AND l.surface_m2 >= n.surface_min_m2
   AND (l.surface_m2 <= n.surface_max_m2 OR l.partageable
        OR (l.divisible AND COALESCE(l.surface_lot_min_m2, 0) <= n.surface_max_m2))

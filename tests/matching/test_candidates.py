@@ -151,3 +151,15 @@ def test_the_search_keeps_the_cross_join_pairs_that_pass(
     passing = every[check_constraints(every, config)["passes"].to_numpy()]
     passing = passing.sort_values(["need_id", "premises_id"], ignore_index=True)
     pd.testing.assert_frame_equal(found, passing)
+
+
+def test_a_need_without_maximum_distance_takes_its_very_point_only() -> None:
+    """No zone and no maximum distance: 0 m. Found by the property above (a premises at the
+    need's own point passed the checks and was not searched)."""
+    needs, premises = example_tables()
+    needs["max_distance_m"] = np.nan
+    premises["x"], premises["y"] = [0.0, 1.0], [0.0, 0.0]  # at the point, and 1 m away
+    found = candidate_pairs(needs, premises, Settings())
+    every = cross_join(needs, premises)
+    passing = every[check_constraints(every, Settings())["passes"].to_numpy()]
+    assert found["premises_id"].tolist() == passing["premises_id"].tolist() == [10]
