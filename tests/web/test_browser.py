@@ -190,3 +190,19 @@ def test_the_observatory_draws_its_map_and_charts(
     assert all(browser.execute_script("return arguments[0].naturalWidth", c) > 0 for c in charts)
     browser.save_screenshot(str(tmp_path / "observatoire.png"))
     assert browser.execute_script("return window.__erreurs") == []
+
+
+def test_the_home_layer_control_is_folded_on_a_phone(
+    browser: webdriver.Chrome, base_url: str
+) -> None:
+    sign_in(browser, base_url)
+    control = "document.querySelector('.leaflet-control-layers').className"
+    try:
+        for (width, height), folded in (((390, 844), True), ((1366, 768), False)):
+            browser.set_window_size(width, height)
+            browser.get(base_url + "/")
+            wait_for_script(browser, "!!window.carteFonciere && !!window.carteFonciere.pointsCarte")
+            expanded = "expanded" in browser.execute_script(f"return {control}")
+            assert expanded is not folded, (width, expanded)
+    finally:
+        browser.set_window_size(1280, 900)

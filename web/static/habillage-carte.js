@@ -66,79 +66,13 @@
     return table;
   }
 
-  // A list's points, loaded apart from the page and drawn on one canvas: thousands of
-  // markers stay light to draw and to zoom. Resolves once they are drawn (or have failed).
-  window.chargerPoints = function (map, options) {
-    var canvas = L.canvas({padding: 0.5});
-    return fetch(options.url, {credentials: "same-origin"})
+  // Map points loaded apart from the page: the GeoJSON, or an alert under the map (the page
+  // itself stays right) and a rejected promise.
+  function chargerJson(map, url) {
+    return fetch(url, {credentials: "same-origin"})
       .then(function (answer) {
         if (!answer.ok) { throw new Error("Points de la carte : réponse " + answer.status); }
         return answer.json();
-      })
-      .then(function (data) {
-        var layer = L.geoJSON(data, {
-          renderer: canvas,
-          pointToLayer: function (feature, latlng) {
-            return L.circleMarker(latlng, {
-              renderer: canvas, radius: 5, weight: 1, color: "#ffffff",
-              fillColor: feature.properties.couleur, fillOpacity: 0.85
-            });
-          },
-          style: function (feature) {
-            return feature.geometry.type === "Point" ? {} :
-              {color: "#2166ac", weight: 1, fillOpacity: 0.08};
-          },
-          onEachFeature: function (feature, item) {
-            item.bindTooltip(function () { return infobulle(feature, options.champs); });
-          }
-        }).addTo(map);
-        map.pointsCarte = layer;
-        if (layer.getLayers().length) {
-          map.fitBounds(layer.getBounds(), {maxZoom: 15, padding: [20, 20], animate: false});
-        }
-        return layer;
-      })
-      .catch(function (error) {
-        var box = map.getContainer().parentNode;
-        var note = document.createElement("p");
-        note.className = "alerte";
-        note.textContent = "Les points de la carte n'ont pas pu être chargés : " +
-          "rechargez la page. La liste reste juste.";
-        box.parentNode.insertBefore(note, box.nextSibling);
-        console.warn(error);
-      });
-  };
-
-  // The home map's points, loaded apart from the page: one canvas layer per "couche", listed
-  // in the map's layer control. Resolves once they are drawn (or have failed).
-  window.chargerCouches = function (map, control, options) {
-    var canvas = L.canvas({padding: 0.5});
-    return fetch(options.url, {credentials: "same-origin"})
-      .then(function (answer) {
-        if (!answer.ok) { throw new Error("Points de la carte : réponse " + answer.status); }
-        return answer.json();
-      })
-      .then(function (data) {
-        map.pointsCarte = L.featureGroup();
-        options.couches.forEach(function (couche) {
-          var layer = L.geoJSON(null, {
-            renderer: canvas,
-            filter: function (feature) { return feature.properties.couche === couche.nom; },
-            pointToLayer: function (feature, latlng) {
-              return L.circleMarker(latlng, {
-                renderer: canvas, radius: couche.rayon, weight: 1, color: "#ffffff",
-                fillColor: feature.properties.couleur, fillOpacity: 0.85
-              });
-            },
-            onEachFeature: function (feature, item) {
-              item.bindTooltip(function () { return infobulle(feature, couche.champs); });
-            }
-          }).addData(data);
-          if (couche.visible) { layer.addTo(map); }
-          control.addOverlay(layer, couche.nom);
-          map.pointsCarte.addLayer(layer);
-        });
-        return map.pointsCarte;
       })
       .catch(function (error) {
         var box = map.getContainer().parentNode;
@@ -147,7 +81,65 @@
         note.textContent = "Les points de la carte n'ont pas pu être chargés : rechargez la page.";
         box.parentNode.insertBefore(note, box.nextSibling);
         console.warn(error);
+        throw error;
       });
+  }
+
+  function pointsSurCanevas(canvas, options) {
+    return {
+      renderer: canvas,
+      pointToLayer: function (feature, latlng) {
+        return L.circleMarker(latlng, {
+          renderer: canvas, radius: options.rayon || 5, weight: 1, color: "#ffffff",
+          fillColor: feature.properties.couleur, fillOpacity: 0.85
+        });
+      },
+      onEachFeature: function (feature, item) {
+        item.bindTooltip(function () { return infobulle(feature, options.champs); });
+      }
+    };
+  }
+
+  // A list's points, drawn on one canvas: thousands of markers stay light to draw and to
+  // zoom. Resolves once they are drawn (or have failed).
+  window.chargerPoints = function (map, options) {
+    var canvas = L.canvas({padding: 0.5});
+    return chargerJson(map, options.url).then(function (data) {
+      var style = {
+        style: function (feature) {
+          return feature.geometry.type === "Point" ? {} :
+            {color: "#2166ac", weight: 1, fillOpacity: 0.08};
+        }
+      };
+      var layer = L.geoJSON(data, L.extend(pointsSurCanevas(canvas, options), style)).addTo(map);
+      map.pointsCarte = layer;
+      if (layer.getLayers().length) {
+        map.fitBounds(layer.getBounds(), {maxZoom: 15, padding: [20, 20], animate: false});
+      }
+      return layer;
+    }, function () { return null; });
+  };
+
+  // The home map's points: one canvas layer per "couche", listed in the map's layer control,
+  // which a phone shows folded (it would cover the map).
+  window.chargerCouches = function (map, control, options) {
+    var canvas = L.canvas({padding: 0.5});
+    if (window.matchMedia("(max-width: 600px)").matches) {
+      control.options.collapsed = true;  // else each overlay added opens it again
+      control.collapse();
+      map.on("click", control.collapse, control);
+    }
+    return chargerJson(map, options.url).then(function (data) {
+      map.pointsCarte = L.featureGroup();
+      options.couches.forEach(function (couche) {
+        var only = {filter: function (feature) { return feature.properties.couche === couche.nom; }};
+        var layer = L.geoJSON(data, L.extend(pointsSurCanevas(canvas, couche), only));
+        if (couche.visible) { layer.addTo(map); }
+        control.addOverlay(layer, couche.nom);
+        map.pointsCarte.addLayer(layer);
+      });
+      return map.pointsCarte;
+    }, function () { return null; });
   };
 
   window.habillerCarte = function (map, options) {
