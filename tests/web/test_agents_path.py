@@ -302,7 +302,7 @@ return [document.documentElement.scrollWidth - width, wider];
 """
 
 
-def test_no_page_scrolls_sideways_on_a_phone(
+def test_no_page_scrolls_sideways_on_a_phone_or_a_desk(
     browser: webdriver.Chrome,
     base_url: str,
     loaded: Engine,
@@ -314,15 +314,16 @@ def test_no_page_scrolls_sideways_on_a_phone(
             "need": conn.scalar(select(func.min(Besoin.id))),
             "actor": conn.scalar(select(func.min(Acteur.id))),
         }
-    browser.set_window_size(390, 844)
+    overflowing = {}
     try:
-        overflowing = {}
-        for page in PHONE_PAGES:
-            browser.get(base_url + page.format(**ids))
-            wait_for_script(browser, "document.readyState === 'complete'")
-            extra, wider = browser.execute_script(OVERFLOW)
-            if extra > 0:
-                overflowing[page] = (extra, wider)
+        for size in ((390, 844), (1366, 768)):  # the candidates' 14 columns overflowed a desk
+            browser.set_window_size(*size)
+            for page in PHONE_PAGES:
+                browser.get(base_url + page.format(**ids))
+                wait_for_script(browser, "document.readyState === 'complete'")
+                extra, wider = browser.execute_script(OVERFLOW)
+                if extra > 0:
+                    overflowing[(size, page)] = (extra, wider)
     finally:
         browser.set_window_size(1280, 900)
     assert overflowing == {}
