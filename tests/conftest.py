@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Generator, Iterator
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
@@ -18,6 +19,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from foncier import config
 from foncier.db import make_engine
+from foncier.scenarios import service
+from foncier.scenarios.store import SavedScenario
 
 # The benchmarks import create_database and drop_database from here too.
 from tests.databases import create_database, create_seeded_database, drop_database
@@ -77,3 +80,17 @@ def session(loaded: Engine) -> Iterator[Session]:
         with factory() as db_session:
             yield db_session
         outer.rollback()
+
+
+@pytest.fixture
+def computations(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The refs of the scenarios whose page was computed (not read back), in order."""
+    done: list[str] = []
+    compute = service.compute_page
+
+    def counted(session: Session, saved: SavedScenario) -> dict[str, Any]:
+        done.append(saved.ref)
+        return compute(session, saved)
+
+    monkeypatch.setattr(service, "compute_page", counted)
+    return done

@@ -4,7 +4,6 @@ the comparison shows the clause's parameters with their differences."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -14,24 +13,10 @@ from foncier.db import transaction
 from foncier.scenarios import service
 from foncier.scenarios.comparison import compare_pages
 from foncier.scenarios.document import read_document
-from foncier.scenarios.store import SavedScenario, copy_scenario, save, update_clause
+from foncier.scenarios.store import copy_scenario, save, update_clause
 from foncier.vocabulary import OPEN_NEEDS
 
 EXAMPLE = Path(__file__).parents[2] / "data" / "scenario-exemple.yaml"
-
-
-@pytest.fixture
-def computations(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The refs of the scenarios whose page was computed (not read back), in order."""
-    done: list[str] = []
-    compute = service.compute_page
-
-    def counted(session: Session, saved: SavedScenario) -> dict[str, Any]:
-        done.append(saved.ref)
-        return compute(session, saved)
-
-    monkeypatch.setattr(service, "compute_page", counted)
-    return done
 
 
 def test_a_page_is_computed_once_per_version_and_data(

@@ -92,6 +92,16 @@ def app(
     shared_db: str, loaded: Engine, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Flask]:
     """The application on this module's database (reference layers and demo loaded)."""
+    app = built_app(shared_db, loaded, tmp_path_factory)
+    yield app
+    dispose(app)
+
+
+def built_app(
+    shared_db: str, loaded: Engine, tmp_path_factory: pytest.TempPathFactory, **config: Any
+) -> Flask:
+    """An application for tests on ``shared_db``, its accounts signed in by role; ``config``
+    adds to or replaces its settings."""
     app = create_app(
         {
             "DATABASE_URL": shared_db,
@@ -99,11 +109,11 @@ def app(
             "GEOCODER_URL": "aucun",
             "UPLOAD_DIR": str(tmp_path_factory.mktemp("depots")),
             "TEST_ACCOUNTS": _accounts(loaded),
+            **config,
         }
     )
     app.test_client_class = RoleClient
-    yield app
-    dispose(app)
+    return app
 
 
 @pytest.fixture(params=[*ROLES, None], ids=[*ROLES, "anonyme"])

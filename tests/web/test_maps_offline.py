@@ -23,8 +23,7 @@ from sqlalchemy import Engine, func, select
 from foncier.accounts.roles import Role
 from foncier.models import Besoin, Local
 from tests.web.browser import wait_until
-from tests.web.conftest import RoleClient, _accounts, dispose, sign_in
-from web import create_app
+from tests.web.conftest import built_app, dispose, sign_in
 from web.labels import value_label
 from web.maps import MapAssets, candidates_map
 
@@ -92,18 +91,10 @@ def app(
     silent_tiles: SilentTiles,
 ) -> Iterator[Flask]:
     """The application with its base tiles on the silent port."""
-    app = create_app(
-        {
-            "DATABASE_URL": shared_db,
-            "TESTING": True,
-            "GEOCODER_URL": "aucun",
-            "UPLOAD_DIR": str(tmp_path_factory.mktemp("depots")),
-            "TEST_ACCOUNTS": _accounts(loaded),
-            "TILES": f"http://127.0.0.1:{silent_tiles.port}/{{z}}/{{x}}/{{y}}.png",
-            "TILES_ATTRIBUTION": "Tuiles muettes du test",
-        }
+    tiles = f"http://127.0.0.1:{silent_tiles.port}/{{z}}/{{x}}/{{y}}.png"
+    app = built_app(
+        shared_db, loaded, tmp_path_factory, TILES=tiles, TILES_ATTRIBUTION="Tuiles muettes du test"
     )
-    app.test_client_class = RoleClient
     yield app
     dispose(app)
 

@@ -6,16 +6,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
 from flask import Flask
 from selenium import webdriver
 from selenium.webdriver.common.by import By
-from sqlalchemy.orm import Session
 
-from foncier.scenarios import service
-from foncier.scenarios.store import SavedScenario
 from tests.web.browser import new_page, submit, wait_for_script, wait_until
 from tests.web.conftest import sign_in
 
@@ -24,20 +20,6 @@ EXAMPLE = Path(__file__).parents[2] / "data" / "scenario-exemple.yaml"
 # Visible text of a page's element (what a reader sees, not the markup).
 TEXT = "return document.querySelector(arguments[0]).innerText;"
 OVERFLOW = "return document.documentElement.scrollWidth - window.innerWidth;"
-
-
-@pytest.fixture
-def computations(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The refs of the scenarios whose page the server computed (not read back)."""
-    done: list[str] = []
-    compute = service.compute_page
-
-    def counted(session: Session, saved: SavedScenario) -> dict[str, Any]:
-        done.append(saved.ref)
-        return compute(session, saved)
-
-    monkeypatch.setattr(service, "compute_page", counted)
-    return done
 
 
 def from_example(browser: webdriver.Chrome, base_url: str) -> str:

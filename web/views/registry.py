@@ -18,7 +18,7 @@ from foncier.registry.filters import ALL, Page
 from foncier.registry.lists import choices, display_lists
 from foncier.scenarios.caps import cap_in_force
 from foncier.schemas.fields import load
-from foncier.schemas.filters import FILTERS, load_filters
+from foncier.schemas.filters import FILTERS, SORTABLE, load_filters
 from web import store
 from web.context import acting_user, geocoder
 from web.downloads import export_response
@@ -36,31 +36,9 @@ from web.listing import (
 from web.record_maps import list_map, points_geojson, records_map
 from web.views.home import kept_map_parts, map_assets
 
-COLUMNS = {
-    "premises": [
-        "ref",
-        "nom",
-        "type_local",
-        "statut",
-        "surface_m2",
-        "loyer_m2_an",
-        "disponible_le",
-        "commune_insee",
-        "en_qpv",
-    ],
-    "actors": ["ref", "nom", "forme_juridique", "filiere", "stade", "effectif", "commune_insee"],
-    "needs": [
-        "ref",
-        "intitule",
-        "statut",
-        "types_acceptes",
-        "surface_min_m2",
-        "surface_max_m2",
-        "budget_loyer_m2_an",
-        "emmenagement_au_plus_tot",
-        "commune_insee",
-    ],
-}
+# What the lists show: the columns they sort by, and a need's kinds (a list of codes).
+COLUMNS = {kind: list(names) for kind, names in SORTABLE.items()}
+COLUMNS["needs"].insert(COLUMNS["needs"].index("statut") + 1, "types_acceptes")
 PAGE_SIZE = 50
 WITHDRAWN = {
     "premises": "Le local est retiré : il n'est plus proposé.",
