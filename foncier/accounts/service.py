@@ -162,14 +162,17 @@ def authenticate(session: Session, email: str, password: str, address: str | Non
 def session_identity(session: Session, user_id: str) -> Identity | None:
     """The identity a session cookie names (``id:jeton_session``), if still valid."""
     number, _, stamp = (user_id or "").partition(":")
-    account = session.get(Compte, int(number)) if number.isdigit() else None
-    if (
-        account is None
-        or not account.actif
-        or not secrets.compare_digest(account.jeton_session, stamp)
-    ):
+    if not number.isdigit():
         return None
-    return Identity(account.id, account.email, frozenset(Role(r) for r in account.roles))
+    # Columns, not the entity: read on every request, nothing to track.
+    account = session.execute(
+        select(Compte.email, Compte.roles, Compte.jeton_session).where(
+            Compte.id == int(number), Compte.actif
+        )
+    ).one_or_none()
+    if account is None or not secrets.compare_digest(account.jeton_session, stamp):
+        return None
+    return Identity(int(number), account.email, frozenset(Role(r) for r in account.roles))
 
 
 def issue_token(

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import select
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, create_engine, event, exc, text
 from sqlalchemy.orm import Session, sessionmaker
 
 CONNECT_TIMEOUT_S = 5  # a port that accepts but never answers must not hang the caller
@@ -23,7 +24,24 @@ def make_engine(
     connect_args: dict[str, Any] = {"connect_timeout": connect_timeout_s}
     if statement_timeout_s:
         connect_args["options"] = f"-c statement_timeout={int(statement_timeout_s * 1000)}"
-    return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+    engine = create_engine(url, connect_args=connect_args)
+    event.listen(engine, "checkout", _drop_if_closed)
+    return engine
+
+
+def _drop_if_closed(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """A pooled connection the server has closed is replaced before use.
+
+    An idle connection has nothing to read unless the server ended it (a restart, a
+    terminated backend): one ``poll`` of its socket tells, where a ping would cost a round
+    trip on every request. The pool retries with a fresh connection.
+    """
+    if dbapi_connection.closed:
+        raise exc.DisconnectionError("connexion fermée")
+    poller = select.poll()
+    poller.register(dbapi_connection.pgconn.socket, select.POLLIN)
+    if poller.poll(0):
+        raise exc.DisconnectionError("connexion fermée par le serveur")
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from foncier.accounts.models import Compte
 from foncier.accounts.service import Identity, session_identity, token_identity
+from web import store
 
 login_manager = LoginManager()
 
@@ -38,8 +39,8 @@ def side_session() -> Iterator[Session]:
 
 @login_manager.user_loader
 def _load(user_id: str) -> SignedIn | None:
-    with side_session() as session:
-        identity = session_identity(session, user_id)
+    # The request's own session: one connection per request, the account read in one statement.
+    identity = session_identity(store.session(), user_id)
     return SignedIn(identity, user_id.partition(":")[2]) if identity else None
 
 
