@@ -30,7 +30,12 @@ def test_a_healthy_connection_costs_no_statement_to_check(
     pooled = make_engine(engine.url.render_as_string(hide_password=False))
     sent: list[str] = []
     event.listen(pooled, "before_cursor_execute", lambda *a: sent.append(a[2]))
-    monkeypatch.setattr(pooled.dialect, "do_ping", lambda _: sent.append("ping") or True)
+
+    def ping(_: object) -> bool:
+        sent.append("ping")
+        return True
+
+    monkeypatch.setattr(pooled.dialect, "do_ping", ping)
     try:
         first = _backend(pooled)
         assert _backend(pooled) == first  # the same pooled connection
