@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from foncier import config
 from foncier.accounts.privacy import hide_personal_data
-from foncier.db import CONNECT_TIMEOUT_S, make_engine, make_sessionmaker
+from foncier.db import CONNECT_TIMEOUT_S, make_engine, make_read_first
 
 EXTENSION = "foncier.store"
 
@@ -63,7 +63,7 @@ class Store:
             statement_timeout_s=self._statement_timeout_s,
             connect_timeout_s=self._connect_timeout_s,
         )
-        self._factory = make_sessionmaker(self.engine)
+        self._factory = make_read_first(self.engine)
 
     def recover(self) -> None:
         """Drop pooled connections; follow the embedded cluster if its URL changed.

@@ -208,14 +208,17 @@ def revoke_token(session: Session, name: str, by: str) -> JetonApi:
 
 
 def token_identity(session: Session, token: str, address: str | None) -> Identity | None:
-    """The identity of a token that is known, not revoked, and whose account is active."""
-    with transaction(session, "jeton"):
-        row = session.scalar(
-            select(JetonApi)
-            .options(joinedload(JetonApi.compte))  # one round trip per API call, not two
-            .where(JetonApi.empreinte == token_digest(token))
-        )
-        if row is None or row.revoque_le is not None or not row.compte.actif:
+    """The identity of a token that is known, not revoked, and whose account is active.
+
+    Read first, outside a transaction: most calls write nothing. A refusal is recorded, and
+    a use once per step."""
+    row = session.scalar(
+        select(JetonApi)
+        .options(joinedload(JetonApi.compte))  # one round trip per API call, not two
+        .where(JetonApi.empreinte == token_digest(token))
+    )
+    if row is None or row.revoque_le is not None or not row.compte.actif:
+        with transaction(session, "jeton"):
             record_event(
                 session,
                 Evenement.JETON_REFUSE,
@@ -223,9 +226,10 @@ def token_identity(session: Session, token: str, address: str | None) -> Identit
                 address,
                 jeton=row.nom if row else None,
             )
-            return None
-        if row.dernier_usage is None or row.dernier_usage < datetime.now(UTC) - TOKEN_USE_STEP:
+        return None
+    if row.dernier_usage is None or row.dernier_usage < datetime.now(UTC) - TOKEN_USE_STEP:
+        with transaction(session, "jeton"):
             row.dernier_usage = func.now()
             record_event(session, Evenement.JETON_UTILISE, row.compte.email, address, jeton=row.nom)
-        roles = frozenset(Role(r) for r in row.roles) & frozenset(Role(r) for r in row.compte.roles)
-        return Identity(row.compte.id, row.compte.email, roles, token_name=row.nom)
+    roles = frozenset(Role(r) for r in row.roles) & frozenset(Role(r) for r in row.compte.roles)
+    return Identity(row.compte.id, row.compte.email, roles, token_name=row.nom)

@@ -48,6 +48,38 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
+WRITES = "écritures"  # Session.info: a use case's transaction has begun
+
+
+class ReadFirst(Session):
+    """A request's session: its reads run on their own (autocommit), so a page's few reads
+    cost no BEGIN and no ROLLBACK (two round trips of four); :func:`transaction` switches it
+    to real transactions for the use case's writes. A statement sees what it would in a
+    READ COMMITTED transaction."""
+
+    def __init__(self, bind: Engine, reads: Engine, **options: Any) -> None:
+        super().__init__(bind=bind, **options)
+        self._reads = reads
+
+    def get_bind(self, mapper: Any = None, **kw: Any) -> Any:
+        return super().get_bind(mapper, **kw) if self.info.get(WRITES) else self._reads
+
+
+def make_read_first(engine: Engine) -> sessionmaker[Session]:
+    reads = engine.execution_options(isolation_level="AUTOCOMMIT")
+    factory: sessionmaker[Session] = sessionmaker(
+        engine, class_=ReadFirst, reads=reads, expire_on_commit=False
+    )
+    event.listen(factory, "before_flush", _refuse_writes)
+    return factory
+
+
+def _refuse_writes(session: Session, *_: Any) -> None:
+    """Writes outside a use case's transaction would each commit alone: a programming error."""
+    if isinstance(session, ReadFirst) and not session.info.get(WRITES):
+        raise RuntimeError("writes outside transaction()")
+
+
 @contextmanager
 def transaction(session: Session, utilisateur: str) -> Iterator[Session]:
     """One transaction; the history triggers record ``utilisateur`` as the author.
@@ -59,6 +91,7 @@ def transaction(session: Session, utilisateur: str) -> Iterator[Session]:
         if session.new or session.dirty or session.deleted:
             raise RuntimeError("unsaved changes before a use case's transaction")
         session.commit()
+    session.info[WRITES] = True
     with session.begin():
         session.execute(
             text("SELECT set_config('foncier.utilisateur', :u, true)"), {"u": utilisateur}

@@ -1,11 +1,13 @@
-"""Pooled connections: one the server ended is replaced before use, without a ping."""
+"""Pooled connections: one the server ended is replaced before use, without a ping; the
+requests' sessions read on their own and write in whole transactions."""
 
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import Engine, event, text
+from sqlalchemy import Engine, event, select, text, update
 
-from foncier.db import make_engine
+from foncier.db import make_engine, make_read_first, transaction
+from foncier.models import Local
 
 
 def _backend(engine: Engine) -> int:
@@ -42,3 +44,22 @@ def test_a_healthy_connection_costs_no_statement_to_check(
         assert sent == ["SELECT pg_backend_pid()"] * 2  # and no ping: a round trip each time
     finally:
         pooled.dispose()
+
+
+def test_a_request_session_writes_only_in_a_whole_transaction(engine: Engine) -> None:
+    """Reads run on their own (autocommit); a use case's writes are still all or nothing."""
+    factory = make_read_first(engine)
+    with factory() as session:
+        first, second = session.scalars(select(Local).order_by(Local.id).limit(2)).all()
+        ids, names = (first.id, second.id), (first.nom, second.nom)
+        first.nom = "écrit hors transaction"
+        with pytest.raises(RuntimeError, match="transaction"):
+            session.flush()
+        session.rollback()
+        with pytest.raises(ZeroDivisionError), transaction(session, "tests"):
+            session.execute(update(Local).where(Local.id == ids[0]).values(nom="un"))
+            session.execute(update(Local).where(Local.id == ids[1]).values(nom="deux"))
+            raise ZeroDivisionError  # midway: nothing of it stays
+    with engine.connect() as connection:
+        kept = connection.scalars(select(Local.nom).where(Local.id.in_(ids)).order_by(Local.id))
+        assert tuple(kept) == names

@@ -61,8 +61,7 @@ def identify() -> Identity | None:
         g.via_token = True
         if not token:
             return None
-        with side_session() as session:
-            return token_identity(session, token, request.remote_addr)
+        return token_identity(store.session(), token, request.remote_addr)
     g.via_token = False
     user = current_user
     return user.identity if user.is_authenticated else None
