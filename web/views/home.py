@@ -82,7 +82,9 @@ def index() -> str:
         ("accueil", assets),
         lambda: overview_map(layers(session, ("communes", "qpv")), assets, points),
     )
-    counts = dict(session.execute(text(COUNTS)).mappings().one())
+    counts = cached(
+        session, "comptes", lambda: dict(session.execute(text(COUNTS)).mappings().one())
+    )
     return render_template("accueil.html", counts=counts, **parts)
 
 

@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from markupsafe import Markup
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
@@ -88,25 +89,35 @@ def registry_pages(kind: Kind) -> Blueprint:
 
 def _detail_page(kind: Kind, record_id: int) -> str:
     session = store.session()
-    record = registry.get(session, kind, record_id)
+    shown = cached(
+        session, ("fiche", kind.name, record_id), lambda: _record(session, kind, record_id)
+    )
     lists, assets = shown_lists(session), map_assets()
     return render_template(
         "registre_fiche.html",
         kind=kind,
         title=kind.title,
-        record=record,
-        history=registry.history(session, kind, record_id),
-        cap=cap_in_force(session, record_id) if kind.name == "premises" else None,
-        **_links(session, kind, record),
+        **shown,
         names=lists["commune_insee"],
-        proposals=_open_proposals(session, kind.name, record_id),
         lists=lists,
         **kept_map_parts(
             session,
             ("fiche", kind.name, record_id, assets),
-            lambda: records_map([record], kind, assets, lists),
+            lambda: records_map([shown["record"]], kind, assets, lists),
         ),
     )
+
+
+def _record(session: Session, kind: Kind, record_id: int) -> dict[str, Any]:
+    """What a record's page shows, read once per version of the data (8 statements)."""
+    record = registry.get(session, kind, record_id)
+    return {
+        "record": record,
+        "history": registry.history(session, kind, record_id),
+        "cap": cap_in_force(session, record_id) if kind.name == "premises" else None,
+        **_links(session, kind, record),
+        "proposals": _open_proposals(session, kind.name, record_id),
+    }
 
 
 def _list_page(kind: Kind) -> tuple[str, int]:
@@ -126,26 +137,48 @@ def _list_page(kind: Kind) -> tuple[str, int]:
         "registre_liste.html",
         kind=kind,
         title=kind.title,
-        items=items,
         total=total,
         page=number,
         pages=max(1, -(-total // PAGE_SIZE)),
-        columns=COLUMNS[kind.name],
-        headers=headers(kind, COLUMNS[kind.name], given),
+        table=_table(session, kind, given, number, items, lists),
         count=count_text(kind, total),
         search_hint=SEARCH_HINTS[kind.name],
         filters=filter_fields(kind, lists, given),
         given=given,
         errors={FILTER_LABELS.get(k, field_label(k)): m for k, m in errors.items()},
         query=urlencode(given),
-        names=lists["commune_insee"],
-        lists=lists,
         # The map's points come apart from the page (an invalid filter draws none).
         **kept_map_parts(
             session, ("liste", kind.name, points, assets), lambda: list_map(kind, assets, points)
         ),
     )
     return page, 422 if errors else 200
+
+
+def _table(
+    session: Session,
+    kind: Kind,
+    given: dict[str, str],
+    number: int,
+    items: list[dict[str, Any]],
+    lists: dict[str, dict[str, str]],
+) -> Markup:
+    """The rows, rendered once per version of the data and query: the longest part to draw."""
+
+    def draw() -> Markup:
+        columns = COLUMNS[kind.name]
+        return Markup(
+            render_template(
+                "_registre_tableau.html",
+                items=items,
+                columns=columns,
+                headers=headers(kind, columns, given),
+                names=lists["commune_insee"],
+                lists=lists,
+            )
+        )
+
+    return cached(session, ("tableau", kind.name, tuple(sorted(given.items())), number), draw)
 
 
 def shown_lists(session: Session) -> dict[str, dict[str, str]]:
