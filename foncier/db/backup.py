@@ -49,11 +49,32 @@ def restore(url: str, path: Path, *, replace: bool) -> None:
             " base vide, ou ajoutez --remplacer pour écraser son contenu."
         )
     _run("pg_restore", url, [*options, str(path)], dbname_option=True)
+    _move_version_on(url)
+
+
+# The restored data's version jumps to the clock (in ms), past any number a running server
+# may have kept pages under for this database before (foncier.db.kept): a kept page is
+# never taken for the restored data's.
+_PAST_EVERY_KEPT_PAGE = """
+DO $$ BEGIN
+  IF to_regclass('public.version_donnees') IS NOT NULL THEN
+    UPDATE version_donnees SET numero =
+      greatest(numero + 1, (extract(epoch FROM clock_timestamp()) * 1000)::bigint);
+  END IF;
+END $$"""
+
+
+def _move_version_on(url: str) -> None:
+    with psycopg.connect(_conninfo(url), connect_timeout=10) as conn:
+        conn.execute(_PAST_EVERY_KEPT_PAGE)
+
+
+def _conninfo(url: str) -> str:
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 def _holds_tables(url: str) -> bool:
-    conninfo = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(conninfo, connect_timeout=10) as conn:
+    with psycopg.connect(_conninfo(url), connect_timeout=10) as conn:
         found = conn.execute(
             "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
             " AND tablename <> 'spatial_ref_sys'"

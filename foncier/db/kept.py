@@ -1,15 +1,12 @@
 """What is computed from the store, kept in the process per version of the data.
 
 People read far more often than the registers change, so pages and figures are computed once
-per version of the data they read, read in one cheap statement. The version moves with every
-write:
+per version of the data they read, read in one cheap statement:
 
-- the newest id and the number of rows of the append-only history: every write to needs,
-  actors, premises, sectors, legal forms, operations, scenarios and matching settings adds a
-  row there (the count also moves when a transaction that took an older id commits late);
-- the same for the committee's decisions (append-only too);
-- the last transaction that wrote the reference layers (communes, QPV, brownfields), which
-  have no history: they are reloaded from files;
+- ``version_donnees.numero``, which every transaction that writes a record (through its
+  history), a committee decision or a reference layer moves once, when it commits (a
+  deferred trigger, migration 0014): a reader sees the new number and the new rows in the
+  same snapshot, a late commit included, and reading it costs the same at any history size;
 - the database's name (a process may reach several: the tests do) and the day in Paris
   (waiting times count days; availability compares dates).
 """
@@ -29,12 +26,7 @@ Version = tuple[Hashable, ...]
 SIZE = 1024  # entries: a record's candidates and map (one per record read), figures, layers
 
 _VERSION = text("""
-SELECT current_database(),
-       (SELECT max(id) FROM historique), (SELECT count(*) FROM historique),
-       (SELECT max(id) FROM decisions_comite), (SELECT count(*) FROM decisions_comite),
-       (SELECT max(xmin::text::bigint) FROM communes),
-       (SELECT max(xmin::text::bigint) FROM qpv),
-       (SELECT max(xmin::text::bigint) FROM friches),
+SELECT current_database(), (SELECT numero FROM version_donnees),
        CAST(timezone('Europe/Paris', now()) AS date)""")
 
 

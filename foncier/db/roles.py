@@ -15,7 +15,8 @@ from sqlalchemy import make_url
 # Rows are added, never deleted. UPDATE stays granted on ``historique`` for the right to
 # erasure only: its row trigger refuses any other change (migration 0007).
 APPEND_ONLY = ("historique", "journal_audit")
-READ_ONLY = ("alembic_version", "spatial_ref_sys")
+# The data's version moves by its trigger only (migration 0014), never by the application.
+READ_ONLY = ("alembic_version", "spatial_ref_sys", "version_donnees")
 
 
 def ensure_role(owner_url: str, role: str, password: str) -> None:

@@ -11,7 +11,7 @@ from foncier.models.committee import (
     Seance,
     VoteComite,
 )
-from foncier.models.history import Historique
+from foncier.models.history import Historique, VersionDonnees
 from foncier.models.matching import Appariement, Proposition, ReglagesAppariement
 from foncier.models.reference import Commune, Filiere, FormeJuridiqueRef, Friche, Qpv
 from foncier.models.registry import Acteur, Besoin, Local
@@ -45,5 +45,6 @@ __all__ = [
     "ResultatScenario",
     "Scenario",
     "Seance",
+    "VersionDonnees",
     "VoteComite",
 ]

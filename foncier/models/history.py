@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, String, func
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, DateTime, String, func
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -27,3 +27,14 @@ class Historique(Base):
     horodatage: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     avant: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     apres: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+
+
+class VersionDonnees(Base):
+    """One row: a number every transaction that writes moves once, when it commits (a
+    deferred trigger, migration 0014). What pages keep is keyed by it (foncier.db.kept)."""
+
+    __tablename__ = "version_donnees"
+    __table_args__ = (CheckConstraint("seule", name="seule"),)
+
+    seule: Mapped[bool] = mapped_column(Boolean, primary_key=True, server_default="true")
+    numero: Mapped[int] = mapped_column(BigInteger)

@@ -35,6 +35,13 @@ def _contents(url: str) -> dict[str, object]:
     return found
 
 
+def _version(url: str) -> int:
+    with psycopg.connect(_conninfo(url)) as conn:
+        found = conn.execute("SELECT numero FROM version_donnees").fetchone()
+    assert found is not None
+    return int(found[0])
+
+
 @pytest.fixture
 def two_databases(server_url: str) -> Iterator[tuple[str, str]]:
     source = create_database(server_url, prefix="foncier_sauve")
@@ -64,6 +71,8 @@ def test_a_backup_restores_into_a_fresh_database(
     restored = foncier_cli("db", "restore", str(dump), url=target)
     assert restored.exit_code == 0, restored.output
     assert _contents(target) == before
+    # Past every version pages were kept under, for the source and for any earlier target.
+    assert _version(target) > _version(source)
 
     with psycopg.connect(_conninfo(target)) as conn, pytest.raises(psycopg.Error):
         conn.execute("DELETE FROM historique")  # the append-only trigger came back too

@@ -6,7 +6,7 @@ from sqlalchemy import Engine, select, update
 
 from foncier.db import make_sessionmaker, transaction
 from foncier.db.kept import data_version, forget, kept
-from foncier.models import Local
+from foncier.models import Commune, Local, VersionDonnees
 
 
 def test_a_transaction_committed_after_a_newer_one_still_moves_the_version(
@@ -46,3 +46,31 @@ def test_a_value_is_computed_once_per_version(loaded: Engine) -> None:
             for new in (f"{name} (bis)", name):
                 session.execute(update(Local).where(Local.id == 1).values(nom=new))
         assert kept(session, "compte", count) == 2
+
+
+def _number(engine: Engine) -> int:
+    with engine.connect() as connection:
+        return int(connection.scalar(select(VersionDonnees.numero)))
+
+
+def test_a_transaction_moves_the_version_once_and_only_when_it_commits(loaded: Engine) -> None:
+    sessions = make_sessionmaker(loaded)
+    before = _number(loaded)
+    with sessions() as writer:
+        premises = writer.execute(select(Local.id, Local.nom).order_by(Local.id).limit(3)).all()
+        with transaction(writer, "tests"):
+            for id_, name in premises:
+                writer.execute(update(Local).where(Local.id == id_).values(nom=f"{name} (ter)"))
+            assert _number(loaded) == before  # not yet committed: nothing to see
+        assert _number(loaded) == before + 1  # three records, one transaction
+        with transaction(writer, "tests"):
+            for id_, name in premises:
+                writer.execute(update(Local).where(Local.id == id_).values(nom=name))
+    assert _number(loaded) == before + 2
+
+
+def test_a_reference_layer_change_moves_the_version(loaded: Engine) -> None:
+    before = _number(loaded)
+    with loaded.begin() as connection:  # as a reload does, through no record's history
+        connection.execute(update(Commune).values(nom=Commune.nom))
+    assert _number(loaded) == before + 1
