@@ -7,6 +7,8 @@ per version of the data they read, read in one cheap statement:
   history), a committee decision or a reference layer moves once, when it commits (a
   deferred trigger, migration 0014): a reader sees the new number and the new rows in the
   same snapshot, a late commit included, and reading it costs the same at any history size;
+- within a transaction that has written and not yet committed, its own id: what it reads
+  includes its writes, which nobody else may be shown (and which may yet roll back);
 - the database's name (a process may reach several: the tests do) and the day in Paris
   (waiting times count days; availability compares dates).
 """
@@ -27,7 +29,7 @@ SIZE = 1024  # entries: a record's candidates and map (one per record read), fig
 
 _VERSION = text("""
 SELECT current_database(), (SELECT numero FROM version_donnees),
-       CAST(timezone('Europe/Paris', now()) AS date)""")
+       pg_current_xact_id_if_assigned()::text, CAST(timezone('Europe/Paris', now()) AS date)""")
 
 
 def data_version(session: Session) -> Version:

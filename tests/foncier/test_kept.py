@@ -74,3 +74,16 @@ def test_a_reference_layer_change_moves_the_version(loaded: Engine) -> None:
     with loaded.begin() as connection:  # as a reload does, through no record's history
         connection.execute(update(Commune).values(nom=Commune.nom))
     assert _number(loaded) == before + 1
+
+
+def test_what_a_transaction_reads_of_its_own_writes_is_kept_for_it_alone(loaded: Engine) -> None:
+    sessions = make_sessionmaker(loaded)
+    with sessions() as writer, sessions() as reader:
+        outside = data_version(reader)
+        reader.rollback()
+        first, name = writer.execute(select(Local.id, Local.nom).order_by(Local.id)).first()
+        writer.execute(update(Local).where(Local.id == first).values(nom=f"{name} (brouillon)"))
+        inside = data_version(writer)  # uncommitted: the counter has not moved yet
+        assert inside != outside and data_version(writer) == inside
+        writer.rollback()
+        assert data_version(writer) == outside
