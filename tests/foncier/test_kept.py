@@ -50,7 +50,7 @@ def test_a_value_is_computed_once_per_version(loaded: Engine) -> None:
 
 def _number(engine: Engine) -> int:
     with engine.connect() as connection:
-        return int(connection.scalar(select(VersionDonnees.numero)))
+        return int(connection.execute(select(VersionDonnees.numero)).scalar_one())
 
 
 def test_a_transaction_moves_the_version_once_and_only_when_it_commits(loaded: Engine) -> None:
@@ -81,7 +81,7 @@ def test_what_a_transaction_reads_of_its_own_writes_is_kept_for_it_alone(loaded:
     with sessions() as writer, sessions() as reader:
         outside = data_version(reader)
         reader.rollback()
-        first, name = writer.execute(select(Local.id, Local.nom).order_by(Local.id)).first()
+        first, name = writer.execute(select(Local.id, Local.nom).order_by(Local.id).limit(1)).one()
         writer.execute(update(Local).where(Local.id == first).values(nom=f"{name} (brouillon)"))
         inside = data_version(writer)  # uncommitted: the counter has not moved yet
         assert inside != outside and data_version(writer) == inside
