@@ -14,6 +14,10 @@ one kind of page at a time drawn with the weights of ``MIX``: the home map, list
 candidates, an API list and the API's top 10. The first ``--warmup`` seconds are not counted
 (cold caches, connection pools filling). An error is a failed connection, a timeout, an HTTP
 status of 400 or more, or a page that sends the user back to sign in.
+
+``--writes N`` adds an agent who renames a premises N times a minute (``PATCH`` through the
+API, then the name back), as agents do during the day: every write moves the data's version,
+so the pages read after it are computed again. Writes are timed apart ("écriture").
 """
 
 from __future__ import annotations
@@ -98,6 +102,43 @@ def _user(
             out[kind if ok else f"{kind} (erreur)"].append(time.perf_counter() - start)
 
 
+def _writer(
+    base: str,
+    opener: urllib.request.OpenerDirector,
+    premises: int,
+    every_s: float,
+    window: tuple[float, float],
+    out: dict[str, list[float]],
+) -> None:
+    """Renames a premises and back, every ``every_s`` seconds, with the session's CSRF token."""
+    with opener.open(f"{base}/locaux/{premises}", timeout=60) as reply:
+        found = re.search(r'name="csrf_token" value="([^"]+)"', reply.read().decode())
+    headers = {"Content-Type": "application/json", "X-CSRFToken": found[1] if found else ""}
+    url = f"{base}/api/v1/premises/{premises}"
+    counted_from, stop = window
+    suffix = " (essai de charge)"
+    while time.monotonic() < stop:
+        start = time.perf_counter()
+        try:
+            with opener.open(url, timeout=60) as reply:
+                record = json.load(reply)
+            name = (
+                record["nom"].removesuffix(suffix)
+                if record["nom"].endswith(suffix)
+                else (record["nom"] + suffix)
+            )
+            body = json.dumps({"nom": name, "version": record["version"]}).encode()
+            patch = urllib.request.Request(url, body, headers, method="PATCH")
+            with opener.open(patch, timeout=60) as reply:
+                reply.read()
+            ok = True
+        except (urllib.error.URLError, OSError):
+            ok = False
+        if time.monotonic() >= counted_from:
+            out["écriture" if ok else "écriture (erreur)"].append(time.perf_counter() - start)
+        time.sleep(max(0.0, every_s - (time.perf_counter() - start)))
+
+
 def _p(values: list[float], q: float) -> float:
     if len(values) < 2:
         return values[0]
@@ -112,6 +153,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=5, help="seconds not counted")
     parser.add_argument("--only", choices=sorted(MIX), default=None)
     parser.add_argument("--email", required=True, help="an agent's account")
+    parser.add_argument("--writes", type=float, default=0, help="writes per minute (0: none)")
     args = parser.parse_args()
     base = args.base.rstrip("/")
     login = (args.email, os.environ.get("FONCIER_LOAD_PASSWORD", ""))
@@ -126,15 +168,24 @@ def main() -> None:
         threading.Thread(target=_user, args=(base, opener, ids, kinds, window, seed, results))
         for seed, opener in enumerate(openers)
     ]
+    if args.writes > 0:
+        writer = signed_in(base, *login)
+        threads.append(
+            threading.Thread(
+                target=_writer,
+                args=(base, writer, ids["premises"][0], 60 / args.writes, window, results),
+            )
+        )
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    everything = [t for kind, times in results.items() if "erreur" not in kind for t in times]
+    read = [(kind, times) for kind, times in results.items() if not kind.startswith("écriture")]
+    everything = [t for kind, times in read if "erreur" not in kind for t in times]
     errors = sum(len(t) for kind, t in results.items() if "erreur" in kind)
     print(f"{args.users} utilisateurs, {args.seconds:g} s (après {args.warmup:g} s), {base}")
     print(f"{'requête':<22}{'n':>7}{'médiane':>10}{'p95':>10}{'max':>10}")
-    for kind, times in [*sorted(results.items()), ("tout", everything)]:
+    for kind, times in [*sorted(results.items()), ("tout (lectures)", everything)]:
         if times:
             print(
                 f"{kind:<22}{len(times):>7}{statistics.median(times) * 1000:>8.0f}ms"
