@@ -1,6 +1,6 @@
-"""Maps of the registries: a record's page draws its point inline; a list's map loads its
-points from the list's GeoJSON endpoint (cacheable, drawn on a canvas), so that the page stays
-light at registry scale (thousands of premises)."""
+"""Maps of the registries: a record's page gives its map its point inline; a list's map loads
+its points from the list's GeoJSON endpoint (cacheable), so that the page stays light at
+registry scale (thousands of premises). Both are drawn on a canvas by ``chargerPoints``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import json
 from typing import Any
 
 import folium
-import geopandas as gpd
 from branca.element import MacroElement
 from jinja2 import Template
 
@@ -20,8 +19,6 @@ from web.maps import (
     MapAssets,
     base_map,
     feature,
-    points_layer,
-    polygons_layer,
     status_signs,
     tooltip_value,
 )
@@ -38,7 +35,6 @@ TOOLTIPS = {
     ),
 }
 ZONE_LAYER = "Zones souhaitées"
-ZONE_STYLE = {"color": "#2166ac", "weight": 1, "fillOpacity": 0.08}
 OTHER_COLOUR = "#333"
 
 
@@ -50,41 +46,22 @@ def legend_of(kind: Any) -> list[Sign]:
     return [Sign(OTHER_COLOUR, "Acteur")]
 
 
-def records_map(
-    records: list[dict[str, Any]],
-    kind: Any,
-    assets: MapAssets,
-    lists: dict[str, dict[str, str]] | None = None,
-) -> folium.Map:
-    """A record's page: its point (and a need's wished zone), framed; ``lists`` names the codes
-    of the database's lists (sectors) in the tooltips."""
-    fmap = base_map(assets, legend_of(kind))
-    located = [r for r in records if r.get("geometry") is not None]
+def record_map(kind: Any, assets: MapAssets) -> folium.Map:
+    """A record's map: scale, legend and communes, the same for every record of a kind (drawn
+    once); the page gives it the record's features (:func:`record_points`)."""
+    return base_map(assets, legend_of(kind))
+
+
+def record_points(
+    record: dict[str, Any], kind: Any, lists: dict[str, dict[str, str]]
+) -> dict[str, Any]:
+    """What a record's page draws on its map: its point and a need's wished zone, with their
+    tooltips, as ``chargerPoints`` draws a list's (framed on them)."""
     fields, aliases = TOOLTIPS[kind.name]
-    zones = [r for r in located if kind.zone is not None and r.get(kind.zone) is not None]
-    if zones:
-        frame = _frame(zones, fields, kind.zone)
-        polygons_layer(fmap, frame, ZONE_LAYER, fields[:1], aliases[:1], ZONE_STYLE)
-    frame = _frame(located, fields, "geometry")
-    for column, lookup in (lists or {}).items():
-        if column in frame.columns:
-            frame[column] = frame[column].map(lambda v, known=lookup: known.get(v, v))
-    if not frame.empty:
-        points_layer(fmap, frame, kind.title, fields, aliases)
-        shapes = gpd.GeoSeries([*frame.geometry, *(z[kind.zone] for z in zones)], crs=4326)
-        minx, miny, maxx, maxy = shapes.total_bounds
-        fmap.fit_bounds([[miny, minx], [maxy, maxx]], max_zoom=15, padding=(20, 20))
-    folium.LayerControl(collapsed=True).add_to(fmap)
-    return fmap
-
-
-def _frame(records: list[dict[str, Any]], fields: list[str], geometry: str) -> gpd.GeoDataFrame:
-    rows = [{**{f: _plain(r.get(f)) for f in fields}, "id": r["id"]} for r in records]
-    return gpd.GeoDataFrame(rows, geometry=[r[geometry] for r in records], crs=4326)
-
-
-def _plain(value: Any) -> Any:
-    return value if isinstance(value, int | float | str | type(None)) else str(value)
+    return {
+        "donnees": points_geojson([record], kind, lists),
+        "champs": [list(pair) for pair in zip(fields, aliases, strict=True)],
+    }
 
 
 class RemotePoints(MacroElement):

@@ -152,6 +152,7 @@ def _drawn(browser: webdriver.Chrome, name: str) -> dict[str, Any] | None:
     outlines = drawn["chemins"] >= 28 if own_communes else drawn["limites"] == 28
     markers = {
         "liste": drawn["canevas"] > 0,
+        "fiche": drawn["canevas"] > 0,
         "formulaire": drawn["marqueurs"] == 1,
         "scenarios": True,  # a blank sheet to draw on: outlines only
     }.get(name, drawn["chemins"] > (28 if own_communes else 0))

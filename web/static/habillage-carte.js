@@ -100,11 +100,13 @@
     };
   }
 
-  // A list's points, drawn on one canvas: thousands of markers stay light to draw and to
-  // zoom. Resolves once they are drawn (or have failed).
+  // A list's points (loaded from options.url) or a record's (given in options.donnees),
+  // drawn on one canvas: thousands of markers stay light to draw and to zoom. Resolves once
+  // they are drawn (or have failed).
   window.chargerPoints = function (map, options) {
     var canvas = L.canvas({padding: 0.5});
-    return chargerJson(map, options.url).then(function (data) {
+    var data = options.donnees ? Promise.resolve(options.donnees) : chargerJson(map, options.url);
+    return data.then(function (data) {
       var style = {
         style: function (feature) {
           return feature.geometry.type === "Point" ? {} :

@@ -34,7 +34,7 @@ from web.listing import (
     headers,
     kept_search,
 )
-from web.record_maps import list_map, points_geojson, records_map
+from web.record_maps import list_map, points_geojson, record_map, record_points
 from web.views.home import kept_map_parts, map_assets
 
 # What the lists show: the columns they sort by, and a need's kinds (a list of codes).
@@ -100,11 +100,8 @@ def _detail_page(kind: Kind, record_id: int) -> str:
         **shown,
         names=lists["commune_insee"],
         lists=lists,
-        **kept_map_parts(
-            session,
-            ("fiche", kind.name, record_id, assets),
-            lambda: records_map([shown["record"]], kind, assets, lists),
-        ),
+        # One map per kind; the record's features come with the page.
+        **kept_map_parts(session, ("fiche", kind.name, assets), lambda: record_map(kind, assets)),
     )
 
 
@@ -117,6 +114,7 @@ def _record(session: Session, kind: Kind, record_id: int) -> dict[str, Any]:
         "cap": cap_in_force(session, record_id) if kind.name == "premises" else None,
         **_links(session, kind, record),
         "proposals": _open_proposals(session, kind.name, record_id),
+        "points": record_points(record, kind, shown_lists(session)),
     }
 
 
