@@ -48,7 +48,7 @@ class Observatory:
 def observatory(session: Session, today: date | None = None) -> Observatory:
     """The page's figures (reads only: the caller's session, no transaction of its own),
     computed again only when the data has changed (:mod:`foncier.db.kept`)."""
-    return kept(session, "page", partial(_observatory, session, today), today)
+    return kept(session, ("page", today), partial(_observatory, session, today))
 
 
 def _observatory(session: Session, today: date | None) -> Observatory:
@@ -91,9 +91,9 @@ def observatory_table(session: Session, name: str, today: date | None = None) ->
         raise NotFound(
             f"Tableau inconnu de l'observatoire : « {name} » ; tableaux : {', '.join(readers)}."
         )
-    return kept(session, f"table:{name}", partial(readers[name], session), today)
+    return kept(session, (f"table:{name}", today), partial(readers[name], session))
 
 
 def priced_out_page(session: Session) -> Table:
     """The needs a rent cap would serve, and by how much (their own screen)."""
-    return kept(session, "table:trop_chers", partial(priced_out, session), None)
+    return kept(session, "table:trop_chers", partial(priced_out, session))

@@ -3,7 +3,7 @@ committee; and the figures kept while the data has not changed."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -93,14 +93,15 @@ def test_without_decisions_the_overall_row_says_none(session: Session) -> None:
     assert rows[0]["median_days"] is None
 
 
-def test_figures_are_kept_until_the_data_changes(session: Session) -> None:
-    first = observatory(session)
-    assert observatory(session) is first  # nothing changed: nothing computed again
+@pytest.mark.parametrize("today", [None, date(2027, 1, 15)])
+def test_figures_are_kept_until_the_data_changes(session: Session, today: date | None) -> None:
+    first = observatory(session, today)
+    assert observatory(session, today) is first  # nothing changed: nothing computed again
     assert observatory_table(session, "delais") is observatory_table(session, "delais")
     need = session.scalars(select(Besoin).where(Besoin.statut == "ouvert")).first()
     assert need is not None
     need.statut = StatutBesoin.ABANDONNE  # a write: the history moves, the figures follow
     session.commit()
-    again = observatory(session)
+    again = observatory(session, today)  # a given day too: the data's version counts
     assert again is not first and again.summary.needs == first.summary.needs - 1
-    assert observatory(session) is again
+    assert observatory(session, today) is again
