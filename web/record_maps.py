@@ -61,6 +61,7 @@ def record_points(
     return {
         "donnees": points_geojson([record], kind, lists),
         "champs": [list(pair) for pair in zip(fields, aliases, strict=True)],
+        "rayon": 8,  # one point to find, not thousands to tell apart
     }
 
 
