@@ -210,36 +210,48 @@ def score_colour(score: float) -> str:
     return SCORE_COLOURS[min(int(score * len(SCORE_COLOURS)), len(SCORE_COLOURS) - 1)]
 
 
-def candidates_map(
-    centre: dict[str, Any],
-    others: list[dict[str, Any]],
-    assets: MapAssets,
-    wished_communes: Any = None,
-) -> folium.Map:
-    """A need (its wished zone: drawn area and wished communes, its reach and its point) or a
-    premises, and its candidates coloured by score, framed together."""
+def candidates_drawing(
+    centre: dict[str, Any], others: list[dict[str, Any]], wished_communes: Any = None
+) -> dict[str, Any]:
+    """What a candidates page draws on its map (``chargerCandidats``, habillage-carte.js): a
+    need (its wished zone: drawn area and wished communes, its reach and its point) or a
+    premises, its candidates coloured by score, and the frame that holds them all."""
     zones = [z for z in (centre.get("zone_souhaitee"), wished_communes) if z is not None]
     zone = shapely.union_all(zones) if zones else None
     reach = centre.get("distance_max_m") if zone is None else None
-    fmap = base_map(assets, candidate_legend(zone is not None, bool(reach)))
-    if zone is not None:
-        frame = gpd.GeoDataFrame([{"nom": centre.get("intitule", "")}], geometry=[zone], crs=4326)
-        style = {"color": "#2166ac", "weight": 2, "fillOpacity": 0.08}
-        polygons_layer(fmap, frame, "Zone souhaitée", ["nom"], ["Besoin"], style)
     located = [c for c in others if c.get("geometry") is not None]
-    if located:
-        scored_points(fmap, _scored_frame(located), "Candidats", CANDIDATE_FIELDS)
     point = centre.get("geometry")
-    if point is not None:
-        _mark_centre(fmap, point, reach)
     shapes = [g for g in [zone, point, *(c["geometry"] for c in located)] if g is not None]
     if point is not None and reach:
         shapes.append(_reach_box(point, reach))
+    frame = None
     if shapes:
         minx, miny, maxx, maxy = shapely.GeometryCollection(shapes).bounds
-        fmap.fit_bounds([[miny, minx], [maxy, maxx]], max_zoom=15, padding=(24, 24))
-    folium.LayerControl(collapsed=True).add_to(fmap)
-    return fmap
+        frame = [[miny, minx], [maxy, maxx]]
+    return {
+        "zone": feature(zone, {"nom": centre.get("intitule", "")}) if zone is not None else None,
+        "candidats": {"type": "FeatureCollection", "features": [_scored(c) for c in located]},
+        "champs": [list(pair) for pair in CANDIDATE_FIELDS.items()],
+        "centre": [point.y, point.x] if point is not None else None,
+        "portee": reach or None,
+        "cadre": frame,
+    }
+
+
+def _scored(candidate: dict[str, Any]) -> dict[str, Any]:
+    properties = {
+        "couche": "Candidats",
+        "rang": candidate["rank"],
+        "nom": candidate.get("nom") or candidate.get("intitule"),
+        "score": value_label(float(candidate["score"])),
+        "couleur": score_colour(candidate["score"]),
+    }
+    return feature(candidate["geometry"], properties)
+
+
+def candidates_map(assets: MapAssets, zone: bool, reach: bool) -> folium.Map:
+    """The candidates pages' map, one per legend (drawn once): the page gives it its data."""
+    return base_map(assets, candidate_legend(zone, reach))
 
 
 def _reach_box(point: Any, reach_m: float) -> Any:
@@ -264,38 +276,3 @@ def candidate_legend(zone: bool, reach: bool) -> list[Sign]:
 
 
 CANDIDATE_FIELDS = {"rang": "Rang", "nom": "Fiche", "score": "Score"}
-
-
-def _scored_frame(located: list[dict[str, Any]]) -> gpd.GeoDataFrame:
-    rows = [
-        {
-            "nom": c.get("nom") or c.get("intitule"),
-            "rang": c["rank"],
-            "score": c["score"],
-            "couleur": score_colour(c["score"]),
-        }
-        for c in located
-    ]
-    return gpd.GeoDataFrame(rows, geometry=[c["geometry"] for c in located], crs=4326)
-
-
-def _mark_centre(fmap: folium.Map, point: Any, reach_m: float | None) -> None:
-    """The record studied, and the circle of its maximum distance when it has one."""
-    if reach_m:
-        folium.Circle(
-            [point.y, point.x],
-            radius=reach_m,
-            color="#2166ac",
-            weight=1,
-            fill=False,
-            tooltip="Distance maximale",
-        ).add_to(fmap)
-    folium.CircleMarker(
-        [point.y, point.x],
-        radius=6,
-        color="#000",
-        fill=True,
-        fill_color="#2166ac",
-        fill_opacity=0.9,
-        tooltip="Fiche étudiée",
-    ).add_to(fmap)

@@ -12,10 +12,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-import folium
 import pytest
 from flask import Flask
-from folium.map import FitBounds
 from selenium import webdriver
 from shapely import Point, box
 from sqlalchemy import Engine, func, select
@@ -25,7 +23,7 @@ from foncier.models import Besoin, Local
 from tests.web.browser import wait_until
 from tests.web.conftest import built_app, dispose, sign_in
 from web.labels import value_label
-from web.maps import MapAssets, candidates_map
+from web.maps import candidates_drawing
 
 pytestmark = pytest.mark.browser
 
@@ -207,17 +205,22 @@ def test_a_premises_in_the_wished_zone_reads_dans_la_zone(app: Flask, loaded: En
     assert all("<td>0 m</td>" not in page for page in inside)
 
 
-def _fitted(fmap: folium.Map) -> Any:
-    return next(c.bounds for c in fmap._children.values() if isinstance(c, FitBounds))
-
-
 def test_the_candidates_map_frames_the_reach_and_the_wished_communes() -> None:
-    assets = MapAssets("leaflet.js", "leaflet.css", "aucun")
     centre = {"intitule": "Atelier", "geometry": Point(-0.57, 44.84), "distance_max_m": 3000}
-    (south, west), (north, east) = _fitted(candidates_map(centre, [], assets))
+    (south, west), (north, east) = candidates_drawing(centre, [])["cadre"]
     assert north - 44.84 == pytest.approx(3000 / 111_320, rel=0.01)  # the whole circle
     assert west < -0.57 - 0.03 and east > -0.57 + 0.03
     communes = box(-0.70, 44.80, -0.60, 44.90)  # wished communes west of the point
     far = {"nom": "Local", "rank": 1, "score": 0.7, "geometry": Point(-0.50, 44.86)}
-    (south, west), (north, east) = _fitted(candidates_map(centre, [far], assets, communes))
+    drawing = candidates_drawing(centre, [far], communes)
+    (south, west), (north, east) = drawing["cadre"]
     assert (south, west, north, east) == pytest.approx((44.80, -0.70, 44.90, -0.50))
+    assert drawing["portee"] is None and drawing["zone"] is not None  # the zone, not a circle
+    (shown,) = drawing["candidats"]["features"]
+    assert shown["properties"] | {"couleur": "—"} == {
+        "couche": "Candidats",
+        "rang": 1,
+        "nom": "Local",
+        "score": "0,7",  # as a French reader writes it
+        "couleur": "—",
+    }

@@ -122,6 +122,36 @@
     }, function () { return null; });
   };
 
+  // A candidates page: the record studied (a need's wished zone, or its reach around its
+  // point), its candidates on a canvas coloured by score, framed together.
+  window.chargerCandidats = function (map, options) {
+    var bleu = "#2166ac";
+    if (options.zone) {
+      L.geoJSON(options.zone, {
+        style: {color: bleu, weight: 2, fillOpacity: 0.08},
+        onEachFeature: function (feature, item) {
+          item.bindTooltip(function () { return infobulle(feature, [["nom", "Besoin"]]); });
+        }
+      }).addTo(map);
+    }
+    var canvas = L.canvas({padding: 0.5});
+    var points = pointsSurCanevas(canvas, {champs: options.champs, rayon: 8});
+    map.pointsCarte = L.geoJSON(options.candidats, points).addTo(map);
+    if (options.centre) {
+      if (options.portee) {
+        L.circle(options.centre, {radius: options.portee, color: bleu, weight: 1, fill: false})
+          .bindTooltip("Distance maximale").addTo(map);
+      }
+      L.circleMarker(options.centre, {
+        radius: 6, color: "#000", weight: 1, fillColor: bleu, fillOpacity: 0.9
+      }).bindTooltip("Fiche étudiée").addTo(map);
+    }
+    if (options.cadre) {
+      map.fitBounds(options.cadre, {maxZoom: 15, padding: [24, 24], animate: false});
+    }
+    return map.pointsCarte;
+  };
+
   // The home map's points: one canvas layer per "couche", listed in the map's layer control,
   // which a phone shows folded (it would cover the map).
   window.chargerCouches = function (map, control, options) {

@@ -14,8 +14,8 @@ from matching.settings import CRITERIA_LABELS
 from web import store
 from web.kept import cached
 from web.labels import field_label
-from web.maps import candidates_map, score_colour
-from web.views.home import map_assets, raw_map_parts, with_header_nonce
+from web.maps import candidates_drawing, candidates_map, score_colour
+from web.views.home import kept_map_parts, map_assets
 
 bp = Blueprint("appariement", __name__)
 
@@ -35,13 +35,18 @@ def _page(kind_name: str, record_id: int) -> str:
     session = store.session()
     assets = map_assets()
 
-    def compute() -> tuple[CandidatesPage, dict[str, str]]:
+    def compute() -> tuple[CandidatesPage, dict[str, Any]]:
         page = candidates_page(session, kind_name, record_id, asked)
         zone = wished_communes(session, page.record)
-        return page, raw_map_parts(candidates_map(page.record, page.candidates, assets, zone))
+        return page, candidates_drawing(page.record, page.candidates, zone)
 
-    # Scoring, near misses and the map: 40 ms and more, the same until the data change.
-    page, parts = cached(session, ("candidats", kind_name, record_id, asked, assets), compute)
+    # Scoring and near misses: 20 ms and more, the same until the data change.
+    page, drawing = cached(session, ("candidats", kind_name, record_id, asked), compute)
+    # One map per legend, drawn once; the page gives it what to draw.
+    legend = (drawing["zone"] is not None, bool(drawing["portee"]))
+    parts = kept_map_parts(
+        session, ("candidats", *legend, assets), lambda: candidates_map(assets, *legend)
+    )
     return render_template(
         "candidats.html",
         kind=page.kind,
@@ -58,7 +63,8 @@ def _page(kind_name: str, record_id: int) -> str:
         refused=page.refused,
         committee_refused=page.committee_refused,
         in_zone=lambda c: c.get("distance_m") == 0 and (wished(page.record) or wished(c)),
-        **with_header_nonce(parts),
+        drawing=drawing,
+        **parts,
     )
 
 
