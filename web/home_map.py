@@ -18,6 +18,7 @@ from web.maps import (
     base_map,
     feature,
     polygons_layer,
+    tooltip_fields,
     tooltip_value,
 )
 
@@ -67,7 +68,7 @@ class RemoteLayers(MacroElement):
         layers = [
             {
                 "nom": name,
-                "champs": [list(p) for p in zip(fields, aliases, strict=True)],
+                "champs": tooltip_fields(fields, aliases),
                 "rayon": radius,
                 "visible": shown,
             }

@@ -111,6 +111,11 @@ def _rounded(xy: Any) -> Any:
     return xy.round(5)
 
 
+def tooltip_fields(fields: list[str], aliases: list[str]) -> list[list[str]]:
+    """A tooltip's rows for habillage-carte.js: [property, label] pairs."""
+    return [list(pair) for pair in zip(fields, aliases, strict=True)]
+
+
 def tooltip_value(field: str, value: Any, lists: dict[str, dict[str, str]]) -> Any:
     """What a tooltip shows: a label for a code, a number with its decimal comma."""
     if isinstance(value, str) and field in lists:
@@ -231,7 +236,7 @@ def candidates_drawing(
     return {
         "zone": feature(zone, {"nom": centre.get("intitule", "")}) if zone is not None else None,
         "candidats": {"type": "FeatureCollection", "features": [_scored(c) for c in located]},
-        "champs": [list(pair) for pair in CANDIDATE_FIELDS.items()],
+        "champs": tooltip_fields(list(CANDIDATE_FIELDS), list(CANDIDATE_FIELDS.values())),
         "centre": [point.y, point.x] if point is not None else None,
         "portee": reach or None,
         "cadre": frame,

@@ -20,6 +20,7 @@ from web.maps import (
     base_map,
     feature,
     status_signs,
+    tooltip_fields,
     tooltip_value,
 )
 
@@ -60,7 +61,7 @@ def record_points(
     fields, aliases = TOOLTIPS[kind.name]
     return {
         "donnees": points_geojson([record], kind, lists),
-        "champs": [list(pair) for pair in zip(fields, aliases, strict=True)],
+        "champs": tooltip_fields(fields, aliases),
         "rayon": 8,  # one point to find, not thousands to tell apart
     }
 
@@ -79,7 +80,7 @@ class RemotePoints(MacroElement):
     def __init__(self, url: str, fields: list[str], aliases: list[str]) -> None:
         super().__init__()
         self._name = "PointsDistants"
-        options = {"url": url, "champs": [list(pair) for pair in zip(fields, aliases, strict=True)]}
+        options = {"url": url, "champs": tooltip_fields(fields, aliases)}
         self.options_json = json.dumps(options, ensure_ascii=False).replace("</", "<\\/")
 
 

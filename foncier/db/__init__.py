@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, exc, text
+from sqlalchemy import Engine, create_engine, event, exc, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 CONNECT_TIMEOUT_S = 5  # a port that accepts but never answers must not hang the caller
@@ -42,6 +42,11 @@ def _drop_if_closed(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
     poller.register(dbapi_connection.pgconn.socket, select.POLLIN)
     if poller.poll(0):
         raise exc.DisconnectionError("connexion fermée par le serveur")
+
+
+def conninfo(url: str) -> str:
+    """A SQLAlchemy URL as libpq reads it (psycopg's own connections, pg_dump)."""
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

@@ -15,7 +15,7 @@ from pathlib import Path
 import psycopg
 from sqlalchemy import make_url
 
-from foncier.db import _pgserver
+from foncier.db import _pgserver, conninfo
 from foncier.errors import EnvironmentProblem, InvalidInput
 
 TIMEOUT_S = 3600
@@ -65,16 +65,12 @@ END $$"""
 
 
 def _move_version_on(url: str) -> None:
-    with psycopg.connect(_conninfo(url), connect_timeout=10) as conn:
+    with psycopg.connect(conninfo(url), connect_timeout=10) as conn:
         conn.execute(_PAST_EVERY_KEPT_PAGE)
 
 
-def _conninfo(url: str) -> str:
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-
-
 def _holds_tables(url: str) -> bool:
-    with psycopg.connect(_conninfo(url), connect_timeout=10) as conn:
+    with psycopg.connect(conninfo(url), connect_timeout=10) as conn:
         found = conn.execute(
             "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
             " AND tablename <> 'spatial_ref_sys'"

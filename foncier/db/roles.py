@@ -12,6 +12,8 @@ import psycopg
 from psycopg import sql
 from sqlalchemy import make_url
 
+from foncier.db import conninfo
+
 # Rows are added, never deleted. UPDATE stays granted on ``historique`` for the right to
 # erasure only: its row trigger refuses any other change (migration 0007).
 APPEND_ONLY = ("historique", "journal_audit")
@@ -21,7 +23,7 @@ READ_ONLY = ("alembic_version", "spatial_ref_sys", "version_donnees")
 
 def ensure_role(owner_url: str, role: str, password: str) -> None:
     """Create the login role ``role`` (no DDL, no superuser), or reset its password."""
-    with psycopg.connect(_conninfo(owner_url), autocommit=True) as conn:
+    with psycopg.connect(conninfo(owner_url), autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone()
         verb = "ALTER" if exists else "CREATE"
         conn.execute(
@@ -48,14 +50,10 @@ def grant_application_role(owner_url: str, role: str) -> None:
         f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {table} FROM {{role}}" for table in READ_ONLY
     ]
     database = make_url(owner_url).database or ""
-    with psycopg.connect(_conninfo(owner_url), autocommit=True) as conn, conn.transaction():
+    with psycopg.connect(conninfo(owner_url), autocommit=True) as conn, conn.transaction():
         for statement in statements:
             conn.execute(
                 sql.SQL(statement).format(
                     database=sql.Identifier(database), role=sql.Identifier(role)
                 )
             )
-
-
-def _conninfo(url: str) -> str:
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)

@@ -7,21 +7,17 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from sqlalchemy import make_url
 
+from foncier.db import conninfo
 from tests.databases import create_database, drop_database
 from tests.factories import foncier_cli
 
 TABLES = ("locaux", "acteurs", "besoins", "historique", "communes", "appariements")
 
 
-def _conninfo(url: str) -> str:
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-
-
 def _contents(url: str) -> dict[str, object]:
     """Row counts, and the history itself (not only its size)."""
-    with psycopg.connect(_conninfo(url)) as conn:
+    with psycopg.connect(conninfo(url)) as conn:
         found: dict[str, object] = {
             table: conn.execute(f"SELECT count(*) FROM {table}").fetchone() for table in TABLES
         }
@@ -36,7 +32,7 @@ def _contents(url: str) -> dict[str, object]:
 
 
 def _version(url: str) -> int:
-    with psycopg.connect(_conninfo(url)) as conn:
+    with psycopg.connect(conninfo(url)) as conn:
         found = conn.execute("SELECT numero FROM version_donnees").fetchone()
     assert found is not None
     return int(found[0])
@@ -58,7 +54,7 @@ def test_a_backup_restores_into_a_fresh_database(
     for command in (("db", "upgrade"), ("reference", "load"), ("demo", "load")):
         assert foncier_cli(*command, url=source).exit_code == 0
     assert foncier_cli("match", "--top", "2", url=source).exit_code == 0
-    with psycopg.connect(_conninfo(source)) as conn:  # some history beyond the creations
+    with psycopg.connect(conninfo(source)) as conn:  # some history beyond the creations
         conn.execute("SELECT set_config('foncier.utilisateur', 'tests', false)")
         conn.execute("UPDATE locaux SET nom = nom || ' (renommé)' WHERE id <= 5")
         conn.execute("UPDATE besoins SET statut = 'abandonne' WHERE id <= 3")
@@ -74,7 +70,7 @@ def test_a_backup_restores_into_a_fresh_database(
     # Past every version pages were kept under, for the source and for any earlier target.
     assert _version(target) > _version(source)
 
-    with psycopg.connect(_conninfo(target)) as conn, pytest.raises(psycopg.Error):
+    with psycopg.connect(conninfo(target)) as conn, pytest.raises(psycopg.Error):
         conn.execute("DELETE FROM historique")  # the append-only trigger came back too
 
 

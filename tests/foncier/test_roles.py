@@ -11,14 +11,10 @@ from psycopg import errors, sql
 from sqlalchemy import make_url, text
 
 from foncier import registry
-from foncier.db import make_engine, make_sessionmaker, migrate
+from foncier.db import conninfo, make_engine, make_sessionmaker, migrate
 from foncier.db.roles import ensure_role
 from foncier.registry.kinds import ACTORS
 from tests.databases import create_database, drop_database
-
-
-def _conninfo(url: str) -> str:
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +30,7 @@ def app_url(server_url: str) -> Iterator[str]:
         .render_as_string(hide_password=False)
     )
     drop_database(owner_url)
-    with psycopg.connect(_conninfo(server_url), autocommit=True) as admin:
+    with psycopg.connect(conninfo(server_url), autocommit=True) as admin:
         admin.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(role)))
 
 
@@ -80,11 +76,11 @@ def test_the_application_role_writes_rows_and_their_history(app_url: str) -> Non
 )
 def test_the_application_role_cannot_touch_the_history(app_url: str, statement: str) -> None:
     with (
-        psycopg.connect(_conninfo(app_url), autocommit=True) as conn,
+        psycopg.connect(conninfo(app_url), autocommit=True) as conn,
         pytest.raises((errors.InsufficientPrivilege, errors.RaiseException)),
     ):
         conn.execute(statement)
-    with psycopg.connect(_conninfo(app_url)) as conn:
+    with psycopg.connect(conninfo(app_url)) as conn:
         trigger = conn.execute(
             "SELECT tgenabled FROM pg_trigger WHERE tgname = 'historique_ajout_seul'"
         ).fetchone()
