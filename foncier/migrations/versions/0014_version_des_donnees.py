@@ -9,8 +9,8 @@ the reference layers: a count grows with the history, and every page read paid f
 counter in one row replaces them. A deferred trigger moves it once per transaction that
 writes a record, a decision or a reference layer, when that transaction commits: readers see
 the new number and the new rows together. Its lock is the last one the transaction takes and
-is held only while it commits, so writers never wait on it for long and cannot deadlock on
-it. The application role may read the counter, not set it (the trigger's function runs as
+is held only while it commits, so writers never wait on it for long, and, as long as it is
+the only deferred trigger, a transaction holding it waits on nothing else: no deadlock. The application role may read the counter, not set it (the trigger's function runs as
 the owner).
 Create Date: 2026-12-01 07:00:00.000000
 """
